@@ -1,0 +1,71 @@
+// headroom's command line: builds the commander program from one module per command and turns
+// every failure into a message with a hint and a documented exit code (docs/exit-codes.md).
+import { Command, CommanderError } from "commander";
+import { EXIT, HeadroomError, formatError, isHeadroomError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { COMMANDS } from "./commands.js";
+import { processIo, type CliIo } from "./io.js";
+
+export interface CommandContext {
+  io: CliIo;
+  /** Set by a command's action: the exit code to return. */
+  setExitCode(code: number): void;
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command("headroom")
+    .description("Capacity planning and load testing: run load profiles, sample the platform, find the breaking point, write the capacity plan.")
+    .version(VERSION, "-V, --version")
+    .option("--verbose", "print stack traces and debug detail on errors")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: () => {
+        /* printed by main() with a hint */
+      },
+    });
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+function hintFor(e: CommanderError): string {
+  switch (e.code) {
+    case "commander.unknownOption":
+    case "commander.unknownCommand":
+      return "run `headroom --help` (or `headroom <command> --help`) to see the valid commands and options";
+    case "commander.missingArgument":
+    case "commander.optionMissingArgument":
+    case "commander.missingMandatoryOptionValue":
+      return "give the missing value; `headroom <command> --help` shows the expected form";
+    default:
+      return "run `headroom --help` for usage";
+  }
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const ctx: CommandContext = { io, setExitCode: (c) => (exitCode = c) };
+  const program = buildProgram(ctx);
+  const verbose = argv.includes("--verbose");
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
+      const message = e.message.replace(/^error: /, "");
+      io.stderr.write(formatError(new HeadroomError(e.code === "commander.unknownOption" ? "HR_UNKNOWN_FLAG" : "HR_BAD_ARGUMENT", message, hintFor(e))) + "\n");
+      return EXIT.USAGE;
+    }
+    if (isHeadroomError(e)) {
+      io.stderr.write(formatError(e) + "\n");
+      if (verbose && e.cause instanceof Error && e.cause.stack) io.stderr.write(e.cause.stack + "\n");
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.stderr.write(`error[HR_INTERNAL]: ${err?.message ?? String(e)}\n  hint: this is a bug in headroom; run again with --verbose and report the stack trace\n`);
+    if (verbose && err?.stack) io.stderr.write(err.stack + "\n");
+    return EXIT.INTERNAL;
+  }
+}

@@ -1,0 +1,132 @@
+// Writes and reads run directories (see types.ts for the layout). Lines are appended with
+// synchronous writes as each record completes: at one interval line a second and one telemetry
+// sample per collector every few seconds, that costs nothing, and a killed process loses at
+// most the second in progress.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { HeadroomError } from "../errors.js";
+import {
+  INTERVALS_FILE,
+  MANIFEST_FILE,
+  SUMMARY_FILE,
+  TELEMETRY_FILE,
+  type IntervalLine,
+  type Manifest,
+  type RunStatus,
+  type RunSummary,
+  type TelemetryLine,
+} from "./types.js";
+
+export interface RunStoreWriter {
+  readonly dir: string;
+  appendInterval(line: IntervalLine): void;
+  appendTelemetry(line: TelemetryLine): void;
+  /** Rewrites the manifest (for example to add notes) without ending the run. */
+  updateManifest(patch: Partial<Manifest>): void;
+  /** Writes the summary and the final manifest (status, endedAt) and closes the files. */
+  finish(status: RunStatus, summary?: RunSummary, endedAt?: Date): void;
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
+  renameSync(tmp, path);
+}
+
+export function createRunStore(dir: string, manifest: Manifest): RunStoreWriter {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  let current: Manifest = { ...manifest };
+  writeJsonAtomic(join(abs, MANIFEST_FILE), current);
+  const intervalsFd = openSync(join(abs, INTERVALS_FILE), "a");
+  const telemetryFd = openSync(join(abs, TELEMETRY_FILE), "a");
+  let open = true;
+  return {
+    dir: abs,
+    appendInterval(line) {
+      if (open) writeSync(intervalsFd, JSON.stringify(line) + "\n");
+    },
+    appendTelemetry(line) {
+      if (open) writeSync(telemetryFd, JSON.stringify(line) + "\n");
+    },
+    updateManifest(patch) {
+      current = { ...current, ...patch };
+      writeJsonAtomic(join(abs, MANIFEST_FILE), current);
+    },
+    finish(status, summary, endedAt = new Date()) {
+      if (!open) return;
+      open = false;
+      closeSync(intervalsFd);
+      closeSync(telemetryFd);
+      if (summary) writeJsonAtomic(join(abs, SUMMARY_FILE), summary);
+      current = { ...current, status, endedAt: endedAt.toISOString() };
+      writeJsonAtomic(join(abs, MANIFEST_FILE), current);
+    },
+  };
+}
+
+export interface RunStore {
+  dir: string;
+  manifest: Manifest;
+  intervals: IntervalLine[];
+  telemetry: TelemetryLine[];
+  /** As written at the end of the run; absent for a killed run (rebuild it with summarizeRun). */
+  summary?: RunSummary;
+  /** Lines that could not be parsed (a torn last line of a killed run), by file. */
+  skippedLines: number;
+}
+
+function readNdjson<T>(path: string): { rows: T[]; skipped: number } {
+  if (!existsSync(path)) return { rows: [], skipped: 0 };
+  const rows: T[] = [];
+  let skipped = 0;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      rows.push(JSON.parse(line) as T);
+    } catch {
+      skipped++;
+    }
+  }
+  return { rows, skipped };
+}
+
+/** Reads a run directory. Throws HR_RUN_NOT_FOUND / HR_RUN_INVALID with the path and the fix. */
+export function readRunStore(dir: string): RunStore {
+  const abs = resolve(dir);
+  const manifestPath = join(abs, MANIFEST_FILE);
+  if (!existsSync(manifestPath)) {
+    throw new HeadroomError(
+      "HR_RUN_NOT_FOUND",
+      `no ${MANIFEST_FILE} in "${dir}"; expected a run directory written by \`headroom run\` or \`headroom plan\``,
+      "pass the directory that `headroom run` printed as runDir (runs/<id>), or a test folder inside a plan's output",
+    );
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  } catch (e) {
+    throw new HeadroomError("HR_RUN_INVALID", `${manifestPath} is not valid JSON (${(e as Error).message})`, "the run directory is damaged; re-run the test", { cause: e });
+  }
+  const intervals = readNdjson<IntervalLine>(join(abs, INTERVALS_FILE));
+  const telemetry = readNdjson<TelemetryLine>(join(abs, TELEMETRY_FILE));
+  let summary: RunSummary | undefined;
+  const summaryPath = join(abs, SUMMARY_FILE);
+  if (existsSync(summaryPath)) {
+    try {
+      summary = JSON.parse(readFileSync(summaryPath, "utf8")) as RunSummary;
+    } catch {
+      summary = undefined;
+    }
+  }
+  intervals.rows.sort((a, b) => a.t - b.t);
+  telemetry.rows.sort((a, b) => a.ts - b.ts);
+  return {
+    dir: abs,
+    manifest,
+    intervals: intervals.rows,
+    telemetry: telemetry.rows,
+    summary,
+    skippedLines: intervals.skipped + telemetry.skipped,
+  };
+}
