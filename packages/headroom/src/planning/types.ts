@@ -28,8 +28,8 @@ export interface CapacityInputs {
   rpsPerActiveUser?: number;
   /** App CPU per request, in core-milliseconds (app CPU core-seconds per second / RPS x 1000). */
   cpuMsPerRequest?: number;
-  /** App CPU at idle, in % of one instance (the intercept of CPU against RPS). */
-  idleCpuPct?: number;
+  /** App CPU at zero load, in % of one core (the intercept of CPU against RPS). */
+  idleCpuCorePct?: number;
   /** Resident memory of one instance at the measured peak, bytes. */
   memoryBytesPerInstance?: number;
   /** Share of requests that only read (GET/HEAD), 0-1. */
@@ -198,6 +198,14 @@ export interface PerInstanceCapacity {
 }
 
 export type ScalingPolicyName = "step" | "target";
+
+/** The per-instance model the replay runs on: CPU % of usable cores = idleCpuPct + cpuPctPerRps x RPS per instance. */
+export interface AutoscaleCapacity {
+  idleCpuPct: number;
+  cpuPctPerRps: number;
+  /** RPS per instance beyond which the SLO is missed; null = not measured (CPU saturation is used instead). */
+  sloRpsPerInstance: number | null;
+}
 
 export interface AutoscaleMinute {
   minute: number;
