@@ -1,0 +1,230 @@
+// Turns the per-round records into per-case tables, headroom's same-round ratios to each peer,
+// and PASS/MISS verdicts on issue 2's targets; renders them as text and Markdown. Pure.
+import type { BenchCase, CaseId } from "./cases.js";
+import type { ToolName, ToolResult } from "./parsers.js";
+import { trueStallPercentileMs } from "./stall-truth.js";
+
+export interface RunRecord {
+  caseId: CaseId;
+  round: number;
+  tool: ToolName;
+  command: string;
+  peakRssMb: number;
+  wallMs: number;
+  result?: ToolResult;
+  /** Set when the tool failed or its output could not be parsed. */
+  error?: string;
+}
+
+export interface ToolRow {
+  tool: ToolName;
+  runs: number;
+  failedRuns: number;
+  rpsMedian?: number;
+  p90MsMedian?: number;
+  p99MsMedian?: number;
+  /** Worst round: a memory bound must hold in every round. */
+  peakRssMbMax?: number;
+  errorsTotal: number;
+  droppedTotal?: number;
+  generatorLimitedRuns?: number;
+}
+
+/** headroom ÷ peer, computed within each round, median over rounds. */
+export interface RatioRow {
+  peer: ToolName;
+  rounds: number;
+  rps?: number;
+  p99?: number;
+  peakRss?: number;
+}
+
+export interface TargetVerdict {
+  caseId: CaseId;
+  target: string;
+  /** undefined: not measured (the tool did not run or failed). */
+  pass?: boolean;
+  measured: string;
+  shortfall?: string;
+}
+
+export interface CaseReport {
+  case: BenchCase;
+  rows: ToolRow[];
+  ratios: RatioRow[];
+  targets: TargetVerdict[];
+  truth?: { p90Ms: number; p99Ms: number };
+}
+
+export function median(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function okResults(records: readonly RunRecord[]): Array<RunRecord & { result: ToolResult }> {
+  return records.filter((r): r is RunRecord & { result: ToolResult } => r.result !== undefined && r.error === undefined);
+}
+
+function toolRow(tool: ToolName, records: readonly RunRecord[]): ToolRow {
+  const mine = records.filter((r) => r.tool === tool);
+  const ok = okResults(mine);
+  const row: ToolRow = { tool, runs: mine.length, failedRuns: mine.length - ok.length, errorsTotal: ok.reduce((a, r) => a + r.result.errors, 0) };
+  if (ok.length > 0) {
+    row.rpsMedian = median(ok.map((r) => r.result.rps));
+    row.p90MsMedian = median(ok.map((r) => r.result.p90Ms));
+    row.p99MsMedian = median(ok.map((r) => r.result.p99Ms));
+    row.peakRssMbMax = Math.max(...ok.map((r) => r.peakRssMb));
+  }
+  if (ok.some((r) => r.result.dropped !== undefined)) row.droppedTotal = ok.reduce((a, r) => a + (r.result.dropped ?? 0), 0);
+  if (ok.some((r) => r.result.generatorLimited !== undefined)) row.generatorLimitedRuns = ok.filter((r) => r.result.generatorLimited).length;
+  return row;
+}
+
+function ratioRow(peer: ToolName, records: readonly RunRecord[]): RatioRow {
+  const ok = okResults(records);
+  const rounds = [...new Set(ok.map((r) => r.round))];
+  const rps: number[] = [];
+  const p99: number[] = [];
+  const rss: number[] = [];
+  let n = 0;
+  for (const round of rounds) {
+    const h = ok.find((r) => r.round === round && r.tool === "headroom");
+    const q = ok.find((r) => r.round === round && r.tool === peer);
+    if (!h || !q) continue;
+    n++;
+    if (q.result.rps > 0) rps.push(h.result.rps / q.result.rps);
+    if (q.result.p99Ms > 0) p99.push(h.result.p99Ms / q.result.p99Ms);
+    if (q.peakRssMb > 0) rss.push(h.peakRssMb / q.peakRssMb);
+  }
+  return { peer, rounds: n, rps: median(rps), p99: median(p99), peakRss: median(rss) };
+}
+
+export const RPS_RATIO_TARGET = 1.1;
+export const MEMORY_LIMIT_MB = 400;
+export const STALL_P90_BAND_MS: readonly [number, number] = [400, 600];
+export const STALL_P99_BAND_MS: readonly [number, number] = [850, 1000];
+
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+
+function bandVerdict(caseId: CaseId, label: string, value: number | undefined, [lo, hi]: readonly [number, number]): TargetVerdict {
+  const target = `headroom ${label} between ${lo} and ${hi} ms`;
+  if (value === undefined) return { caseId, target, measured: "not measured" };
+  const measured = `${f1(value)} ms`;
+  if (value >= lo && value <= hi) return { caseId, target, pass: true, measured };
+  const shortfall = value < lo ? `${f1(lo - value)} ms below the band` : `${f1(value - hi)} ms above the band`;
+  return { caseId, target, pass: false, measured, shortfall };
+}
+
+function targetsFor(c: BenchCase, rows: readonly ToolRow[], ratios: readonly RatioRow[]): TargetVerdict[] {
+  const h = rows.find((r) => r.tool === "headroom");
+  switch (c.id) {
+    case "throughput-50":
+    case "throughput-500": {
+      const target = `headroom RPS >= ${RPS_RATIO_TARGET} x autocannon's (same round, median)`;
+      const ratio = ratios.find((r) => r.peer === "autocannon")?.rps;
+      if (ratio === undefined) return [{ caseId: c.id, target, measured: "not measured" }];
+      const measured = `${f2(ratio)} x`;
+      if (ratio >= RPS_RATIO_TARGET) return [{ caseId: c.id, target, pass: true, measured }];
+      const neededPct = (RPS_RATIO_TARGET / ratio - 1) * 100;
+      return [{ caseId: c.id, target, pass: false, measured, shortfall: `${f2(RPS_RATIO_TARGET - ratio)} x short: headroom needs ${f1(neededPct)} % more RPS` }];
+    }
+    case "memory-10k": {
+      const target = `headroom peak RSS < ${MEMORY_LIMIT_MB} MB (worst round)`;
+      if (h?.peakRssMbMax === undefined) return [{ caseId: c.id, target, measured: "not measured" }];
+      const measured = `${f1(h.peakRssMbMax)} MB`;
+      if (h.peakRssMbMax < MEMORY_LIMIT_MB) return [{ caseId: c.id, target, pass: true, measured }];
+      return [{ caseId: c.id, target, pass: false, measured, shortfall: `${f1(h.peakRssMbMax - MEMORY_LIMIT_MB)} MB over` }];
+    }
+    case "stall-200rps":
+      return [bandVerdict(c.id, "p90", h?.p90MsMedian, STALL_P90_BAND_MS), bandVerdict(c.id, "p99", h?.p99MsMedian, STALL_P99_BAND_MS)];
+  }
+}
+
+export function buildCaseReport(c: BenchCase, records: readonly RunRecord[]): CaseReport {
+  const mine = records.filter((r) => r.caseId === c.id);
+  const tools = c.tools.filter((t) => mine.some((r) => r.tool === t));
+  const rows = tools.map((t) => toolRow(t, mine));
+  const ratios = tools.includes("headroom") ? tools.filter((t) => t !== "headroom").map((t) => ratioRow(t, mine)) : [];
+  const report: CaseReport = { case: c, rows, ratios, targets: targetsFor(c, rows, ratios) };
+  if (c.target === "stall") report.truth = { p90Ms: trueStallPercentileMs(0.9), p99Ms: trueStallPercentileMs(0.99) };
+  return report;
+}
+
+// ---- rendering ----
+
+const dash = "–";
+const fmtNum = (x: number | undefined, digits = 0): string => (x === undefined ? dash : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmtRatio = (x: number | undefined): string => (x === undefined ? dash : `${f2(x)}x`);
+
+function tableCells(r: CaseReport): { header: string[]; rows: string[][] } {
+  const header = ["tool", "runs", "RPS (median)", "p90 ms", "p99 ms", "peak RSS MB (max)", "errors", "headroom ÷ tool: RPS / p99 / RSS"];
+  const rows = r.rows.map((row) => {
+    const ratio = r.ratios.find((q) => q.peer === row.tool);
+    const extras: string[] = [];
+    if (row.failedRuns > 0) extras.push(`${row.failedRuns} failed`);
+    if (row.droppedTotal !== undefined) extras.push(`${row.droppedTotal} dropped`);
+    if (row.generatorLimitedRuns) extras.push(`generator-limited in ${row.generatorLimitedRuns}`);
+    return [
+      row.tool,
+      `${row.runs}${extras.length ? ` (${extras.join(", ")})` : ""}`,
+      fmtNum(row.rpsMedian),
+      fmtNum(row.p90MsMedian, 1),
+      fmtNum(row.p99MsMedian, 1),
+      fmtNum(row.peakRssMbMax, 1),
+      String(row.errorsTotal),
+      ratio ? `${fmtRatio(ratio.rps)} / ${fmtRatio(ratio.p99)} / ${fmtRatio(ratio.peakRss)}` : row.tool === "headroom" ? "" : dash,
+    ];
+  });
+  if (r.truth) rows.push(["true values", "", "", fmtNum(r.truth.p90Ms, 1), fmtNum(r.truth.p99Ms, 1), "", "", ""]);
+  return { header, rows };
+}
+
+function verdictLine(v: TargetVerdict): string {
+  const tag = v.pass === undefined ? "N/A " : v.pass ? "PASS" : "MISS";
+  return `${tag}  ${v.target}: ${v.measured}${v.shortfall ? ` (${v.shortfall})` : ""}`;
+}
+
+export function renderText(reports: readonly CaseReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`\n== ${r.case.title} (${r.case.durationSec} s per run) ==`);
+    const { header, rows } = tableCells(r);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    out.push(line(header));
+    for (const row of rows) out.push(line(row));
+    for (const v of r.targets) out.push(verdictLine(v));
+  }
+  return out.join("\n") + "\n";
+}
+
+export interface MarkdownContext {
+  command: string;
+  dateIso: string;
+  machine: string[];
+  rounds: number;
+  skipped: string[];
+}
+
+export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownContext): string {
+  const out: string[] = [];
+  out.push(`Command: \`${ctx.command}\`  `);
+  out.push(`Date: ${ctx.dateIso}  `);
+  out.push(`Rounds: ${ctx.rounds} (tool order rotates each round)  `);
+  out.push(`Machine: ${ctx.machine.join("; ")}`);
+  if (ctx.skipped.length > 0) out.push("", ...ctx.skipped.map((s) => `- ${s}`));
+  for (const r of reports) {
+    out.push("", `### ${r.case.title} (${r.case.durationSec} s per run)`, "");
+    const { header, rows } = tableCells(r);
+    out.push(`| ${header.join(" | ")} |`);
+    out.push(`|${header.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+    for (const row of rows) out.push(`| ${row.join(" | ")} |`);
+    out.push("");
+    for (const v of r.targets) out.push(`- **${v.pass === undefined ? "N/A" : v.pass ? "PASS" : "MISS"}** ${v.target}: ${v.measured}${v.shortfall ? ` (${v.shortfall})` : ""}`);
+    for (const n of r.case.notes) out.push(`- ${n}`);
+  }
+  return out.join("\n") + "\n";
+}

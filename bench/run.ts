@@ -1,0 +1,182 @@
+// `npm run bench`: headroom, autocannon and wrk side by side against the same local targets,
+// generator pinned to core 0 and target to core 1, rounds alternating the tool order. Prints a
+// table per case and PASS/MISS per target of issue 2, and writes bench/results/latest.{json,md}.
+// Exits 0 even when a target is missed: the verdicts are the output.
+//
+//   npm run bench                    3 rounds, 10 s throughput runs, 30 s memory, 20 s stall
+//   npm run bench -- --quick         1 round, short runs (for iterating)
+//   npm run bench -- --cases throughput-50,stall-200rps --tools autocannon,wrk --rounds 2
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, release, totalmem } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { FULL_DURATIONS, QUICK_DURATIONS, TARGET_CORE, buildCases, roundOrder, toolCommand, type BenchCase, type CaseId, type CommandPaths } from "./cases.js";
+import { parseToolOutput, type ToolName } from "./parsers.js";
+import { buildCaseReport, renderMarkdown, renderText, type RunRecord } from "./report.js";
+import { runMeasured } from "./run-measured.js";
+import { startStallTarget, startThroughputTarget, type Target } from "./targets.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const ALL_TOOLS: ToolName[] = ["headroom", "autocannon", "autocannon-uncorrected", "wrk"];
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+function onPath(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = join(dir, bin);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function firstLine(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 10_000 });
+  return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n")[0] ?? "";
+}
+
+/** Which tools can run here; the reason for each one that cannot. */
+function detectTools(p: CommandPaths): { available: Set<ToolName>; skipped: string[] } {
+  const available = new Set<ToolName>();
+  const skipped: string[] = [];
+  const probe = spawnSync(p.node, [p.headroomBin, "run", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  if (probe.status === 0) available.add("headroom");
+  else skipped.push(`headroom: \`headroom run --help\` exited ${probe.status}: ${(probe.stderr ?? "").trim().split("\n")[0]}`);
+  if (existsSync(p.autocannonBin)) {
+    available.add("autocannon");
+    available.add("autocannon-uncorrected");
+  } else skipped.push(`autocannon: ${p.autocannonBin} not found (run npm install)`);
+  if (p.wrkBin) available.add("wrk");
+  else skipped.push("wrk: not on PATH (Debian package `wrk`)");
+  return { available, skipped };
+}
+
+function machineInfo(p: CommandPaths): string[] {
+  const cpu = cpus();
+  const acVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules/autocannon/package.json"), "utf8")) as { version: string }).version;
+  const commit = firstLine("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
+  const info = [
+    `${cpu.length} x ${cpu[0]?.model ?? "unknown CPU"}`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
+    `Linux ${release()}`,
+    `Node ${process.version}`,
+    `headroom @ ${commit}`,
+    `autocannon ${acVersion}`,
+  ];
+  if (p.wrkBin) info.push(firstLine(p.wrkBin, ["-v"]).replace(/ \[.*$/, "").trim());
+  if (existsSync("/usr/sbin/nginx")) info.push(firstLine("/usr/sbin/nginx", ["-v"]).replace(/^nginx version: /, ""));
+  info.push(`generator on core 0, target on core ${TARGET_CORE} (taskset)`);
+  return info;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      rounds: { type: "string" },
+      cases: { type: "string" },
+      tools: { type: "string" },
+      "pause-ms": { type: "string", default: "1500" },
+      "no-write": { type: "boolean", default: false },
+    },
+  });
+  const durations = values.quick ? QUICK_DURATIONS : FULL_DURATIONS;
+  const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
+  const pauseMs = Number(values["pause-ms"]);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a whole number >= 1`);
+  let cases = buildCases(durations);
+  if (values.cases) {
+    const want = values.cases.split(",").map((s) => s.trim());
+    const unknown = want.filter((w) => !cases.some((c) => c.id === w));
+    if (unknown.length) throw new Error(`--cases ${unknown.join(",")}: expected some of ${cases.map((c) => c.id).join(", ")}`);
+    cases = cases.filter((c) => want.includes(c.id));
+  }
+  const wantTools = values.tools ? (values.tools.split(",").map((s) => s.trim()) as ToolName[]) : ALL_TOOLS;
+  const badTool = wantTools.filter((t) => !ALL_TOOLS.includes(t));
+  if (badTool.length) throw new Error(`--tools ${badTool.join(",")}: expected some of ${ALL_TOOLS.join(", ")}`);
+
+  const paths: CommandPaths = {
+    node: process.execPath,
+    headroomBin: join(ROOT, "packages/headroom/bin/headroom.js"),
+    autocannonBin: join(ROOT, "node_modules/autocannon/autocannon.js"),
+    wrkBin: onPath("wrk") ?? "",
+    thinkScenario: join(ROOT, "bench/think-scenario.ts"),
+  };
+  const { available, skipped } = detectTools(paths);
+  for (const s of skipped) log(`skipping ${s}`);
+
+  const abort = new AbortController();
+  let target: Target | undefined;
+  const onSigint = (): void => {
+    log("interrupted: stopping the current tool and target");
+    abort.abort();
+  };
+  process.on("SIGINT", onSigint);
+
+  const records: RunRecord[] = [];
+  try {
+    for (const c of cases) {
+      if (abort.signal.aborted) break;
+      const tools = c.tools.filter((t) => available.has(t) && wantTools.includes(t));
+      if (tools.length === 0) continue;
+      target = c.target === "stall" ? await startStallTarget(TARGET_CORE) : await startThroughputTarget(TARGET_CORE);
+      log(`${c.id}: target ${target.name} pid ${target.pid} at ${target.url}`);
+      for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
+        for (const tool of roundOrder(tools, round)) {
+          if (abort.signal.aborted) break;
+          records.push(await runOne(c, round, tool, target.url, paths, abort.signal));
+          await sleep(c.id === "memory-10k" ? pauseMs * 3 : pauseMs);
+        }
+      }
+      await target.stop();
+      target = undefined;
+    }
+  } finally {
+    if (target) await target.stop();
+    process.off("SIGINT", onSigint);
+  }
+
+  const reports = cases.map((c) => buildCaseReport(c, records)).filter((r) => r.rows.length > 0);
+  process.stdout.write(renderText(reports));
+  if (values["no-write"]) return;
+  const argv = process.argv.slice(2);
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+  const dateIso = new Date().toISOString();
+  const machine = machineInfo(paths);
+  const outDir = join(ROOT, "bench/results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "latest.json"), JSON.stringify({ command, dateIso, machine, rounds, skipped, records, reports }, null, 2) + "\n");
+  writeFileSync(join(outDir, "latest.md"), renderMarkdown(reports, { command, dateIso, machine, rounds, skipped }));
+  log(`wrote ${relative(ROOT, join(outDir, "latest.json"))} and ${relative(ROOT, join(outDir, "latest.md"))}`);
+}
+
+async function runOne(c: BenchCase, round: number, tool: ToolName, url: string, paths: CommandPaths, signal: AbortSignal): Promise<RunRecord> {
+  const cmd = toolCommand(tool, c, url, paths);
+  const shown = [cmd.command, ...cmd.args].map((a) => (a === paths.node ? "node" : a.startsWith(ROOT + "/") ? relative(ROOT, a) : a)).join(" ");
+  const base = { caseId: c.id as CaseId, round, tool, command: shown };
+  log(`${c.id} round ${round + 1} ${tool}: ${shown}`);
+  const run = await runMeasured(cmd.command, cmd.args, { cwd: ROOT, timeoutMs: c.durationSec * 1000 + 60_000, signal });
+  const rec: RunRecord = { ...base, peakRssMb: run.peakRssMb, wallMs: run.wallMs };
+  // headroom exits non-zero when its own targets fail; its JSON is still the result.
+  try {
+    if (run.timedOut) throw new Error(`timed out after ${Math.round(run.wallMs)} ms`);
+    rec.result = parseToolOutput(tool, run.stdout);
+  } catch (e) {
+    rec.error = `${(e as Error).message}; exit ${run.exitCode ?? run.signal}; stderr: ${run.stderr.trim().slice(-400)}`;
+  }
+  if (rec.result) {
+    const r = rec.result;
+    log(`  ${Math.round(r.rps)} req/s, p90 ${r.p90Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, peak RSS ${run.peakRssMb.toFixed(1)} MB, errors ${r.errors}${r.dropped !== undefined ? `, dropped ${r.dropped}` : ""}`);
+  } else log(`  FAILED: ${rec.error}`);
+  return rec;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 2;
+});
