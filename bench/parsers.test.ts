@@ -3,6 +3,7 @@
 //   node --import tsx --test bench/parsers.test.ts
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { areaOf, summarizeCpuProfile } from "./cpu-profile.js";
 import { buildCases, roundOrder, toolCommand, QUICK_DURATIONS, type CommandPaths } from "./cases.js";
 import { parseAutocannonJson, parseChildPids, parseHeadroomJson, parseVmHwmKb, parseWrkText, wrkTimeToMs, ParseError } from "./parsers.js";
 import { buildCaseReport, median, renderMarkdown, renderText, type RunRecord } from "./report.js";
@@ -196,5 +197,36 @@ describe("truth and verdicts", () => {
     assert.equal(r.targets[0]!.shortfall, "20.0 MB over");
     const none = buildCaseReport(c, [rec("memory-10k", 0, "autocannon", 3000, 10, 300)]);
     assert.equal(none.targets[0]!.pass, undefined);
+  });
+});
+
+describe("cpu profile summary", () => {
+  it("attributes each sample the time until the next one, and groups by area", () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+    const profile = {
+      startTime: 0,
+      endTime: 100,
+      nodes: [
+        { id: 1, callFrame: frame("(root)", "") },
+        { id: 2, callFrame: frame("dispatch", "file:///w/node_modules/undici/lib/client.js") },
+        { id: 3, callFrame: frame("record", "file:///w/packages/headroom/src/engine/recorder.ts") },
+        { id: 4, callFrame: frame("(idle)", "") },
+      ],
+      samples: [2, 2, 3, 4, 2],
+      timeDeltas: [0, 10, 20, 30, 40],
+    };
+    const s = summarizeCpuProfile(profile);
+    // dispatch: 10 + 20 (+ 0 for the last sample); record: 30; idle excluded.
+    assert.equal(s.totalMs, 0.06);
+    assert.equal(s.functions[0]!.name, "dispatch (undici/lib/client.js:10)");
+    assert.equal(s.functions[0]!.selfPct, 50);
+    assert.deepEqual(s.areas.map((a) => a.area), ["undici", "headroom/engine"]);
+  });
+
+  it("names areas", () => {
+    assert.equal(areaOf("node:internal/streams/x", "f"), "node:internal");
+    assert.equal(areaOf("file:///a/node_modules/@scope/pkg/i.js", "f"), "@scope/pkg");
+    assert.equal(areaOf("", "(garbage collector)"), "(garbage collector)");
+    assert.equal(areaOf("", "writev"), "(native)");
   });
 });

@@ -6,6 +6,7 @@
 //   npm run bench                    3 rounds, 10 s throughput runs, 30 s memory, 20 s stall
 //   npm run bench -- --quick         1 round, short runs (for iterating)
 //   npm run bench -- --cases throughput-50,stall-200rps --tools autocannon,wrk --rounds 2
+//   npm run bench -- --target node   the one-process Node server instead of nginx
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -83,11 +84,14 @@ async function main(): Promise<void> {
       tools: { type: "string" },
       "pause-ms": { type: "string", default: "1500" },
       "no-write": { type: "boolean", default: false },
+      target: { type: "string", default: "nginx" },
     },
   });
   const durations = values.quick ? QUICK_DURATIONS : FULL_DURATIONS;
   const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
   const pauseMs = Number(values["pause-ms"]);
+  const prefer = values.target;
+  if (prefer !== "nginx" && prefer !== "node") throw new Error(`--target ${prefer}: expected nginx or node`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a whole number >= 1`);
   let cases = buildCases(durations);
   if (values.cases) {
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
       if (abort.signal.aborted) break;
       const tools = c.tools.filter((t) => available.has(t) && wantTools.includes(t));
       if (tools.length === 0) continue;
-      target = c.target === "stall" ? await startStallTarget(TARGET_CORE) : await startThroughputTarget(TARGET_CORE);
+      target = c.target === "stall" ? await startStallTarget(TARGET_CORE) : await startThroughputTarget(TARGET_CORE, prefer);
       log(`${c.id}: target ${target.name} pid ${target.pid} at ${target.url}`);
       for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
         for (const tool of roundOrder(tools, round)) {

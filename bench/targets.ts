@@ -114,10 +114,10 @@ async function startPinned(name: string, core: number, command: string, args: st
   };
 }
 
-/** nginx when installed, else the Node hello server; pinned to `core`. */
-export async function startThroughputTarget(core: number): Promise<Target> {
+/** nginx when installed (and not declined), else the Node hello server; pinned to `core`. */
+export async function startThroughputTarget(core: number, prefer: "nginx" | "node" = "nginx"): Promise<Target> {
   const port = await freePort();
-  if (existsSync(NGINX_PATH)) {
+  if (prefer === "nginx" && existsSync(NGINX_PATH)) {
     const dir = mkdtempSync(join(tmpdir(), "headroom-bench-nginx-"));
     writeFileSync(join(dir, "nginx.conf"), nginxConfig(dir, port));
     return startPinned("nginx", core, NGINX_PATH, ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], port, () =>
