@@ -358,7 +358,7 @@ export interface CapacityPlanning {
   infrastructure: InfrastructureModel;
   inputs: CapacityInputs;
   growth: GrowthPlan;
-  /** The current fleet (min instances) now: budget, replicas and cache at the measured load. */
+  /** The configured setup: the connection budget at max instances; replicas and cache at the measured load (measured users x RPS per user). */
   current: { connectionBudget: ConnectionBudget; replicas: ReplicaPlan; cache: CachePlan };
   /** The autoscaling replay of each policy over the busiest period's day (when capacity is known). */
   autoscale: { period: string; step: AutoscaleResult; target: AutoscaleResult } | null;
