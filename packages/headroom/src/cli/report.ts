@@ -1,0 +1,73 @@
+// `headroom report RUN --format md,html,json,junit [--out DIR]`: renders a stored run again
+// (a killed run too: its summary is rebuilt from the interval lines).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { Command } from "commander";
+import { HeadroomError } from "../errors.js";
+import { renderHtmlReport } from "../report/html-report.js";
+import { renderJsonReport } from "../report/json-report.js";
+import { junitSuiteOf, renderJunit } from "../report/junit.js";
+import { buildRunReportModel, type RunReportModel } from "../report/run-report-model.js";
+import { renderTestResult } from "../report/test-result.js";
+import { readRunStore } from "../store/run-store.js";
+import type { CommandContext } from "./main.js";
+
+export const REPORT_FORMATS = ["md", "html", "json", "junit"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The file each format is written to, inside --out. */
+export const REPORT_FILES: Record<ReportFormat, string> = { md: "report.md", html: "report.html", json: "report.json", junit: "junit.xml" };
+
+export function parseFormats(value: string): ReportFormat[] {
+  const parts = value
+    .split(",")
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = parts.filter((p) => !(REPORT_FORMATS as readonly string[]).includes(p));
+  if (parts.length === 0 || bad.length > 0) {
+    throw new HeadroomError("HR_BAD_ARGUMENT", `--format "${value}" ${bad.length ? `has unknown format(s) ${bad.map((b) => `"${b}"`).join(", ")}` : "is empty"}; expected a comma-separated list of ${REPORT_FORMATS.join(", ")}`, "for example --format html,junit");
+  }
+  return [...new Set(parts as ReportFormat[])];
+}
+
+export function renderFormat(model: RunReportModel, format: ReportFormat): string {
+  switch (format) {
+    case "md":
+      return renderTestResult(model);
+    case "html":
+      return renderHtmlReport(model);
+    case "json":
+      return renderJsonReport(model);
+    case "junit":
+      return renderJunit([junitSuiteOf(model)]);
+  }
+}
+
+interface ReportFlags {
+  format: string;
+  out?: string;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("report")
+    .description("render a stored run again as Markdown, a self-contained HTML page, JSON and JUnit XML")
+    .argument("<run>", "a run directory (runs/<id>, or a test folder of a plan's output)")
+    .option("--format <list>", `comma-separated formats: ${REPORT_FORMATS.join(", ")}`, "md,html,json,junit")
+    .option("--out <dir>", "where to write the files (default: the run directory)")
+    .action(async (run: string, flags: ReportFlags) => {
+      const formats = parseFormats(flags.format);
+      const store = readRunStore(resolve(ctx.io.cwd, run));
+      const model = await buildRunReportModel(store);
+      const outDir = resolve(ctx.io.cwd, flags.out ?? run);
+      mkdirSync(outDir, { recursive: true });
+      for (const f of formats) {
+        const path = join(outDir, REPORT_FILES[f]);
+        writeFileSync(path, renderFormat(model, f));
+        ctx.io.stdout.write(`wrote ${relative(ctx.io.cwd, path) || path}\n`);
+      }
+      const s = model.summary;
+      const verdict = model.verdict ? `verdict ${model.verdict}` : "no targets judged";
+      ctx.io.stdout.write(`${model.manifest.name}: ${s.requests.total} requests in ${s.durationSec} s, ${s.requests.ratePerSec} req/s, p95 ${s.latencyMs.p95} ms, ${s.requests.failed} failed; ${verdict}${model.summaryRebuilt ? " (summary rebuilt from intervals)" : ""}\n`);
+    });
+}

@@ -1,0 +1,205 @@
+// `headroom compare RUN_A RUN_B`: per endpoint and overall, the change in P50/P95/P99, throughput
+// and error rate from A (the baseline) to B, each with a significance test (see significance.ts).
+//
+// A change is a REGRESSION only when all hold:
+//   1. it is worse (latency or error rate up, throughput down),
+//   2. it is beyond the bound (--max-regression, default 10 %, relative to A),
+//   3. it is practically visible: latency moved by at least 1 ms, error rate by at least
+//      0.1 percentage points (below these, timer resolution and single requests dominate),
+//   4. it is significant: Holm-adjusted p < alpha (default 0.05) over every test of the comparison.
+// The figures themselves (A, B, change) come from the merged histograms and counts of each whole
+// run; the tests use one sample per second (the second's percentile, its request count).
+import { latencyStatsMs, mergeEncoded, decodeHistogram } from "../metrics/histogram.js";
+import type { IntervalLine, Manifest } from "../store/types.js";
+import { holmAdjust, mannWhitneyU, twoProportionZ } from "./significance.js";
+
+export type CompareMetric = "p50Ms" | "p95Ms" | "p99Ms" | "rps" | "errorPct";
+
+export const COMPARE_METRICS: { metric: CompareMetric; label: string; unit: string; higherIsWorse: boolean }[] = [
+  { metric: "p50Ms", label: "P50", unit: "ms", higherIsWorse: true },
+  { metric: "p95Ms", label: "P95", unit: "ms", higherIsWorse: true },
+  { metric: "p99Ms", label: "P99", unit: "ms", higherIsWorse: true },
+  { metric: "rps", label: "Throughput", unit: "req/s", higherIsWorse: false },
+  { metric: "errorPct", label: "Error rate", unit: "%", higherIsWorse: true },
+];
+
+export interface CompareOptions {
+  /** Largest tolerated worsening, % of A (default 10). */
+  maxRegressionPct?: number;
+  /** Family-wise significance level (default 0.05). */
+  alpha?: number;
+  /** Latency changes smaller than this are never a regression (default 1 ms). */
+  minLatencyDeltaMs?: number;
+  /** Error-rate changes smaller than this many percentage points are never a regression (default 0.1). */
+  minErrorDeltaPct?: number;
+}
+
+export type ChangeVerdict = "regression" | "improvement" | "within bound" | "not significant" | "not compared";
+
+export interface MetricChange {
+  metric: CompareMetric;
+  label: string;
+  unit: string;
+  a: number;
+  b: number;
+  /** (b − a) / a × 100; null when a is 0. */
+  changePct: number | null;
+  test: { name: "mann-whitney-u" | "two-proportion-z"; statistic: number; pValue: number; adjustedP: number; samplesA: number; samplesB: number } | null;
+  verdict: ChangeVerdict;
+}
+
+export interface EndpointComparison {
+  /** "overall" for all endpoints together. */
+  name: string;
+  method: string;
+  inA: boolean;
+  inB: boolean;
+  requestsA: number;
+  requestsB: number;
+  metrics: MetricChange[];
+}
+
+export interface RunRef {
+  dir: string;
+  name: string;
+  startedAt: string;
+  durationSec: number;
+}
+
+export interface RunComparison {
+  a: RunRef;
+  b: RunRef;
+  options: Required<CompareOptions>;
+  overall: EndpointComparison;
+  endpoints: EndpointComparison[];
+  /** One line per regression: "overall P95: 41 ms → 88 ms (+115 %, p < 0.001)". */
+  regressions: string[];
+  regression: boolean;
+  method: string;
+}
+
+export interface CompareInput {
+  dir: string;
+  manifest: Pick<Manifest, "name" | "startedAt">;
+  intervals: IntervalLine[];
+}
+
+interface Samples {
+  requests: number;
+  failed: number;
+  durationSec: number;
+  hists: string[];
+  perSecond: { p50Ms: number[]; p95Ms: number[]; p99Ms: number[]; rps: number[] };
+  method: string;
+}
+
+/** Per-second samples and totals of one endpoint (or of all, when name is null). */
+function collect(lines: IntervalLine[], name: string | null): Samples {
+  const s: Samples = { requests: 0, failed: 0, durationSec: lines.length ? lines[lines.length - 1]!.t + 1 - lines[0]!.t : 0, hists: [], perSecond: { p50Ms: [], p95Ms: [], p99Ms: [], rps: [] }, method: "" };
+  for (const line of lines) {
+    const eps = name === null ? Object.values(line.endpoints) : line.endpoints[name] ? [line.endpoints[name]!] : [];
+    let requests = 0;
+    const secondHists: string[] = [];
+    for (const ep of eps) {
+      s.method ||= ep.method;
+      requests += ep.requests;
+      s.failed += ep.failed;
+      if (ep.hist) secondHists.push(ep.hist);
+    }
+    s.requests += requests;
+    s.hists.push(...secondHists);
+    s.perSecond.rps.push(requests);
+    if (secondHists.length === 0) continue;
+    const h = secondHists.length === 1 ? decodeHistogram(secondHists[0]!) : mergeEncoded(secondHists);
+    if (h.totalCount > 0) {
+      s.perSecond.p50Ms.push(h.getValueAtPercentile(50) / 1000);
+      s.perSecond.p95Ms.push(h.getValueAtPercentile(95) / 1000);
+      s.perSecond.p99Ms.push(h.getValueAtPercentile(99) / 1000);
+    }
+    h.destroy();
+  }
+  return s;
+}
+
+function figures(s: Samples): Record<CompareMetric, number> {
+  const h = mergeEncoded(s.hists);
+  const lat = latencyStatsMs(h);
+  h.destroy();
+  return {
+    p50Ms: lat.p50,
+    p95Ms: lat.p95,
+    p99Ms: lat.p99,
+    rps: s.durationSec > 0 ? Math.round((s.requests / s.durationSec) * 1000) / 1000 : 0,
+    errorPct: s.requests > 0 ? Math.round((s.failed / s.requests) * 1e7) / 1e5 : 0,
+  };
+}
+
+function compareOne(name: string, a: Samples | undefined, b: Samples | undefined): EndpointComparison {
+  const fa = a && a.requests > 0 ? figures(a) : undefined;
+  const fb = b && b.requests > 0 ? figures(b) : undefined;
+  const metrics: MetricChange[] = COMPARE_METRICS.map(({ metric, label, unit }) => {
+    const va = fa?.[metric] ?? 0;
+    const vb = fb?.[metric] ?? 0;
+    const change: MetricChange = { metric, label, unit, a: va, b: vb, changePct: va !== 0 ? Math.round(((vb - va) / va) * 100_000) / 1000 : null, test: null, verdict: "not compared" };
+    if (!a || !b || !fa || !fb) return change;
+    if (metric === "errorPct") {
+      const t = twoProportionZ(a.failed, a.requests, b.failed, b.requests);
+      change.test = { name: "two-proportion-z", statistic: t.z, pValue: t.pValue, adjustedP: t.pValue, samplesA: a.requests, samplesB: b.requests };
+    } else {
+      const key = metric === "rps" ? "rps" : metric;
+      const t = mannWhitneyU(a.perSecond[key], b.perSecond[key]);
+      change.test = { name: "mann-whitney-u", statistic: t.u, pValue: t.pValue, adjustedP: t.pValue, samplesA: t.nA, samplesB: t.nB };
+    }
+    return change;
+  });
+  return { name, method: (a?.method || b?.method) ?? "", inA: !!fa, inB: !!fb, requestsA: a?.requests ?? 0, requestsB: b?.requests ?? 0, metrics };
+}
+
+function judge(c: MetricChange, o: Required<CompareOptions>): ChangeVerdict {
+  if (!c.test) return "not compared";
+  const info = COMPARE_METRICS.find((m) => m.metric === c.metric)!;
+  const delta = c.b - c.a;
+  const worse = info.higherIsWorse ? delta > 0 : delta < 0;
+  const relative = c.changePct === null ? (delta === 0 ? 0 : Infinity) : Math.abs(c.changePct);
+  const visible = c.metric === "errorPct" ? Math.abs(delta) >= o.minErrorDeltaPct : c.metric === "rps" ? true : Math.abs(delta) >= o.minLatencyDeltaMs;
+  if (c.test.adjustedP >= o.alpha) return "not significant";
+  if (relative <= o.maxRegressionPct || !visible) return "within bound";
+  return worse ? "regression" : "improvement";
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
+}
+
+export function describeChange(ep: string, c: MetricChange): string {
+  const pct = c.changePct === null ? "new" : `${c.changePct > 0 ? "+" : ""}${fmt(c.changePct)} %`;
+  const p = c.test ? (c.test.adjustedP < 0.001 ? "p < 0.001" : `p = ${c.test.adjustedP.toFixed(3)}`) : "not tested";
+  return `${ep} ${c.label}: ${fmt(c.a)} ${c.unit} → ${fmt(c.b)} ${c.unit} (${pct}, ${p})`;
+}
+
+export const COMPARE_METHOD =
+  "Figures come from the merged histograms and counts of each whole run. Significance: Mann-Whitney U on per-second samples (latency percentiles, requests per second) and a two-proportion z-test on error counts, Holm-Bonferroni adjusted over all tests of the comparison. A regression is a significant worsening beyond the bound (and at least 1 ms of latency or 0.1 percentage points of error rate).";
+
+export function compareRuns(a: CompareInput, b: CompareInput, options: CompareOptions = {}): RunComparison {
+  const o: Required<CompareOptions> = { maxRegressionPct: options.maxRegressionPct ?? 10, alpha: options.alpha ?? 0.05, minLatencyDeltaMs: options.minLatencyDeltaMs ?? 1, minErrorDeltaPct: options.minErrorDeltaPct ?? 0.1 };
+  const names = new Set<string>();
+  for (const l of [...a.intervals, ...b.intervals]) for (const n of Object.keys(l.endpoints)) names.add(n);
+  const overall = compareOne("overall", collect(a.intervals, null), collect(b.intervals, null));
+  const endpoints = [...names].sort().map((n) => {
+    const sa = collect(a.intervals, n);
+    const sb = collect(b.intervals, n);
+    return compareOne(n, sa.requests > 0 ? sa : undefined, sb.requests > 0 ? sb : undefined);
+  });
+  endpoints.sort((x, y) => y.requestsA + y.requestsB - (x.requestsA + x.requestsB) || x.name.localeCompare(y.name));
+  const all = [overall, ...endpoints].flatMap((e) => e.metrics).filter((m) => m.test);
+  holmAdjust(all.map((m) => m.test!.pValue)).forEach((p, i) => (all[i]!.test!.adjustedP = p));
+  const regressions: string[] = [];
+  for (const ep of [overall, ...endpoints]) {
+    for (const m of ep.metrics) {
+      m.verdict = judge(m, o);
+      if (m.verdict === "regression") regressions.push(describeChange(ep.name, m));
+    }
+  }
+  const ref = (x: CompareInput): RunRef => ({ dir: x.dir, name: x.manifest.name, startedAt: x.manifest.startedAt, durationSec: x.intervals.length ? x.intervals[x.intervals.length - 1]!.t + 1 - x.intervals[0]!.t : 0 });
+  return { a: ref(a), b: ref(b), options: o, overall, endpoints, regressions, regression: regressions.length > 0, method: COMPARE_METHOD };
+}

@@ -1,0 +1,111 @@
+// The report's charts, as chart specs drawn from the report model: load, latency (overall and per
+// endpoint), errors and 429s, telemetry panels and the throughput-vs-users curve.
+import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
+import type { RunSeries } from "./run-series.js";
+import { PALETTE, renderChart, type ChartBand, type ChartSeries } from "./svg-chart.js";
+import type { TelemetryPanel } from "./telemetry-panels.js";
+
+const TIME = "elapsed time (m:ss)";
+const P_COLORS = { p50: "#59a14f", p95: "#f28e2b", p99: "#e15759" };
+
+function bands(series: RunSeries): ChartBand[] {
+  return series.phases.map((p) => ({ name: p.name, from: p.startSec, to: p.endSec }));
+}
+
+const stepNote = (series: RunSeries): string => (series.stepSec > 1 ? ` (per ${series.stepSec} s)` : "");
+
+export function loadChart(series: RunSeries): string {
+  const s: ChartSeries[] = [
+    { name: "throughput (req/s)", y: series.requestsPerSec, color: PALETTE[0] },
+    { name: "virtual users", y: series.users, axis: "right", color: "#7a8394", style: "dashed" },
+  ];
+  if (series.targetRatePerSec) s.push({ name: "scheduled arrivals (per s)", y: series.targetRatePerSec, color: PALETTE[5], style: "dashed" });
+  return renderChart({ id: "chart-load", title: `Users and throughput over time${stepNote(series)}`, x: series.tSec, xLabel: TIME, xFormat: "elapsed", yLabel: "requests per second", yUnit: "req/s", yRightLabel: "virtual users", yRightUnit: "users", series: s, bands: bands(series) });
+}
+
+export function latencyChart(id: string, title: string, lat: { p50Ms: (number | null)[]; p95Ms: (number | null)[]; p99Ms: (number | null)[] }, series: RunSeries, size: { width?: number; height?: number } = {}): string {
+  return renderChart({
+    id,
+    title,
+    x: series.tSec,
+    xLabel: TIME,
+    xFormat: "elapsed",
+    yLabel: "latency (ms)",
+    yUnit: "ms",
+    series: [
+      { name: "P50", y: lat.p50Ms, color: P_COLORS.p50 },
+      { name: "P95", y: lat.p95Ms, color: P_COLORS.p95 },
+      { name: "P99", y: lat.p99Ms, color: P_COLORS.p99 },
+    ],
+    bands: bands(series),
+    ...size,
+  });
+}
+
+/** Failed requests by error class and 429 responses, per second. */
+export function errorsChart(series: RunSeries): string {
+  const s: ChartSeries[] = Object.entries(series.errorsPerSec).map(([cls, y], i) => ({ name: `errors: ${cls}`, y, color: ["#e15759", "#b07aa1", "#9c755f", "#ff9da7", "#edc948", "#76b7b2", "#bab0ac", "#4e79a7"][i % 8] }));
+  s.push({ name: "429 rate limited (expected)", y: series.rateLimitedPerSec, color: "#f28e2b", style: "dashed" });
+  if (series.droppedPerSec.some((v) => v > 0)) s.push({ name: "dropped arrivals", y: series.droppedPerSec, color: "#5d6677", style: "dashed" });
+  return renderChart({ id: "chart-errors", title: `Errors and 429s over time${stepNote(series)}`, x: series.tSec, xLabel: TIME, xFormat: "elapsed", yLabel: "responses per second", yUnit: "/s", series: s, bands: bands(series) });
+}
+
+export function rateLimitByClassChart(series: RunSeries): string | undefined {
+  const entries = Object.entries(series.rateLimitedByClassPerSec).filter(([, y]) => y.some((v) => v > 0));
+  if (entries.length === 0) return undefined;
+  return renderChart({ id: "chart-429-by-class", title: `429 responses by user class${stepNote(series)}`, x: series.tSec, xLabel: TIME, xFormat: "elapsed", yLabel: "429 responses per second", yUnit: "/s", series: entries.map(([name, y]) => ({ name, y })), bands: bands(series) });
+}
+
+export function telemetryChart(panel: TelemetryPanel): string {
+  const longest = panel.series.reduce((a, b) => (b.xSec.length > a.xSec.length ? b : a));
+  return renderChart({
+    id: `chart-${panel.id}`,
+    title: panel.title,
+    x: longest.xSec,
+    xLabel: TIME,
+    xFormat: "elapsed",
+    yLabel: panel.yLabel,
+    yUnit: panel.yUnit,
+    ...(panel.yRightLabel ? { yRightLabel: panel.yRightLabel } : {}),
+    ...(panel.yRightUnit ? { yRightUnit: panel.yRightUnit } : {}),
+    ...(panel.yMax !== undefined ? { yMax: panel.yMax } : {}),
+    series: panel.series.map((s) => ({ name: s.name, x: s.xSec, y: s.y, ...(s.axis ? { axis: s.axis } : {}), ...(s.style ? { style: s.style } : {}) })),
+  });
+}
+
+/** USL throughput at concurrency n: γn / (1 + α(n − 1) + βn(n − 1)). */
+export function uslThroughput(fit: Pick<UslFit, "alpha" | "beta" | "gamma">, n: number): number {
+  return (fit.gamma * n) / (1 + fit.alpha * (n - 1) + fit.beta * n * (n - 1));
+}
+
+/**
+ * Throughput against load: every second of the run as a point (users, or scheduled rate in the
+ * open model), the capacity analysis' steady steps, and the fitted USL curve when there is one.
+ */
+export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnalysis): string | undefined {
+  const open = series.targetRatePerSec !== undefined || capacity?.model === "open";
+  const xs = open ? (series.targetRatePerSec ?? []) : series.users;
+  const s: ChartSeries[] = [];
+  const pts = xs.map((x, i) => ({ x, y: series.requestsPerSec[i]! })).filter((p) => p.x > 0);
+  if (pts.length > 0) s.push({ name: series.stepSec > 1 ? `${series.stepSec}-second buckets` : "each second", x: pts.map((p) => p.x), y: pts.map((p) => p.y), style: "points", color: "#9fb7d3" });
+  const steps = (capacity?.steps ?? []).filter((st) => (open ? st.targetRate : st.users) !== undefined);
+  if (steps.length > 0) s.push({ name: "steady load steps", x: steps.map((st) => (open ? st.targetRate! : st.users!)), y: steps.map((st) => st.rps), style: "points", color: "#1d2330", radius: 4 });
+  const usl = capacity?.usl;
+  const xMax = Math.max(0, ...s.flatMap((x) => x.x ?? []));
+  if (usl && !open && xMax > 0) {
+    const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
+    const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
+    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(2)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
+  }
+  if (s.length === 0) return undefined;
+  return renderChart({
+    id: "chart-throughput-curve",
+    title: open ? "Throughput against arrival rate" : "Throughput against concurrent users",
+    x: [],
+    xLabel: open ? "scheduled arrivals per second" : "concurrent virtual users",
+    yLabel: "achieved requests per second",
+    yUnit: "req/s",
+    series: s,
+    hover: false,
+  });
+}

@@ -1,0 +1,55 @@
+// JUnit XML for CI systems: one <testsuite> per run, one <testcase> per target verdict.
+//   FAIL         → <failure> (the build goes red)
+//   WARN         → passes, with the measured value and bound in <system-out> (visible, not red)
+//   NOT_MEASURED → <skipped> with the reason (absent data is never a silent pass)
+import type { MetricVerdict } from "../analysis/types.js";
+import { escapeXml as x } from "./escape.js";
+import type { RunReportModel } from "./run-report-model.js";
+import { describeBound, describeMeasured } from "./verdict-text.js";
+
+export interface JunitSuite {
+  /** The run's name ("baseline", "peak"). */
+  name: string;
+  /** ISO start time of the run. */
+  timestamp: string;
+  durationSec: number;
+  verdicts: MetricVerdict[];
+  /** Printed in the suite's <system-out> (run directory, notes). */
+  notes: string[];
+}
+
+export function junitSuiteOf(m: RunReportModel): JunitSuite {
+  const notes = [`run directory: ${m.summary.runDir}`, ...m.notes];
+  if (m.verdicts.length === 0) notes.push("no targets were judged for this run (no analysis with targets), so the suite has no test cases");
+  return { name: m.manifest.name, timestamp: m.manifest.startedAt, durationSec: m.summary.durationSec, verdicts: m.verdicts, notes };
+}
+
+const measured = (v: MetricVerdict): string => describeMeasured(v, 6);
+
+function testcase(suite: string, v: MetricVerdict): string {
+  const head = `    <testcase classname="${x(`headroom.${suite}`)}" name="${x(`${v.label} ${describeBound(v.bound)}`)}" time="0">`;
+  const detail = `${v.label}: measured ${measured(v)}, bound ${describeBound(v.bound)}${v.tier ? `, tier ${v.tier}` : ""}; source: ${v.source}${v.note ? `; ${v.note}` : ""}`;
+  switch (v.verdict) {
+    case "FAIL":
+      return `${head}\n      <failure type="FAIL" message="${x(`${v.label} ${measured(v)} is beyond the acceptable bound ${describeBound(v.bound)}`)}">${x(detail)}</failure>\n    </testcase>`;
+    case "WARN":
+      return `${head}\n      <system-out>${x(`WARN: ${detail}`)}</system-out>\n    </testcase>`;
+    case "NOT_MEASURED":
+      return `${head}\n      <skipped message="${x(`not measured: ${v.note ?? "no data"}`)}"/>\n    </testcase>`;
+    default:
+      return `${head}</testcase>`;
+  }
+}
+
+export function renderJunit(suites: JunitSuite[]): string {
+  const count = (vs: MetricVerdict[], k: MetricVerdict["verdict"]): number => vs.filter((v) => v.verdict === k).length;
+  const all = suites.flatMap((s) => s.verdicts);
+  const totalTime = suites.reduce((t, s) => t + s.durationSec, 0);
+  const body = suites
+    .map((s) => {
+      const cases = s.verdicts.map((v) => testcase(s.name, v)).join("\n");
+      return `  <testsuite name="${x(s.name)}" tests="${s.verdicts.length}" failures="${count(s.verdicts, "FAIL")}" errors="0" skipped="${count(s.verdicts, "NOT_MEASURED")}" timestamp="${x(s.timestamp)}" time="${s.durationSec}">\n${cases ? cases + "\n" : ""}    <system-out>${x(s.notes.join("\n"))}</system-out>\n  </testsuite>`;
+    })
+    .join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="headroom" tests="${all.length}" failures="${count(all, "FAIL")}" errors="0" skipped="${count(all, "NOT_MEASURED")}" time="${totalTime}">\n${body}\n</testsuites>\n`;
+}

@@ -1,0 +1,89 @@
+// The significance tests `headroom compare` uses, so noise between two runs is not called a
+// regression:
+//   - Mann-Whitney U (rank-sum) on per-second samples (a percentile of each second, or requests
+//     per second): no normality assumption, robust to the long tails of latency. Normal
+//     approximation with tie correction and continuity correction (fine from ~8 samples a side).
+//   - Two-proportion z-test on error counts (pooled), for the error rate.
+//   - Holm-Bonferroni over every test of one comparison, so checking 30 figures does not turn
+//     the 5 % false-alarm rate of each into a near-certain false alarm somewhere.
+// Seconds of one run are not fully independent (latency drifts), which makes the p-values
+// somewhat optimistic; the practical bound (--max-regression) is the second guard.
+
+/** Standard normal CDF (Abramowitz-Stegun 26.2.17, absolute error < 7.5e-8). */
+export function normalCdf(z: number): number {
+  if (!Number.isFinite(z)) return z > 0 ? 1 : 0;
+  if (z === 0) return 0.5;
+  const t = 1 / (1 + 0.2316419 * Math.abs(z));
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  const tail = (Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+  return z >= 0 ? 1 - tail : tail;
+}
+
+const twoSided = (z: number): number => Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+
+export interface MannWhitneyResult {
+  /** U of sample b (how often a b value exceeds an a value, ties counting half). */
+  u: number;
+  z: number;
+  pValue: number;
+  /** P(b > a) + P(b = a)/2: 0.5 = no shift, 1 = every b above every a. */
+  probBGreater: number;
+  nA: number;
+  nB: number;
+}
+
+/** Two-sided Mann-Whitney U test of samples a and b. */
+export function mannWhitneyU(a: number[], b: number[]): MannWhitneyResult {
+  const nA = a.length;
+  const nB = b.length;
+  if (nA === 0 || nB === 0) return { u: 0, z: 0, pValue: 1, probBGreater: 0.5, nA, nB };
+  const all = [...a.map((v) => ({ v, fromB: false })), ...b.map((v) => ({ v, fromB: true }))].sort((x, y) => x.v - y.v);
+  const n = all.length;
+  let rankSumB = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j) / 2 + 1;
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    for (let k = i; k <= j; k++) if (all[k]!.fromB) rankSumB += rank;
+    i = j + 1;
+  }
+  const u = rankSumB - (nB * (nB + 1)) / 2;
+  const mean = (nA * nB) / 2;
+  const variance = ((nA * nB) / 12) * (n + 1 - tieTerm / (n * (n - 1) || 1));
+  const probBGreater = u / (nA * nB);
+  if (variance <= 0) return { u, z: 0, pValue: 1, probBGreater, nA, nB };
+  const diff = u - mean;
+  const z = (Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5)) / Math.sqrt(variance);
+  return { u, z, pValue: twoSided(z), probBGreater, nA, nB };
+}
+
+export interface ProportionTestResult {
+  z: number;
+  pValue: number;
+}
+
+/** Two-sided pooled two-proportion z-test: failuresA of totalA against failuresB of totalB. */
+export function twoProportionZ(failuresA: number, totalA: number, failuresB: number, totalB: number): ProportionTestResult {
+  if (totalA === 0 || totalB === 0) return { z: 0, pValue: 1 };
+  const pooled = (failuresA + failuresB) / (totalA + totalB);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / totalA + 1 / totalB));
+  if (se === 0) return { z: 0, pValue: 1 };
+  const z = (failuresB / totalB - failuresA / totalA) / se;
+  return { z, pValue: twoSided(z) };
+}
+
+/** Holm-Bonferroni adjusted p-values (same order as the input). */
+export function holmAdjust(pValues: number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+  const out = new Array<number>(m).fill(1);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}

@@ -1,0 +1,18 @@
+// How verdicts read in every format: the bound a metric was held to and the measured value, with
+// units, so "P95 latency 612 ms, bound < 500 ms (acceptable < 1000 ms)" reads the same everywhere.
+import type { MetricVerdict, TargetBound } from "../analysis/types.js";
+import { formatNumber } from "./format.js";
+
+const unitSuffix = (unit: string): string => (unit === "%" ? " %" : unit ? ` ${unit}` : "");
+
+/** "< 500 ms (acceptable < 1000 ms)". */
+export function describeBound(b: TargetBound): string {
+  const op = b.direction === "max" ? "<" : ">";
+  const acc = b.acceptable !== b.target ? ` (acceptable ${op} ${formatNumber(b.acceptable, 4)}${unitSuffix(b.unit)})` : "";
+  return `${op} ${formatNumber(b.target, 4)}${unitSuffix(b.unit)}${acc}`;
+}
+
+/** "612 ms", or "not measured". */
+export function describeMeasured(v: MetricVerdict, digits = 4): string {
+  return v.measured === undefined ? "not measured" : `${formatNumber(v.measured, digits)}${unitSuffix(v.bound.unit)}`;
+}

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { EXIT } from "../../src/errors.js";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { compareRuns, type CompareInput } from "../../src/report/compare.js";
+import { renderComparisonMarkdown, renderComparisonText } from "../../src/report/compare-render.js";
+import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/report/significance.js";
+import { buildIntervals, fixtureManifest, writeFixtureRun, type FixtureOptions } from "./fixture-run.js";
+
+const SEARCH = "/api/search/stories";
+let dir: string;
+
+before(async () => {
+  await initHistograms();
+  dir = mkdtempSync(join(tmpdir(), "headroom-compare-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const input = (o: FixtureOptions): CompareInput => ({ dir: `seed-${o.seed}`, manifest: fixtureManifest("peak", 60, 60), intervals: buildIntervals({ durationSec: 60, peakUsers: 60, ...o }) });
+
+describe("significance tests", () => {
+  test("normal CDF matches known values", () => {
+    assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-7);
+    assert.ok(Math.abs(normalCdf(1.959964) - 0.975) < 1e-6);
+    assert.ok(Math.abs(normalCdf(-2.575829) - 0.005) < 1e-6);
+  });
+
+  test("Mann-Whitney U: complete separation of 3 vs 3 gives scipy's asymptotic p", () => {
+    const r = mannWhitneyU([1, 2, 3], [4, 5, 6]);
+    assert.equal(r.u, 9);
+    assert.equal(r.probBGreater, 1);
+    // scipy.stats.mannwhitneyu([1,2,3],[4,5,6], method="asymptotic") → p = 0.0808556
+    assert.ok(Math.abs(r.pValue - 0.0808556) < 1e-4, `p ${r.pValue}`);
+  });
+
+  test("Mann-Whitney U: identical samples and all-tied samples are not significant", () => {
+    assert.equal(mannWhitneyU([5, 6, 7, 8], [5, 6, 7, 8]).pValue, 1);
+    assert.equal(mannWhitneyU([3, 3, 3], [3, 3]).pValue, 1);
+  });
+
+  test("two-proportion z-test: 10/1000 vs 30/1000 is significant, 10/1000 vs 12/1000 is not", () => {
+    assert.ok(twoProportionZ(10, 1000, 30, 1000).pValue < 0.01);
+    assert.ok(twoProportionZ(10, 1000, 12, 1000).pValue > 0.5);
+  });
+
+  test("Holm adjustment is monotone and multiplies the smallest p by m", () => {
+    assert.deepEqual(holmAdjust([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
+    assert.deepEqual(holmAdjust([0.5, 0.9]), [1, 1]);
+  });
+});
+
+describe("compareRuns on recorded runs", () => {
+  test("identical runs: no change, no regression", () => {
+    const c = compareRuns(input({ seed: 1 }), input({ seed: 1 }));
+    assert.equal(c.regression, false);
+    for (const m of c.overall.metrics) {
+      assert.equal(m.a, m.b);
+      assert.equal(m.test?.pValue, 1);
+      assert.equal(m.verdict, "not significant");
+    }
+  });
+
+  test("two runs of the same system with different randomness: noise is not a regression", () => {
+    for (const seed of [2, 3, 4]) {
+      const c = compareRuns(input({ seed: 1 }), input({ seed }));
+      assert.equal(c.regression, false, `seed ${seed}: ${c.regressions.join("; ")}`);
+      // The raw figures do move (p99 of a small endpoint by well over 10 %), so the test is what saved it.
+      assert.ok(c.endpoints.some((e) => e.metrics.some((m) => Math.abs(m.changePct ?? 0) > 10)), "expected noisy figures");
+    }
+  });
+
+  test("doubled latency on one endpoint: its p95 regresses significantly, other endpoints do not", () => {
+    const c = compareRuns(input({ seed: 1 }), input({ seed: 2, slowdown: { [SEARCH]: 2 } }));
+    assert.equal(c.regression, true);
+    const search = c.endpoints.find((e) => e.name === SEARCH)!;
+    const p95 = search.metrics.find((m) => m.metric === "p95Ms")!;
+    assert.equal(p95.verdict, "regression");
+    assert.ok(p95.changePct! > 60 && p95.changePct! < 140, `change ${p95.changePct}`);
+    assert.ok(p95.test!.adjustedP < 0.001);
+    for (const e of c.endpoints.filter((x) => x.name !== SEARCH)) {
+      assert.ok(e.metrics.every((m) => m.verdict !== "regression"), `${e.name} flagged`);
+    }
+    assert.ok(c.regressions.some((r) => r.startsWith(`${SEARCH} P95`)));
+  });
+
+  test("a bound larger than the change tolerates it; a faster run is an improvement, not a regression", () => {
+    const slow = compareRuns(input({ seed: 1 }), input({ seed: 2, slowdown: { [SEARCH]: 1.3 } }), { maxRegressionPct: 80 });
+    assert.equal(slow.regression, false);
+    const fast = compareRuns(input({ seed: 1, slowdown: { [SEARCH]: 2 } }), input({ seed: 2 }));
+    assert.equal(fast.regression, false);
+    assert.equal(fast.endpoints.find((e) => e.name === SEARCH)!.metrics.find((m) => m.metric === "p95Ms")!.verdict, "improvement");
+  });
+
+  test("throughput halved and errors up are regressions", () => {
+    const c = compareRuns(input({ seed: 1 }), input({ seed: 2, throughputFactor: 0.5, errorRate: 0.05 }));
+    const overall = Object.fromEntries(c.overall.metrics.map((m) => [m.metric, m]));
+    assert.equal(overall.rps!.verdict, "regression");
+    assert.equal(overall.errorPct!.verdict, "regression");
+  });
+
+  test("text and Markdown renderings name the regression", () => {
+    const c = compareRuns(input({ seed: 1 }), input({ seed: 2, slowdown: { [SEARCH]: 2 } }));
+    const text = renderComparisonText(c);
+    assert.match(text, /REGRESSION/);
+    assert.match(text, /Mann-Whitney U/);
+    const md = renderComparisonMarkdown(c);
+    assert.match(md, /^# Run comparison/);
+    assert.match(md, /\| GET \/api\/search\/stories \| P95 \(ms\) \|.*\*\*REGRESSION\*\*/);
+  });
+});
+
+describe("headroom compare (CLI)", () => {
+  test("exit 0 for identical runs, 100 with a regression, JSON on stdout stays parseable", async () => {
+    const a = writeFixtureRun(join(dir, "a"), { seed: 1, durationSec: 40, peakUsers: 40, telemetry: false });
+    const same = writeFixtureRun(join(dir, "same"), { seed: 1, durationSec: 40, peakUsers: 40, telemetry: false });
+    const slow = writeFixtureRun(join(dir, "slow"), { seed: 2, durationSec: 40, peakUsers: 40, telemetry: false, slowdown: { [SEARCH]: 2 } });
+    const io1 = memoryIo();
+    assert.equal(await main(["compare", a, same], io1), EXIT.OK);
+    assert.match(io1.out(), /No significant regression/);
+    const io2 = memoryIo();
+    assert.equal(await main(["compare", a, slow, "--json"], io2), EXIT.REGRESSION);
+    const parsed = JSON.parse(io2.out()) as { regression: boolean };
+    assert.equal(parsed.regression, true);
+    assert.match(io2.err(), /error\[HR_REGRESSION\]/);
+    const io3 = memoryIo();
+    assert.equal(await main(["compare", a, slow, "--max-regression", "500%"], io3), EXIT.OK);
+  });
+
+  test("bad flags name the value and the expected form", async () => {
+    const io = memoryIo();
+    assert.equal(await main(["compare", "x", "y", "--max-regression", "ten"], io), EXIT.USAGE);
+    assert.match(io.err(), /--max-regression "ten" is not a percentage/);
+    const io2 = memoryIo();
+    assert.equal(await main(["compare", join(dir, "nope"), join(dir, "nope2")], io2), EXIT.CONFIG);
+    assert.match(io2.err(), /HR_RUN_NOT_FOUND/);
+  });
+});
