@@ -14,3 +14,13 @@ export { renderTestResult } from "./report/test-result.js";
 export { renderChart, type ChartSpec, type ChartSeries } from "./report/svg-chart.js";
 export { compareRuns, type RunComparison, type CompareOptions, type CompareInput, type MetricChange, type EndpointComparison } from "./report/compare.js";
 export { renderComparisonText, renderComparisonMarkdown } from "./report/compare-render.js";
+// The scenario API and the engine (issue 2).
+export { scenario, userClass, task, acceptAlso, statusAccepted, isScenario, SkipTask, type Scenario, type ScenarioDef, type UserClassDef, type TaskDef, type VirtualUser, type HttpResponse, type RequestOptions, type AcceptStatus, type CookieJar, type SetupContext, type QueryValue } from "./plan/scenario-api.js";
+export { between, constant, constantPacing, describeWait, type WaitSpec } from "./plan/wait.js";
+export { parseDurationMs, formatDurationMs } from "./plan/duration.js";
+export { describeProfile, validateProfile, profileDurationSec, type Profile, type ClassOverride, type ExecutorKind } from "./plan/profile.js";
+export { loadScenario } from "./plan/load-scenario.js";
+export { runTest, defaultWorkers, type RunTestOptions } from "./engine/run-test.js";
+export { newRunManifest, newRunId, hostInfo } from "./engine/manifest.js";
+export { checkReachable } from "./engine/preflight.js";
+export type { SingleRequest } from "./engine/single-request.js";

@@ -1,0 +1,257 @@
+// `headroom run`: one test, from a URL or a scenario file, to a run directory.
+//   headroom run --url URL [--method M] [--header "K: V"]... [--body B] (--connections C | --rate R | --users N) --duration D
+//   headroom run FILE.ts [--users N --spawn-rate R | --rate R] --duration D [--host URL] [--var k=v]
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { EXIT, HeadroomError } from "../errors.js";
+import { describeRun } from "../engine/describe-run.js";
+import { newRunId, newRunManifest } from "../engine/manifest.js";
+import { checkReachable } from "../engine/preflight.js";
+import { defaultWorkers, runTest } from "../engine/run-test.js";
+import type { SingleRequest } from "../engine/single-request.js";
+import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
+import { loadScenario } from "../plan/load-scenario.js";
+import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { between, constant, describeWait, type WaitSpec } from "../plan/wait.js";
+import { createRunStore } from "../store/run-store.js";
+import type { StageSpec } from "../store/types.js";
+import type { CommandContext } from "./main.js";
+import { formatSummaryTable } from "./progress-table.js";
+import { progressSink } from "./progress.js";
+
+interface RunFlags {
+  url?: string;
+  method?: string;
+  header: string[];
+  body?: string;
+  connections?: string;
+  rate?: string;
+  users?: string;
+  spawnRate?: string;
+  stages?: string;
+  think?: string;
+  maxInFlight?: string;
+  duration?: string;
+  timeout: string;
+  workers?: string;
+  out?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  host?: string;
+  var: string[];
+  seed?: string;
+  name?: string;
+  typecheck: boolean;
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+function parseCount(text: string, flag: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not a whole number >= ${min}`, `give ${flag} a whole number, e.g. ${flag} ${Math.max(min, 50)}`);
+  }
+  return n;
+}
+
+function parseRate(text: string, flag: string, allowZero = false): number {
+  const n = Number(text.replace(/\/s$/, ""));
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not a positive number per second`, `give ${flag} a number such as ${flag} 200`);
+  }
+  return n;
+}
+
+/** "K: V" → [K, V]. */
+export function parseHeader(text: string): [string, string] {
+  const i = text.indexOf(":");
+  const name = i > 0 ? text.slice(0, i).trim() : "";
+  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new HeadroomError("HR_BAD_HEADER", `header "${text}" is not of the form "Name: value"`, 'write headers as --header "Authorization: Bearer abc"');
+  }
+  return [name, text.slice(i + 1).trim()];
+}
+
+/** "k=v" → [k, v]. */
+function parseVar(text: string): [string, string] {
+  const i = text.indexOf("=");
+  if (i <= 0) throw new HeadroomError("HR_BAD_ARGUMENT", `--var "${text}" is not of the form key=value`, "write variables as --var tokens=./tokens.json");
+  return [text.slice(0, i), text.slice(i + 1)];
+}
+
+function parseUrl(text: string, flag: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" is not a URL`, `give an absolute URL such as ${flag} http://127.0.0.1:8000/health`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" uses ${u.protocol}; expected http: or https:`, `give an http(s) URL such as ${flag} http://127.0.0.1:8000/`);
+  return u.href;
+}
+
+/** Think time "2s" or "1s-5s" (between). */
+function parseThink(text: string): WaitSpec {
+  const [a, b] = text.split(/-(?=\d)/);
+  const lo = parseDurationMs(a!, "--think") / 1000;
+  return b === undefined ? constant(lo) : between(lo, parseDurationMs(b, "--think") / 1000);
+}
+
+/**
+ * Stages: comma-separated [name=]DURATION:TARGET[@SPAWN_RATE]. TARGET is users (closed model) or
+ * arrivals per second (open model, with --rate giving the start rate).
+ */
+export function parseStages(text: string, open: boolean): StageSpec[] {
+  return text.split(",").map((part) => {
+    const m = /^(?:([\w.-]+)=)?([^:]+):(\d+(?:\.\d+)?)(?:@(\d+(?:\.\d+)?))?$/.exec(part.trim());
+    if (!m) {
+      throw new HeadroomError("HR_BAD_ARGUMENT", `stage "${part}" is not of the form [name=]DURATION:TARGET[@SPAWN_RATE]`, 'write stages like --stages "ramp=2m:50@10,spike=3m:500@100,recover=5m:100@20"');
+    }
+    const st: StageSpec = { durationSec: parsePositiveDurationSec(m[2]!, `stage "${part}"`) };
+    if (m[1]) st.name = m[1];
+    if (open) st.rate = Number(m[3]);
+    else {
+      st.users = parseCount(m[3]!, `stage "${part}" users`, 0);
+      if (m[4]) st.spawnRate = Number(m[4]);
+    }
+    return st;
+  });
+}
+
+/** The profile the flags describe; throws on conflicts and missing pieces. */
+export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
+  const modes = [f.connections && "--connections", f.rate && "--rate", f.users && "--users"].filter(Boolean) as string[];
+  if (modes.length > 1) {
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", `${modes.join(" and ")} were both given; a run is either closed (--users), open (--rate) or throughput (--connections)`, "keep one of --users, --rate, --connections");
+  }
+  if (f.connections && hasScenario) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N (closed model) or --rate R (open model) with a scenario file");
+  const open = f.rate !== undefined;
+  const stages = f.stages ? parseStages(f.stages, open) : undefined;
+  if (!f.duration && !stages) throw new HeadroomError("HR_MISSING_ARGUMENT", "no --duration given", "add --duration, e.g. --duration 30s (or --stages)");
+  const durationSec = f.duration ? parsePositiveDurationSec(f.duration, "--duration") : stages!.reduce((s, st) => s + st.durationSec, 0);
+  const base = { name: f.name ?? "run", durationSec, timeoutMs: parseDurationMs(f.timeout, "--timeout") };
+  let p: Profile;
+  if (f.connections) p = { ...base, executor: "throughput", connections: parseCount(f.connections, "--connections") };
+  else if (open) {
+    p = { ...base, executor: "open", rate: parseRate(f.rate!, "--rate", stages !== undefined) };
+    if (stages) p.stages = stages;
+    if (f.maxInFlight) p.maxInFlight = parseCount(f.maxInFlight, "--max-in-flight");
+  } else {
+    if (!f.users && !stages) throw new HeadroomError("HR_MISSING_ARGUMENT", "no load given: none of --users, --rate, --connections", "add --users N (with --spawn-rate R), --rate R, or (with --url) --connections C");
+    p = { ...base, executor: "closed" };
+    if (stages) p.stages = stages;
+    else p.users = parseCount(f.users!, "--users");
+    if (f.spawnRate) p.spawnRate = parseRate(f.spawnRate, "--spawn-rate");
+    if (f.think) p.thinkTime = parseThink(f.think);
+  }
+  if (f.duration && stages) p.durationSec = durationSec;
+  return validateProfile(p);
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("run")
+    .description("run one load test against a URL or with a scenario file, writing a run directory")
+    .argument("[scenario]", "scenario file (TypeScript) exporting scenario({ ... })")
+    .option("--url <url>", "single-URL test: the URL to load")
+    .option("--method <method>", "single-URL test: HTTP method", "GET")
+    .option("--header <header>", 'single-URL test: a header "Name: value" (repeatable)', collect, [])
+    .option("--body <body>", "single-URL test: request body")
+    .option("--connections <n>", "throughput mode: connections kept busy with no think time")
+    .option("--rate <r>", "open model: arrivals per second (with --stages, the start rate)")
+    .option("--users <n>", "closed model: concurrent virtual users")
+    .option("--spawn-rate <r>", "closed model: users started per second (default: all at once)")
+    .option("--stages <list>", "stages [name=]DURATION:TARGET[@SPAWN], comma-separated (users, or rates with --rate)")
+    .option("--think <t>", "single-URL closed model: pause between a user's requests, 2s or 1s-5s")
+    .option("--max-in-flight <n>", "open model: requests in flight before arrivals are dropped")
+    .option("--duration <d>", "how long: 30s, 5m, 1h30m")
+    .option("--timeout <d>", "per-request timeout", "30s")
+    .option("--workers <n>", "worker threads (default: one per core)")
+    .option("--out <dir>", "run directory (default runs/<id>)")
+    .option("--json", "print only the summary as one JSON object on stdout")
+    .option("--dry-run", "print the plan and exit without sending a request")
+    .option("--host <url>", "scenario: base URL of the target")
+    .option("--var <k=v>", "scenario: a variable (repeatable)", collect, [])
+    .option("--seed <n>", "random seed (reproducible user mix and waits)")
+    .option("--name <name>", "test name recorded in the run", "run")
+    .option("--no-typecheck", "scenario: skip the TypeScript type check before running")
+    .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
+}
+
+async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  if (!file === !f.url) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
+  }
+  const profile = profileFromFlags(f, file !== undefined);
+  const vars = Object.fromEntries(f.var.map(parseVar));
+  const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
+  const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
+  let request: SingleRequest | undefined;
+  let scenario: Scenario | undefined;
+  let baseUrl: string | undefined;
+  if (f.url) {
+    request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
+  } else {
+    const path = resolve(io.cwd, file!);
+    if (f.typecheck) await typecheckScenario(path);
+    scenario = await loadScenario(path);
+    baseUrl = f.host ? parseUrl(f.host, "--host") : scenario.host;
+    if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  }
+  const plan = describeProfile(profile, {
+    workers,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(request ? { url: request.url, method: request.method } : {}),
+    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: scenario.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) })) } : {}),
+  });
+  if (f.dryRun) {
+    const d = describeRun(profile, plan);
+    io.stdout.write(f.json ? JSON.stringify(d, null, 2) + "\n" : d.text);
+    return EXIT.OK;
+  }
+  await checkReachable(request?.url ?? baseUrl!);
+
+  const id = newRunId();
+  const dir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", id);
+  const manifest = newRunManifest({ id, name: profile.name, plan, target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
+  const store = createRunStore(dir, manifest);
+  const log = f.json ? io.stderr : io.stdout;
+  const progress = progressSink(log, plan.durationSec);
+  const warnings: string[] = [];
+  const stop = new AbortController();
+  const unhook = io.onInterrupt(() => {
+    if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
+    stop.abort();
+  });
+  if (!f.json) io.stdout.write(`running ${profile.executor} test for ${plan.durationSec} s with ${workers} worker${workers > 1 ? "s" : ""}; run directory ${dir}\n`);
+  try {
+    const summary = await runTest({
+      profile,
+      store,
+      workers,
+      signal: stop.signal,
+      vars,
+      ...(request ? { request } : { scenario: scenario! }),
+      ...(baseUrl ? { baseUrl } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      onInterval: (line) => progress.line(line),
+      onWarning: (message) => {
+        warnings.push(message);
+        progress.end();
+        io.stderr.write(`warning: ${message}\n`);
+      },
+    });
+    progress.end();
+    // The manifest is final by now; the warnings join it as notes.
+    if (warnings.length > 0) store.updateManifest({ notes: warnings });
+    if (f.json) io.stdout.write(JSON.stringify(summary) + "\n");
+    else io.stdout.write("\n" + formatSummaryTable(summary));
+    return summary.runStatus === "interrupted" ? EXIT.INTERRUPTED : EXIT.OK;
+  } finally {
+    progress.end();
+    unhook();
+  }
+}

@@ -1,0 +1,69 @@
+// Time as the engine sees it: a monotonic `now()` in milliseconds and timers. The real clock
+// uses performance.now(); tests inject a fake clock and advance it, so executor schedules are
+// asserted exactly instead of with wall-clock tolerances.
+
+export interface TimerHandle {
+  readonly id: number;
+}
+
+export interface Clock {
+  /** Monotonic milliseconds (fractional). */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  setTimeout(fn, ms) {
+    return setTimeout(fn, Math.max(0, ms)) as unknown as TimerHandle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
+  },
+};
+
+export interface FakeClock extends Clock {
+  /** Moves time forward, running every timer due on the way (in due order), with microtasks between. */
+  advance(ms: number): Promise<void>;
+  /** Timers still pending. */
+  pending(): number;
+}
+
+/** A virtual clock for tests: time moves only through `advance`. */
+export function fakeClock(startMs = 0): FakeClock {
+  let now = startMs;
+  let seq = 0;
+  const timers = new Map<number, { due: number; seq: number; fn: () => void }>();
+  const flushMicrotasks = async (): Promise<void> => {
+    // Several turns, so promise chains started by a timer settle before time moves on.
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = ++seq;
+      timers.set(id, { due: now + Math.max(0, ms), seq: id, fn });
+      return { id };
+    },
+    clearTimeout(handle) {
+      if (handle) timers.delete(handle.id);
+    },
+    pending: () => timers.size,
+    async advance(ms) {
+      const end = now + ms;
+      await flushMicrotasks();
+      for (;;) {
+        let next: { id: number; due: number; seq: number; fn: () => void } | undefined;
+        for (const [id, t] of timers) if (t.due <= end && (!next || t.due < next.due || (t.due === next.due && t.seq < next.seq))) next = { id, ...t };
+        if (!next) break;
+        timers.delete(next.id);
+        now = Math.max(now, next.due);
+        next.fn();
+        await flushMicrotasks();
+      }
+      now = end;
+      await flushMicrotasks();
+    },
+  };
+}

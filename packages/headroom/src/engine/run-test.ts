@@ -1,0 +1,122 @@
+// runTest: the engine's one entry point. Runs a profile (closed, open or throughput) with a
+// scenario or a single request, in this thread or in one worker thread per segment, writes one
+// merged interval line per second to the run store as each second closes, and finishes the store
+// with the summary. Callers create the store (so telemetry can write to the same one).
+import { availableParallelism } from "node:os";
+import { summarizeIntervals } from "../analysis/summary.js";
+import { HeadroomError } from "../errors.js";
+import { initHistograms } from "../metrics/histogram.js";
+import { DEFAULT_TIMEOUT_MS, validateProfile, type Profile } from "../plan/profile.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import { readRunStore, type RunStoreWriter } from "../store/run-store.js";
+import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
+import { mathRng, seededRng } from "../util/rng.js";
+import { realClock } from "./clock.js";
+import { generatorSampler } from "./generator-sampler.js";
+import { scenarioWorkload } from "./scenario-workload.js";
+import { runSegment } from "./segment-runner.js";
+import { WHOLE } from "./segments.js";
+import type { SingleRequest } from "./single-request.js";
+import { urlWorkload } from "./url-workload.js";
+import { runWorkers } from "./worker-pool.js";
+
+export interface RunTestOptions {
+  profile: Profile;
+  scenario?: Scenario;
+  request?: SingleRequest;
+  store: RunStoreWriter;
+  /** Worker threads, one segment each (default: one per available core; 1 runs in this thread). */
+  workers?: number;
+  signal?: AbortSignal;
+  onInterval?: (line: IntervalLine) => void;
+  /** A warning worth showing the user (a task that threw, a worker that lagged). */
+  onWarning?: (message: string) => void;
+  vars?: Record<string, string>;
+  baseUrl?: string;
+  seed?: number;
+}
+
+/** Worker threads to use by default: one per core this process may run on (taskset is respected). */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
+  const { profile, store } = opts;
+  validateProfile(profile);
+  if (!opts.scenario === !opts.request) {
+    throw new HeadroomError("HR_BAD_ARGUMENT", "runTest needs exactly one of `scenario` or `request`", "pass a scenario loaded with loadScenario(path), or a single request { url }");
+  }
+  await initHistograms();
+  const manifest = readRunStore(store.dir).manifest;
+  const lines: IntervalLine[] = [];
+  const accept = (line: IntervalLine): void => {
+    store.appendInterval(line);
+    lines.push(line);
+    opts.onInterval?.(line);
+  };
+  const timeoutMs = profile.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
+  // Scenarios built in memory cannot be loaded again by a worker: they run in this thread.
+  const inProcess = workers === 1 || (opts.scenario !== undefined && !opts.scenario.sourcePath);
+
+  let status: RunStatus = "completed";
+  let failure: unknown;
+  try {
+    if (inProcess) {
+      const sampler = generatorSampler();
+      const rng = opts.seed !== undefined ? seededRng(opts.seed) : mathRng;
+      const clock = realClock;
+      const start = clock.now() + 20;
+      // A scenario bug (onStart threw) stops the run like Ctrl-C, then fails it.
+      const stop = new AbortController();
+      let fatal: Error | undefined;
+      const onAbort = (): void => stop.abort();
+      if (opts.signal?.aborted) stop.abort();
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        const outcome = await runSegment({
+          profile,
+          segment: WHOLE,
+          clock,
+          startMs: start,
+          startEpochMs: Date.now() + 20,
+          signal: stop.signal,
+          emit: accept,
+          sampleGenerator: () => sampler.sample(),
+          makeWorkload: (recorder) =>
+            opts.request
+              ? urlWorkload({ request: opts.request, timeoutMs, recorder, clock, rng, ...(profile.thinkTime ? { thinkTime: profile.thinkTime } : {}) })
+              : scenarioWorkload({ scenario: opts.scenario!, profile, recorder, clock, rng, timeoutMs, vars: opts.vars ?? {}, baseUrl: opts.baseUrl, onWarning: opts.onWarning, onFatal: (e) => ((fatal ??= e), stop.abort()) }),
+        });
+        if (fatal) throw fatal;
+        if (outcome === "interrupted") status = "interrupted";
+      } finally {
+        sampler.stop();
+        opts.signal?.removeEventListener("abort", onAbort);
+      }
+    } else {
+      const outcome = await runWorkers({
+        workers,
+        profile,
+        ...(opts.scenario?.sourcePath ? { scenarioPath: opts.scenario.sourcePath } : {}),
+        ...(opts.request ? { request: opts.request } : {}),
+        vars: opts.vars ?? {},
+        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        emit: accept,
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      });
+      if (outcome === "interrupted") status = "interrupted";
+    }
+  } catch (e) {
+    status = "failed";
+    failure = e;
+  }
+  const endedAt = new Date();
+  const summary = summarizeIntervals(lines, { ...manifest, status, endedAt: endedAt.toISOString() }, store.dir);
+  store.finish(status, summary, endedAt);
+  if (failure) throw failure;
+  return summary;
+}

@@ -1,0 +1,309 @@
+// The scenario workload: virtual users of weighted classes running weighted tasks with waits.
+// User i's class comes from striping the class weights (segments.ts), so the mix is exact for
+// any number of users and the same whatever the worker count. A task that calls `skip()` is
+// replaced at once by another; a task that throws is reported (once per distinct message) and
+// the user goes on; an `onStart` that throws stops the run: it is a bug in the scenario.
+import { HeadroomError } from "../errors.js";
+import type { Profile } from "../plan/profile.js";
+import { SkipTask, type HttpResponse, type RequestOptions, type Scenario, type TaskDef, type UserClassDef, type VirtualUser } from "../plan/scenario-api.js";
+import { nextWaitMs, type WaitSpec } from "../plan/wait.js";
+import type { Rng } from "../util/rng.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import { SimpleCookieJar } from "./cookie-jar.js";
+import type { ClassAccumulator, Recorder } from "./recorder.js";
+import { PoolSet, sendRequest, type HttpContext } from "./scenario-http.js";
+import { countInSegment, partOf, weightedSegments, type Segment } from "./segments.js";
+import type { UserHandle, Workload } from "./workload.js";
+
+/** A class as this profile runs it: weights and waits after the profile's overrides. */
+export interface EffectiveClass {
+  def: UserClassDef<unknown, unknown>;
+  name: string;
+  weight: number;
+  wait: WaitSpec;
+  tasks: { def: TaskDef<unknown, unknown>; weight: number }[];
+}
+
+/** Applies a profile's class weights and overrides; returns the classes with weight > 0. */
+export function effectiveClasses(scenario: Scenario, profile: Pick<Profile, "classWeights" | "classOverrides">): EffectiveClass[] {
+  const out: EffectiveClass[] = [];
+  for (const def of scenario.classes) {
+    const weight = profile.classWeights ? (profile.classWeights[def.name] ?? 0) : def.weight;
+    if (!(weight > 0)) continue;
+    const o = profile.classOverrides?.[def.name];
+    const tasks = def.tasks.map((t) => ({ def: t, weight: o?.taskWeights?.[t.name] ?? t.weight })).filter((t) => t.weight > 0);
+    out.push({ def, name: def.name, weight, wait: o?.wait ?? def.wait, tasks });
+  }
+  return out;
+}
+
+/** Draws a task by weight, leaving out those already skipped this round. */
+export function pickTask<T extends { weight: number }>(tasks: readonly T[], skipped: ReadonlySet<number>, rng: Rng): number {
+  let total = 0;
+  for (let i = 0; i < tasks.length; i++) if (!skipped.has(i)) total += tasks[i]!.weight;
+  if (total <= 0) return -1;
+  let r = rng.next() * total;
+  for (let i = 0; i < tasks.length; i++) {
+    if (skipped.has(i)) continue;
+    r -= tasks[i]!.weight;
+    if (r < 0) return i;
+  }
+  for (let i = tasks.length - 1; i >= 0; i--) if (!skipped.has(i)) return i;
+  return -1;
+}
+
+/** Where a scenario error happened: the first stack frame outside headroom's engine. */
+export function errorLocation(e: unknown): string {
+  const stack = (e as Error)?.stack ?? "";
+  for (const line of stack.split("\n").slice(1)) {
+    if (line.includes("/headroom/src/engine/") || line.includes("node:") || line.includes("node_modules")) continue;
+    const m = /\(?((?:file:\/\/)?\/[^()]+:\d+:\d+)\)?\s*$/.exec(line.trim());
+    if (m) return m[1]!.replace(/^file:\/\//, "");
+  }
+  return "";
+}
+
+interface ScenarioWorkloadOptions {
+  scenario: Scenario;
+  profile: Profile;
+  recorder: Recorder;
+  clock: Clock;
+  rng: Rng;
+  timeoutMs: number;
+  vars: Record<string, string>;
+  baseUrl: string | undefined;
+  onWarning: ((message: string) => void) | undefined;
+  /** Called when the scenario cannot go on (onStart threw); the run stops and reports it. */
+  onFatal?(error: HeadroomError): void;
+  /** Open model: users created here get indexes index0 + k * stride (distinct across workers). */
+  index0?: number;
+  stride?: number;
+}
+
+class User implements VirtualUser<unknown, unknown> {
+  state: unknown;
+  readonly cookies = new SimpleCookieJar();
+  /** Open model: the first request of the iteration counts from this due time. */
+  dueMs: number | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly classIndex: number,
+    readonly cls: EffectiveClass,
+    readonly baseUrl: string,
+    readonly vars: Readonly<Record<string, string>>,
+    readonly shared: unknown,
+    private readonly env: { rng: Rng; http: HttpContext; pools: PoolSet; classAcc: ClassAccumulator; headers: Record<string, string> },
+  ) {
+    this.state = cls.def.state ? cls.def.state() : {};
+  }
+
+  get className(): string {
+    return this.cls.name;
+  }
+  random(): number {
+    return this.env.rng.next();
+  }
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error("pick() needs a non-empty list");
+    return items[Math.floor(this.env.rng.next() * items.length)]!;
+  }
+  skip(reason?: string): never {
+    throw new SkipTask(reason);
+  }
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    const startMs = this.dueMs ?? this.env.http.clock.now();
+    this.dueMs = undefined;
+    const headers = { ...this.env.headers, ...this.cls.def.headers, ...opts.headers };
+    const cookie = this.cookies.header();
+    if (cookie && !headers.cookie && !headers.Cookie) headers.cookie = cookie;
+    const res = await sendRequest(this.env.http, this.env.pools, {
+      method: method.toUpperCase(),
+      path,
+      opts,
+      startMs,
+      headers,
+      accept: this.cls.def.accept ?? this.env.http.defaults.accept,
+      classAcc: this.env.classAcc,
+    });
+    this.cookies.absorb(res.headers["set-cookie"]);
+    return res;
+  }
+  get(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request("GET", path, opts);
+  }
+  post(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request("POST", path, opts);
+  }
+  put(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request("PUT", path, opts);
+  }
+  patch(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request("PATCH", path, opts);
+  }
+  delete(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request("DELETE", path, opts);
+  }
+}
+
+export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<Workload> {
+  const { scenario, clock, rng, recorder } = opts;
+  const classes = effectiveClasses(scenario, opts.profile);
+  if (classes.length === 0) {
+    throw new HeadroomError("HR_SCENARIO_INVALID", `scenario "${scenario.name}" has no user class with a weight above 0 for profile "${opts.profile.name}"`, "give at least one class a positive weight (in the scenario or the profile's classWeights)");
+  }
+  const baseUrl = opts.baseUrl ?? scenario.host;
+  if (!baseUrl) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  }
+  let shared: unknown;
+  try {
+    shared = scenario.setup ? await scenario.setup({ baseUrl, vars: opts.vars }) : undefined;
+  } catch (e) {
+    if (e instanceof HeadroomError) throw e;
+    const where = errorLocation(e);
+    throw new HeadroomError("HR_SCENARIO_FAILED", `scenario "${scenario.name}": setup threw: ${(e as Error)?.message ?? String(e)}${where ? ` (at ${where})` : ""}`, "fix the scenario's setup (a missing --var? an unreadable file?) and run again", { cause: e });
+  }
+  const segs: Segment[] = weightedSegments(classes.map((c) => c.weight));
+  const pools = new PoolSet();
+  const http: HttpContext = { baseUrl, clock, recorder, timeoutMs: opts.timeoutMs, defaults: { ...(scenario.defaults?.headers ? { headers: scenario.defaults.headers } : {}), ...(scenario.defaults?.accept ? { accept: scenario.defaults.accept } : {}) } };
+  const classAccs = classes.map((c) => recorder.userClass(c.name));
+  const live = classes.map(() => 0);
+  const warned = new Map<string, number>();
+  let fatal: HeadroomError | undefined;
+  let inFlight = 0;
+
+  const warn = (key: string, message: string): void => {
+    const n = (warned.get(key) ?? 0) + 1;
+    warned.set(key, n);
+    if (n === 1 && warned.size <= 20) opts.onWarning?.(message);
+  };
+
+  const makeUser = (index: number, k: number, classIndex: number): User =>
+    new User(index, classIndex, classes[k]!, baseUrl, opts.vars, shared, { rng, http, pools, classAcc: classAccs[k]!, headers: scenario.defaults?.headers ?? {} });
+
+  const onStartFailed = (u: User, e: unknown): void => {
+    if (fatal) return;
+    const where = errorLocation(e);
+    fatal = new HeadroomError(
+      "HR_SCENARIO_FAILED",
+      `scenario "${scenario.name}": onStart of ${u.className} threw for user ${u.index}: ${(e as Error)?.message ?? String(e)}${where ? ` (at ${where})` : ""}`,
+      "fix onStart in the scenario file (it runs once per user before its tasks; a failed request there does not throw unless your code throws)",
+      { cause: e },
+    );
+    opts.onFatal?.(fatal);
+  };
+
+  /** Runs one task: skipped tasks are replaced at once; returns false when every task skipped. */
+  const runOneTask = async (u: User): Promise<boolean> => {
+    const tasks = u.cls.tasks;
+    const skipped = new Set<number>();
+    for (;;) {
+      const i = pickTask(tasks, skipped, rng);
+      if (i < 0) return false;
+      const t = tasks[i]!;
+      try {
+        inFlight++;
+        await t.def.run(u);
+        return true;
+      } catch (e) {
+        if (e instanceof SkipTask) {
+          skipped.add(i);
+          continue;
+        }
+        const msg = (e as Error)?.message ?? String(e);
+        const where = errorLocation(e);
+        warn(`${u.className}.${t.def.name}: ${msg}`, `task ${u.className}.${t.def.name} threw: ${msg}${where ? ` (at ${where})` : ""}; the user goes on with its next task`);
+        return true;
+      } finally {
+        inFlight--;
+      }
+    }
+  };
+
+  const pause = (ms: number, stop: { timer?: TimerHandle; wake?: () => void }): Promise<void> =>
+    new Promise((resolve) => {
+      stop.wake = resolve;
+      stop.timer = clock.setTimeout(resolve, ms);
+    });
+
+  // Open model: idle users per class, reused across arrivals.
+  const idle: User[][] = classes.map(() => []);
+  const createdByClass = classes.map(() => 0);
+  let iterations = 0;
+  let created = 0;
+
+  return {
+    startUser(index): UserHandle {
+      const k = partOf(segs, index);
+      const u = makeUser(index, k, countInSegment(segs[k]!, index));
+      const ctl: { stopped: boolean; timer?: TimerHandle; wake?: () => void } = { stopped: false };
+      live[k]!++;
+      const run = async (): Promise<void> => {
+        try {
+          if (u.cls.def.onStart) {
+            try {
+              await u.cls.def.onStart(u);
+            } catch (e) {
+              onStartFailed(u, e);
+              return;
+            }
+          }
+          while (!ctl.stopped && !fatal) {
+            const t0 = clock.now();
+            const ran = await runOneTask(u);
+            if (ctl.stopped) break;
+            // When every task skipped with no wait, still yield to the event loop.
+            const waitMs = nextWaitMs(u.cls.wait, rng, clock.now() - t0);
+            await pause(ran ? waitMs : Math.max(waitMs, 10), ctl);
+          }
+          if (u.cls.def.onStop) await u.cls.def.onStop(u);
+        } catch (e) {
+          warn(`${u.className}.onStop`, `onStop of ${u.className} threw: ${(e as Error)?.message ?? String(e)}`);
+        } finally {
+          live[k]!--;
+        }
+      };
+      const done = run();
+      return {
+        stop() {
+          ctl.stopped = true;
+          if (ctl.timer) clock.clearTimeout(ctl.timer);
+          ctl.wake?.();
+        },
+        done,
+      };
+    },
+    startIteration(dueMs, done) {
+      const k = partOf(segs, iterations++);
+      let u = idle[k]!.pop();
+      const run = async (): Promise<void> => {
+        if (!u) {
+          const index = (opts.index0 ?? 0) + created++ * (opts.stride ?? 1);
+          u = makeUser(index, k, createdByClass[k]!++);
+          live[k]!++;
+          if (u.cls.def.onStart) {
+            try {
+              await u.cls.def.onStart(u);
+            } catch (e) {
+              onStartFailed(u, e);
+              return;
+            }
+          }
+        }
+        u.dueMs = dueMs;
+        await runOneTask(u);
+        u.dueMs = undefined;
+        idle[k]!.push(u);
+      };
+      void run().finally(done);
+    },
+    inFlight: () => inFlight,
+    beforeFlush() {
+      for (let k = 0; k < classes.length; k++) classAccs[k]!.users = live[k]!;
+    },
+    async close() {
+      await pools.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Runs one segment of a test (the whole test in one process, or a worker's share): starts the
+// executor at the planned start, closes one interval line per second, and ends at the planned
+// duration or when the signal aborts: stop starting work, give in-flight requests a grace period,
+// write the last (partial) second.
+import { closedStages, defaultMaxInFlight, openStages, profileDurationSec, type Profile } from "../plan/profile.js";
+import type { GeneratorInterval, IntervalLine } from "../store/types.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import { closedExecutor } from "./closed-executor.js";
+import { openExecutor } from "./open-executor.js";
+import { Recorder } from "./recorder.js";
+import { stageAt } from "./schedule.js";
+import { segmentShare, type Segment } from "./segments.js";
+import type { Workload } from "./workload.js";
+
+export interface SegmentRunOptions {
+  profile: Profile;
+  segment: Segment;
+  makeWorkload(recorder: Recorder): Workload | Promise<Workload>;
+  clock: Clock;
+  /** Clock time of t = 0 (may be a little in the future so workers start together). */
+  startMs: number;
+  /** Epoch ms of t = 0, for the lines' `ts`. */
+  startEpochMs: number;
+  signal?: AbortSignal;
+  emit(line: IntervalLine): void;
+  sampleGenerator(): GeneratorInterval;
+  /** How long in-flight requests may finish after the end (default min(timeout, 5 s)). */
+  graceMs?: number;
+}
+
+export type SegmentOutcome = "completed" | "interrupted";
+
+const sleep = (clock: Clock, ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clock.clearTimeout(h);
+      resolve();
+    };
+    const h = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcome> {
+  const { profile, segment, clock, signal } = opts;
+  const durationSec = profileDurationSec(profile);
+  const recorder = new Recorder();
+  const workload = await opts.makeWorkload(recorder);
+  // Read once, after the workload is ready: in workers the start time arrives only then.
+  const startMs = opts.startMs;
+  const startEpochMs = opts.startEpochMs;
+  await sleep(clock, startMs - clock.now(), signal);
+  if (signal?.aborted) {
+    await workload.close();
+    recorder.destroy();
+    return "interrupted";
+  }
+
+  const stages = profile.executor === "open" ? openStages(profile) : profile.executor === "closed" ? closedStages(profile) : [];
+  let users = (): number => 0;
+  let scheduledThisSecond = 0;
+  let stopExecutor: () => void;
+  let settled: () => Promise<void>;
+  if (profile.executor === "open") {
+    const share = segmentShare(segment);
+    const maxInFlight = Math.max(1, Math.ceil((profile.maxInFlight ?? defaultMaxInFlight(profile)) * share));
+    const ex = openExecutor({ stages: openStages(profile), segment, maxInFlight, workload, clock, onDropped: () => recorder.dropped++, onScheduled: () => scheduledThisSecond++ });
+    users = () => workload.inFlight();
+    stopExecutor = () => ex.stop();
+    settled = () => ex.settled();
+    ex.start();
+  } else {
+    const closed = profile.executor === "closed" ? closedStages(profile) : [{ durationSec, users: profile.connections ?? 1 }];
+    const ex = closedExecutor({ stages: closed, segment, workload, clock });
+    users = () => ex.activeUsers();
+    stopExecutor = () => ex.stop();
+    settled = () => ex.settled();
+    ex.start();
+  }
+
+  let t = 0;
+  const flush = (second: number): void => {
+    workload.beforeFlush?.();
+    const phase = stages.length > 0 ? stageAt(stages, second * 1000).name : undefined;
+    const line = recorder.flush(second, startEpochMs + second * 1000, {
+      users: users(),
+      inFlight: workload.inFlight(),
+      ...(phase ? { phase } : {}),
+      ...(profile.executor === "open" ? { targetRate: scheduledThisSecond } : {}),
+      generator: opts.sampleGenerator(),
+    });
+    scheduledThisSecond = 0;
+    opts.emit(line);
+  };
+
+  // One line per second until the last second, which closes after the grace period.
+  let secondTimer: TimerHandle | undefined;
+  const armSecond = (): void => {
+    if (t + 1 >= durationSec) return;
+    secondTimer = clock.setTimeout(() => {
+      flush(t);
+      t++;
+      armSecond();
+    }, startMs + (t + 1) * 1000 - clock.now());
+  };
+  armSecond();
+
+  await sleep(clock, startMs + durationSec * 1000 - clock.now(), signal);
+  const outcome: SegmentOutcome = signal?.aborted ? "interrupted" : "completed";
+  if (secondTimer) clock.clearTimeout(secondTimer);
+  stopExecutor();
+  const graceMs = opts.graceMs ?? Math.min(profile.timeoutMs ?? 30_000, 5000);
+  const grace = new AbortController();
+  await Promise.race([settled(), sleep(clock, graceMs, grace.signal)]);
+  grace.abort();
+  await workload.close();
+  // Requests completed during the grace period count in the last second of the plan.
+  const last = outcome === "completed" ? Math.max(t, Math.ceil(durationSec) - 1) : t;
+  flush(last);
+  recorder.destroy();
+  return outcome;
+}

@@ -1,0 +1,70 @@
+// The single-URL workload on the raw client: a user sends the request, waits its think time
+// (none by default), and sends again; an arrival sends it once. Nothing is allocated per request.
+import { nextWaitMs, type WaitSpec } from "../plan/wait.js";
+import type { Rng } from "../util/rng.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import { encodeRequest, RawClient } from "./raw-http.js";
+import type { Recorder } from "./recorder.js";
+import type { SingleRequest } from "./single-request.js";
+import type { UserHandle, Workload } from "./workload.js";
+
+/** With no think time, a user whose request got no response at all pauses this long before retrying, so a dead target is not hammered in a tight loop. */
+export const NO_RESPONSE_BACKOFF_MS = 10;
+
+export function urlWorkload(opts: { request: SingleRequest; timeoutMs: number; recorder: Recorder; clock: Clock; rng: Rng; thinkTime?: WaitSpec }): Workload {
+  const { request, clock, rng, thinkTime } = opts;
+  const url = new URL(request.url);
+  const method = (request.method ?? "GET").toUpperCase();
+  const name = request.name ?? (url.pathname || "/");
+  const client = new RawClient({
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port || 80),
+    request: encodeRequest({ url, method, headers: request.headers ?? {}, ...(request.body !== undefined ? { body: Buffer.from(request.body) } : {}) }),
+    isHead: method === "HEAD",
+    timeoutMs: opts.timeoutMs,
+    acc: opts.recorder.endpoint(name, method),
+    now: () => clock.now(),
+  });
+  const think = thinkTime && !(thinkTime.kind === "constant" && thinkTime.sec === 0) ? thinkTime : undefined;
+
+  return {
+    startUser(): UserHandle {
+      let stopped = false;
+      let waiting: TimerHandle | undefined;
+      let resolveDone!: () => void;
+      const done = new Promise<void>((r) => (resolveDone = r));
+      let sentAt = 0;
+      const next = (): void => {
+        waiting = undefined;
+        if (stopped) return resolveDone();
+        sentAt = clock.now();
+        client.send(sentAt, after);
+      };
+      const after = (_ok: boolean, status: number): void => {
+        if (stopped) return resolveDone();
+        const waitMs = think ? nextWaitMs(think, rng, clock.now() - sentAt) : status === 0 ? NO_RESPONSE_BACKOFF_MS : 0;
+        if (waitMs <= 0) next();
+        else waiting = clock.setTimeout(next, waitMs);
+      };
+      next();
+      return {
+        stop() {
+          stopped = true;
+          if (waiting) {
+            clock.clearTimeout(waiting);
+            waiting = undefined;
+            resolveDone();
+          }
+        },
+        done,
+      };
+    },
+    startIteration(dueMs, done) {
+      client.send(dueMs, () => done());
+    },
+    inFlight: () => client.inFlight,
+    async close() {
+      client.close();
+    },
+  };
+}
