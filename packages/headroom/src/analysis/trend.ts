@@ -1,0 +1,75 @@
+// Leak detection as a trend with a significance test, not a first-vs-last comparison: a reading
+// leaks when (1) it rises significantly by both the least-squares t test and Mann-Kendall, (2)
+// the rise does not level off (the second half still rises at half the overall rate or more, so
+// a warm-up that plateaus is not a leak), and (3) the fitted growth is large enough to matter.
+import { linearRegression, mannKendall, theilSen } from "./stats.js";
+import type { LeakVerdict, TrendTest } from "./types.js";
+import type { Point } from "./telemetry-series.js";
+
+/** Fewer samples than this and a trend test means nothing (at the 5 s cadence: 40 s of steady load). */
+export const MIN_TREND_SAMPLES = 8;
+
+export function trendTest(points: readonly Point[]): TrendTest {
+  const xsMin = points.map((p) => p.t / 60);
+  const ys = points.map((p) => p.v);
+  const fit = linearRegression(xsMin, ys);
+  const spanSec = points.length > 1 ? points[points.length - 1]!.t - points[0]!.t : 0;
+  return {
+    samples: points.length,
+    spanSec,
+    slopePerMin: fit.slope,
+    fittedChange: fit.slope * (spanSec / 60),
+    slopeStdErrPerMin: fit.slopeStdErr,
+    tStat: fit.tStat,
+    pValue: fit.pValue,
+    mannKendall: mannKendall(ys),
+    theilSenPerMin: theilSen(xsMin, ys),
+  };
+}
+
+export interface LeakRule {
+  metric: string;
+  label: string;
+  unit: string;
+  source: string;
+  /** Growth per hour below which a significant rise is only "growing", not a leak. */
+  minChangePerHour: number;
+  /** Significance level of both tests. */
+  alpha?: number;
+}
+
+/** Judges a series (taken over the steady window) for a leak. */
+export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdict {
+  const alpha = rule.alpha ?? 0.01;
+  const base = { metric: rule.metric, label: rule.label, unit: rule.unit, source: rule.source };
+  if (points.length < MIN_TREND_SAMPLES) {
+    return {
+      ...base,
+      verdict: "not measured",
+      reason:
+        points.length === 0
+          ? `no ${rule.label} samples in the run (${rule.source} not collected)`
+          : `only ${points.length} samples over the steady load; a trend test needs ${MIN_TREND_SAMPLES} or more (a longer run, or a faster telemetry interval)`,
+    };
+  }
+  const trend = trendTest(points);
+  const bound = { changePerHour: rule.minChangePerHour, alpha };
+  const perHour = trend.slopePerMin * 60;
+  const first = points[0]!.v;
+  const last = points[points.length - 1]!.v;
+  const significant = trend.slopePerMin > 0 && trend.pValue < alpha && trend.mannKendall.pValue < alpha && trend.mannKendall.s > 0;
+  const common = { ...base, trend, first, last, bound };
+  const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+  const stats = `slope ${fmt(perHour)} ${rule.unit}/h, t = ${trend.tStat.toFixed(2)} (p = ${trend.pValue.toExponential(1)}), Mann-Kendall Z = ${trend.mannKendall.z.toFixed(2)} (p = ${trend.mannKendall.pValue.toExponential(1)}), ${trend.samples} samples over ${Math.round(trend.spanSec)} s`;
+  if (!significant) return { ...common, verdict: "stable", reason: `no significant rise at α = ${alpha}: ${stats}` };
+  const half = points.slice(Math.floor(points.length / 2));
+  const secondHalf = half.length >= 4 ? trendTest(half) : undefined;
+  const levelsOff = secondHalf !== undefined && secondHalf.slopePerMin < 0.5 * trend.slopePerMin;
+  if (levelsOff) {
+    return { ...common, verdict: "stable", reason: `rose early then levelled off (second half ${fmt(secondHalf.slopePerMin * 60)} ${rule.unit}/h vs ${fmt(perHour)} overall): warm-up, not a leak; ${stats}` };
+  }
+  if (perHour < rule.minChangePerHour) {
+    return { ...common, verdict: "growing", reason: `significant but small rise (below the ${fmt(rule.minChangePerHour)} ${rule.unit}/h that would matter): ${stats}` };
+  }
+  return { ...common, verdict: "leak", reason: `steady significant rise that does not level off: ${stats}` };
+}
