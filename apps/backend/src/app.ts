@@ -1,0 +1,166 @@
+// build(opts): the MueJam API as a Fastify instance, without listen (fastify's testing guide):
+// tests drive it with app.inject(), server.ts puts it on a port.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Redis } from "ioredis";
+import type { AppDeps } from "./app-deps.js";
+import { createMemorySessionStore, createRedisSessionStore } from "./auth/sessions.js";
+import { createCacheAside } from "./cache/cache-aside.js";
+import { createMemoryCache, createRedisCache } from "./cache/cache.js";
+import { resolveConfig, type AppConfigInput } from "./config.js";
+import { createDatabase, isDatabaseUnavailable, POOL_ACQUIRE_TIMEOUT_MS } from "./db/database.js";
+import { HttpError, type ApiErrorBody } from "./errors.js";
+import { registerGuard } from "./guard.js";
+import { createLab } from "./lab/lab.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./limiter/rate-limiter.js";
+import { createMetrics } from "./metrics.js";
+import { connectRedis, waitForRedis } from "./redis/connect-redis.js";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { registerDiscoveryRoutes } from "./routes/discovery.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerMetricsRoute } from "./routes/metrics-route.js";
+import { registerSearchRoutes } from "./routes/search.js";
+import { registerStoryRoutes } from "./routes/stories.js";
+import { registerUserRoutes } from "./routes/users.js";
+import { registerWhisperRoutes } from "./routes/whispers.js";
+
+export const APP_VERSION = "0.1.0";
+
+export interface BuildOptions extends AppConfigInput {
+  logger?: FastifyServerOptions["logger"];
+  /** Replaces this process's registry on /metrics (the cluster primary's aggregate). */
+  metricsText?: () => Promise<string>;
+  /** Wall clock in ms, for token expiry, sessions and the in-process stores. */
+  now?: () => number;
+  /** How long ready() waits for Redis to connect before serving anyway (fail-open), default 2000. */
+  redisConnectWaitMs?: number;
+}
+
+export interface MueJamApp extends FastifyInstance {
+  /** The services behind the routes, for the server's startup log and for tests. */
+  readonly muejam: AppDeps;
+}
+
+function validationField(err: FastifyError): string {
+  const first = err.validation?.[0];
+  const context = err.validationContext ?? "body";
+  if (!first) return context;
+  const params = first.params as { missingProperty?: string; additionalProperty?: string };
+  const path = first.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const leaf = params.missingProperty ?? params.additionalProperty;
+  const field = [path, leaf].filter(Boolean).join(".");
+  return field || context;
+}
+
+function validationMessage(err: FastifyError, field: string): string {
+  const first = err.validation?.[0];
+  const context = err.validationContext ?? "body";
+  if (!first) return err.message;
+  const params = first.params as { missingProperty?: string; allowedValues?: unknown[] };
+  if (params.missingProperty) return `${context} field "${field}" is required`;
+  if (params.allowedValues) return `${context} field "${field}" must be one of ${params.allowedValues.join(", ")}`;
+  if (field === context) return `${context} ${first.message ?? "is invalid"}`;
+  return `${context} field "${field}" ${first.message ?? "is invalid"}`;
+}
+
+export function build(opts: BuildOptions): MueJamApp {
+  const config = resolveConfig(opts);
+  const now = opts.now ?? Date.now;
+  const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const db = createDatabase(config);
+  const lab = createLab(config.faults, config.labTuning);
+  const storeKind = redis ? "redis" : "in-process";
+  const metrics = createMetrics({
+    poolStats: () => db.poolStats(),
+    labLeakedBytes: config.faults.has("leak") ? () => lab.leakedBytes() : undefined,
+    labCpuBurnSeconds: config.faults.has("cpu-burn") ? () => lab.cpuBurnedSeconds() : undefined,
+    info: { version: APP_VERSION, cache: storeKind, labFaults: [...config.faults].join(",") || "none", poolSize: config.poolSize },
+  });
+  db.setObserver((kind, sec, failed) => metrics.observeQuery(kind, sec, failed));
+  const cacheStore = redis ? createRedisCache(redis, config.redisPrefix) : createMemoryCache({ now });
+  const deps: AppDeps = {
+    config,
+    db,
+    cache: createCacheAside(cacheStore, { hit: metrics.cacheHit, miss: metrics.cacheMiss, error: metrics.cacheError }, { disabled: config.faults.has("cache-off") }),
+    storeKind,
+    limiter: redis ? createRedisRateLimiter(redis, config.redisPrefix, metrics.limiterFailOpen) : createMemoryRateLimiter({ now }),
+    sessions: redis ? createRedisSessionStore(redis, config.redisPrefix) : createMemorySessionStore({ now }),
+    metrics,
+    lab,
+    redis,
+    nowMs: now,
+    state: { shuttingDown: false, startedAtMs: now() },
+  };
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+  app.decorate("muejam", deps);
+
+  registerGuard(app, deps);
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    metrics.observeRequest({ route, method: req.method, status: reply.statusCode, cache: req.cacheStatus }, reply.elapsedTime / 1000, req.queryCounter?.queries ?? 0);
+  });
+
+  app.setErrorHandler<FastifyError>((err, req, reply) => {
+    let status = 500;
+    let body: ApiErrorBody = { error: "internal_error", message: "internal error; the server log has the details" };
+    if (err instanceof HttpError) {
+      status = err.statusCode;
+      body = { error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+      reply.headers(err.headers);
+    } else if (err.validation) {
+      status = 400;
+      const field = validationField(err);
+      body = { error: "bad_request", message: validationMessage(err, field), field };
+    } else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      status = 413;
+      body = { error: "payload_too_large", message: `request body is larger than the ${config.bodyLimitBytes} bytes allowed` };
+    } else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      status = 415;
+      body = { error: "unsupported_media_type", message: `content-type "${req.headers["content-type"] ?? ""}" is not supported; send application/json` };
+    } else if (err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err instanceof SyntaxError) {
+      status = 400;
+      body = { error: "bad_request", message: `body is not valid JSON: ${err.message}`, field: "body" };
+    } else if (isDatabaseUnavailable(err)) {
+      status = 503;
+      body = { error: "database_unavailable", message: `the database could not serve the request within ${POOL_ACQUIRE_TIMEOUT_MS} ms (${err.message}); retry` };
+      reply.header("retry-after", "1");
+    } else if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
+      status = err.statusCode;
+      body = { error: "bad_request", message: err.message };
+    } else {
+      req.log.error({ err }, "request failed");
+    }
+    reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: "not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` } satisfies ApiErrorBody);
+  });
+
+  registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, deps, opts.metricsText);
+  registerDiscoveryRoutes(app, deps);
+  registerStoryRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerSearchRoutes(app, deps);
+  registerWhisperRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+
+  app.addHook("onReady", async () => {
+    if (redis) await waitForRedis(redis, opts.redisConnectWaitMs ?? 2_000);
+  });
+  app.addHook("preClose", async () => {
+    deps.state.shuttingDown = true;
+  });
+  app.addHook("onClose", async () => {
+    await db.close();
+    if (redis) redis.disconnect();
+  });
+  return app as unknown as MueJamApp;
+}

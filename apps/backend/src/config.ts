@@ -1,0 +1,202 @@
+// The platform's settings: one typed object, resolved and validated once at start from explicit
+// input (tests, startPlatform) or from the environment and flags (main.ts). Nothing below reads
+// process.env.
+import { ConfigError } from "./errors.js";
+
+export const LAB_FAULTS = ["tiny-pool", "n-plus-one", "cache-off", "slow-query", "leak", "cpu-burn"] as const;
+export type LabFault = (typeof LAB_FAULTS)[number];
+
+/** Used when MUEJAM_TOKEN_SECRET is unset, by the app and by token minting alike. Development only. */
+export const DEFAULT_TOKEN_SECRET = "muejam-development-secret-do-not-use-in-production";
+
+export const POOL_SIZE_DEFAULT = 20;
+export const POOL_SIZE_MIN = 1;
+export const POOL_SIZE_MAX = 50;
+/** The pool size the `tiny-pool` lab fault forces. */
+export const TINY_POOL_SIZE = 2;
+
+export interface RateLimits {
+  /** Every request of an authenticated user (the load-test configuration of the seed). */
+  userPerMin: number;
+  /** Anonymous reads per client IP. */
+  anonReadPerMin: number;
+  /** Anonymous writes per client IP. */
+  anonWritePerMin: number;
+  /** Content submissions (story creation) per user. */
+  submissionsPerHour: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { userPerMin: 100, anonReadPerMin: 100, anonWritePerMin: 20, submissionsPerHour: 10 };
+
+export interface LabTuning {
+  /** How long the `slow-query` fault sleeps inside the search statement (> 1 s counts as a slow query). */
+  slowQueryMs: number;
+  /** Bytes the `leak` fault retains per request. */
+  leakBytesPerRequest: number;
+  /** The `leak` fault stops retaining past this, so a forgotten lab process cannot exhaust the machine. */
+  leakMaxBytes: number;
+  /** Synchronous CPU work per request of the `cpu-burn` fault. */
+  cpuBurnMs: number;
+}
+
+export const DEFAULT_LAB_TUNING: LabTuning = { slowQueryMs: 1200, leakBytesPerRequest: 16 * 1024, leakMaxBytes: 1024 * 1024 * 1024, cpuBurnMs: 5 };
+
+export interface CacheTtls {
+  trendingSec: number;
+  storySec: number;
+  profileSec: number;
+}
+
+export interface AppConfigInput {
+  databaseUrl: string;
+  /** Reads go here when set (a streaming replica); writes and read-your-writes stay on the primary. */
+  databaseReplicaUrl?: string;
+  /** Without it the cache, limiter and sessions live in this process (not shared between instances). */
+  redisUrl?: string;
+  /** Prefix of every Redis key; rate-limit keys are `<prefix>rl:<group>:<key>`. */
+  redisPrefix?: string;
+  poolSize?: number;
+  /** Transaction-pooling mode (pgbouncer): no named prepared statements, no session parameters. */
+  pgbouncer?: boolean;
+  tokenSecret?: string;
+  /** `false` turns every limit off (only for measuring the app itself, as bench/platform.ts does). */
+  rateLimits?: Partial<RateLimits> | false;
+  lab?: boolean;
+  faults?: readonly string[];
+  labTuning?: Partial<LabTuning>;
+  /** Which peers may set X-Forwarded-For (fastify trustProxy): the load balancer's address. */
+  trustProxy?: boolean | string;
+  cacheTtls?: Partial<CacheTtls>;
+  requestTimeoutMs?: number;
+  bodyLimitBytes?: number;
+}
+
+export interface AppConfig {
+  databaseUrl: string;
+  databaseReplicaUrl?: string;
+  redisUrl?: string;
+  redisPrefix: string;
+  poolSize: number;
+  pgbouncer: boolean;
+  tokenSecret: string;
+  tokenSecretIsDefault: boolean;
+  rateLimits: RateLimits | false;
+  lab: boolean;
+  faults: ReadonlySet<LabFault>;
+  labTuning: LabTuning;
+  trustProxy: boolean | string;
+  cacheTtls: CacheTtls;
+  requestTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+function isLabFault(name: string): name is LabFault {
+  return (LAB_FAULTS as readonly string[]).includes(name);
+}
+
+function positiveInt(name: string, value: number, min: number, max: number, hint: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} is ${String(value)}; expected a whole number from ${min} to ${max}`, hint);
+  }
+  return value;
+}
+
+export function resolveConfig(input: AppConfigInput): AppConfig {
+  if (!input.databaseUrl || !/^postgres(ql)?:\/\//.test(input.databaseUrl)) {
+    throw new ConfigError(
+      `database URL is "${input.databaseUrl ?? ""}"; expected postgres://user:password@host:port/database`,
+      "set DATABASE_URL, or leave it unset to start embedded PostgreSQL",
+    );
+  }
+  if (input.redisUrl !== undefined && !/^rediss?:\/\//.test(input.redisUrl)) {
+    throw new ConfigError(`Redis URL is "${input.redisUrl}"; expected redis://host:port[/db]`, "set REDIS_URL, or leave it unset for the in-process cache and limiter");
+  }
+  const faults = new Set<LabFault>();
+  for (const raw of input.faults ?? []) {
+    const name = raw.trim();
+    if (name === "") continue;
+    if (!isLabFault(name)) {
+      throw new ConfigError(`unknown lab fault "${name}"; expected one of ${LAB_FAULTS.join(", ")}`, "fix the name given to --fault or MUEJAM_LAB_FAULTS");
+    }
+    faults.add(name);
+  }
+  const lab = input.lab ?? false;
+  if (faults.size > 0 && !lab) {
+    throw new ConfigError(`lab faults ${[...faults].join(",")} were asked for without lab mode`, "add --lab (or MUEJAM_LAB=1): faults are never enabled by default");
+  }
+  const poolSize = faults.has("tiny-pool")
+    ? TINY_POOL_SIZE
+    : positiveInt("pool size", input.poolSize ?? POOL_SIZE_DEFAULT, POOL_SIZE_MIN, POOL_SIZE_MAX, "set MUEJAM_POOL_SIZE (or --pool-size) within 1-50 per instance");
+  const limits = input.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...input.rateLimits };
+  if (limits) {
+    for (const [k, v] of Object.entries(limits)) positiveInt(`rate limit ${k}`, v, 1, 1_000_000, "give each rate limit as a positive whole number");
+  }
+  const labTuning = { ...DEFAULT_LAB_TUNING, ...input.labTuning };
+  return {
+    databaseUrl: input.databaseUrl,
+    databaseReplicaUrl: input.databaseReplicaUrl || undefined,
+    redisUrl: input.redisUrl || undefined,
+    redisPrefix: input.redisPrefix ?? "muejam:",
+    poolSize,
+    pgbouncer: input.pgbouncer ?? false,
+    tokenSecret: input.tokenSecret || DEFAULT_TOKEN_SECRET,
+    tokenSecretIsDefault: !input.tokenSecret,
+    rateLimits: limits,
+    lab,
+    faults,
+    labTuning,
+    trustProxy: input.trustProxy ?? "loopback",
+    cacheTtls: { trendingSec: 60, storySec: 300, profileSec: 300, ...input.cacheTtls },
+    requestTimeoutMs: input.requestTimeoutMs ?? 30_000,
+    bodyLimitBytes: input.bodyLimitBytes ?? 16 * 1024,
+  };
+}
+
+function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`flag value "${value}" is not a boolean; expected 1/0, true/false, yes/no or on/off`, "fix the environment variable");
+}
+
+function envInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} is "${value}"; expected a whole number`, `fix ${name}`);
+  return n;
+}
+
+/**
+ * The settings main.ts reads from the environment (documented in apps/backend/README.md).
+ * `databaseUrl` may still be empty here: main.ts starts embedded PostgreSQL then.
+ */
+export function configInputFromEnv(env: Record<string, string | undefined>): Omit<AppConfigInput, "databaseUrl"> & { databaseUrl?: string } {
+  const limitsOff = env.MUEJAM_RATE_LIMITS !== undefined && envFlag(env.MUEJAM_RATE_LIMITS) === false;
+  const tuning: Partial<LabTuning> = {};
+  const slow = envInt("MUEJAM_LAB_SLOW_QUERY_MS", env.MUEJAM_LAB_SLOW_QUERY_MS);
+  if (slow !== undefined) tuning.slowQueryMs = slow;
+  const leak = envInt("MUEJAM_LAB_LEAK_BYTES", env.MUEJAM_LAB_LEAK_BYTES);
+  if (leak !== undefined) tuning.leakBytesPerRequest = leak;
+  const leakMaxMb = envInt("MUEJAM_LAB_LEAK_MAX_MB", env.MUEJAM_LAB_LEAK_MAX_MB);
+  if (leakMaxMb !== undefined) tuning.leakMaxBytes = leakMaxMb * 1024 * 1024;
+  const cpu = envInt("MUEJAM_LAB_CPU_MS", env.MUEJAM_LAB_CPU_MS);
+  if (cpu !== undefined) tuning.cpuBurnMs = cpu;
+  const limits: Partial<RateLimits> = {};
+  const user = envInt("MUEJAM_RATE_USER_PER_MIN", env.MUEJAM_RATE_USER_PER_MIN);
+  if (user !== undefined) limits.userPerMin = user;
+  const trust = env.MUEJAM_TRUST_PROXY;
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseReplicaUrl: env.DATABASE_REPLICA_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.MUEJAM_REDIS_PREFIX || undefined,
+    poolSize: envInt("MUEJAM_POOL_SIZE", env.MUEJAM_POOL_SIZE),
+    pgbouncer: envFlag(env.MUEJAM_PGBOUNCER),
+    tokenSecret: env.MUEJAM_TOKEN_SECRET || undefined,
+    rateLimits: limitsOff ? false : limits,
+    lab: envFlag(env.MUEJAM_LAB),
+    faults: (env.MUEJAM_LAB_FAULTS ?? "").split(",").filter((s) => s.trim() !== ""),
+    labTuning: tuning,
+    trustProxy: trust === undefined || trust === "" ? undefined : trust === "true" ? true : trust === "false" ? false : trust,
+  };
+}

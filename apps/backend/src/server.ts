@@ -1,0 +1,41 @@
+// One API instance on a port: build, listen, and drain on close (stop accepting, finish the
+// requests in flight, close idle keep-alive connections, then the pools).
+import { build, type BuildOptions, type MueJamApp } from "./app.js";
+
+export interface RunningServer {
+  app: MueJamApp;
+  url: string;
+  port: number;
+  /** Graceful: resolves once in-flight requests have finished (or `forceAfterMs` passed). */
+  close(forceAfterMs?: number): Promise<void>;
+}
+
+export async function startServer(opts: BuildOptions & { port: number; host: string }): Promise<RunningServer> {
+  const app = build(opts);
+  await app.listen({ port: opts.port, host: opts.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    port,
+    url: `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
+    close(forceAfterMs = app.muejam.config.requestTimeoutMs + 5_000) {
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          app.server.closeAllConnections();
+          resolve();
+        }, forceAfterMs);
+        timer.unref();
+        app.close().then(
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          () => resolve(),
+        );
+      });
+      return closing;
+    },
+  };
+}
