@@ -8,6 +8,7 @@
 // otherwise the ratio of the means, with no idle share.
 import { POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
 import type { IntervalLine, Manifest, RunSummary, TelemetryLine } from "../store/types.js";
+import { MUEJAM_METRICS } from "./app-metric-names.js";
 import { round } from "./figure.js";
 import { rpsPerMinuteFromIntervals } from "./traffic-curve.js";
 import type { CapacityInputs } from "./types.js";
@@ -41,9 +42,6 @@ function series(lines: TelemetryLine[], source: string, key: string, match?: (na
   }
   return [...byTs.values()].sort((a, b) => a.t - b.t);
 }
-
-/** Prometheus keys are `name` or `name{labels}`: every series of one metric name. */
-const promName = (name: string) => (k: string) => k === name || k.startsWith(`${name}{`);
 
 /** Requests per second over [from, to) seconds of the run. */
 function rpsBetween(lines: IntervalLine[], from: number, to: number): number | undefined {
@@ -142,12 +140,14 @@ export function capacityFromRun(run: RunData, opts: { measuredInstances?: number
 
   // Database.
   set("dbQueriesPerRequest", perRequest(pairWithRps(series(run.telemetry, "postgres", POSTGRES_KEYS.queriesPerSec), lines)), `postgres ${POSTGRES_KEYS.queriesPerSec} / RPS (mean over samples)`);
-  const poolTotal = series(run.telemetry, "prometheus", "", promName("muejam_db_pool_total"));
-  const poolIdle = new Map(series(run.telemetry, "prometheus", "", promName("muejam_db_pool_idle")).map((s) => [s.t, s.v]));
+  // The app's own pool gauges (primary pool) when scraped, else what PostgreSQL saw.
+  const primary = (name: string) => (k: string) => k === name || (k.startsWith(`${name}{`) && !k.includes('pool="replica"'));
+  const poolTotal = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolTotal));
+  const poolIdle = new Map(series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolIdle)).map((s) => [s.t, s.v]));
   if (poolTotal.length > 0) {
-    set("dbConnectionsPeakPerInstance", Math.max(...poolTotal.map((s) => s.v - (poolIdle.get(s.t) ?? 0))) / n, `max of prometheus muejam_db_pool_total - muejam_db_pool_idle / ${n} instance(s)`, 2);
-    const max = series(run.telemetry, "prometheus", "", promName("muejam_db_pool_max"));
-    if (max.length > 0) set("dbPoolPerInstance", Math.max(...max.map((s) => s.v)) / n, "prometheus muejam_db_pool_max", 0);
+    set("dbConnectionsPeakPerInstance", Math.max(...poolTotal.map((s) => s.v - (poolIdle.get(s.t) ?? 0))) / n, `max of prometheus ${MUEJAM_METRICS.dbPoolTotal} - ${MUEJAM_METRICS.dbPoolIdle} (primary pool) / ${n} instance(s)`, 2);
+    const max = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolMax));
+    if (max.length > 0) set("dbPoolPerInstance", Math.max(...max.map((s) => s.v)) / n, `prometheus ${MUEJAM_METRICS.dbPoolMax} (primary pool)`, 0);
   } else {
     const active = series(run.telemetry, "postgres", POSTGRES_KEYS.active);
     const idleTx = new Map(series(run.telemetry, "postgres", POSTGRES_KEYS.idleInTx).map((s) => [s.t, s.v]));

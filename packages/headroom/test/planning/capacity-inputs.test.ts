@@ -1,0 +1,127 @@
+// Planning's inputs measured from a synthetic run store (hand-built so every figure is known),
+// from analysis results, and from a JSON file.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { CapacityAnalysis, LoadStep } from "../../src/analysis/types.js";
+import { HeadroomError } from "../../src/errors.js";
+import { capacityFromAnalysis } from "../../src/planning/capacity-from-analysis.js";
+import { capacityFromRun, type RunData } from "../../src/planning/capacity-from-run.js";
+import { mergeCapacityInputs, parseCapacityInputs } from "../../src/planning/capacity-inputs.js";
+import type { IntervalLine, TelemetryLine } from "../../src/store/types.js";
+
+const T0 = 1_700_000_000_000;
+// RPS is constant within each 5-second telemetry window: 10 x (k + 1) in window k (seconds 5k..5k+4).
+const rpsAt = (s: number): number => 10 * (Math.floor(s / 5) + 1);
+
+function interval(s: number): IntervalLine {
+  const rps = rpsAt(s);
+  const ep = (method: string, requests: number) => ({ method, requests, ok: requests, failed: 0, status: {}, errors: {}, bytesIn: 0, bytesOut: 0, hist: "" });
+  return { t: s, ts: T0 + s * 1000, users: 50, dropped: 0, endpoints: { "/read": ep("GET", rps * 0.8), "/write": ep("POST", rps * 0.2) }, generator: { cpuPct: 1, eventLoopLagMsP99: 1, rssBytes: 1 } };
+}
+
+function telemetry(k: number): TelemetryLine[] {
+  // Sample k at t = 5k covers window k-1, whose RPS is 10k. App CPU (two processes) = 5 + 0.5 x RPS % of a core.
+  const rps = 10 * k;
+  const cpu = 5 + 0.5 * rps;
+  const at = { ts: T0 + 5000 * k, t: 5 * k, ok: true };
+  return [
+    { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 + k }, labels: { pid: "1" } },
+    { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 }, labels: { pid: "2" } },
+    { ...at, source: "postgres", values: { queries_per_sec: 2 * rps, connections_active: 3 + (k % 4), connections_idle_in_tx: 1 } },
+    { ...at, source: "redis", values: { ops_per_sec: 3 * rps, used_memory_bytes: 1e6 * k, keyspace_hits_per_sec: 9, keyspace_misses_per_sec: 1, evicted_keys_per_sec: 0 } },
+  ];
+}
+
+const run: RunData = {
+  dir: "runs/synthetic",
+  manifest: { name: "baseline", plan: { executor: "closed", durationSec: 60, users: 50 } },
+  intervals: Array.from({ length: 60 }, (_, s) => interval(s)),
+  telemetry: Array.from({ length: 12 }, (_, k) => telemetry(k + 1)).flat(),
+};
+
+test("from a run: CPU per request is the slope of app CPU against RPS, idle its intercept", () => {
+  const c = capacityFromRun(run);
+  // 0.5 % of a core per req/s = 5 ms of CPU per request; intercept 5 % of a core.
+  assert.equal(c.cpuMsPerRequest, 5);
+  assert.equal(c.idleCpuCorePct, 5);
+  assert.match(c.sources!.cpuMsPerRequest!, /slope of app CPU/);
+  assert.equal(c.dbQueriesPerRequest, 2);
+  assert.equal(c.cacheOpsPerRequest, 3);
+  assert.equal(c.readShare, 0.8);
+  // Held at 50 users for 60 s; seconds 5-59 average 70 req/s (20..120 in steps of 10): 70 / 50 = 1.4.
+  assert.equal(c.rpsPerActiveUser, 1.4);
+  assert.equal(c.measuredAtUsers, 50);
+  // Active + idle in transaction peaks at 3 + 3 + 1 = 7.
+  assert.equal(c.dbConnectionsPeakPerInstance, 7);
+  assert.equal(c.cacheWorkingSetBytes, 12e6);
+  assert.equal(c.cacheHitPct, 90);
+  assert.equal(c.cacheEvictionPct, 0);
+  assert.equal(c.memoryBytesPerInstance, 200e6 + 12);
+  assert.deepEqual(c.rpsPerMinute, [65]);
+  assert.equal(c.maxRpsPerInstance, undefined, "a single run does not establish the SLO bound");
+});
+
+test("from a run on 2 instances: per-instance figures are halved", () => {
+  const c = capacityFromRun(run, { measuredInstances: 2 });
+  assert.equal(c.dbConnectionsPeakPerInstance, 3.5);
+  assert.equal(c.memoryBytesPerInstance, 100e6 + 6);
+  // CPU per request is per request: unchanged by the instance count.
+  assert.equal(c.cpuMsPerRequest, 5);
+});
+
+test("from a steady run the ratio of means is used, idle not separable", () => {
+  const steady: RunData = {
+    ...run,
+    intervals: run.intervals.map((l) => ({ ...l, endpoints: { "/read": { ...l.endpoints["/read"]!, requests: 100 } } })),
+    telemetry: Array.from({ length: 12 }, (_, k) => ({ ts: T0 + 5000 * (k + 1), t: 5 * (k + 1), ok: true, source: "process", values: { cpu_pct: 40 } })),
+  };
+  const c = capacityFromRun(steady);
+  // 40 % of a core at 100 req/s: 4 ms per request.
+  assert.equal(c.cpuMsPerRequest, 4);
+  assert.equal(c.idleCpuCorePct, 0);
+  assert.match(c.sources!.cpuMsPerRequest!, /too steady/);
+  assert.equal(c.readShare, 1);
+  assert.equal(c.dbQueriesPerRequest, undefined);
+});
+
+function step(users: number, rps: number, p95Ms: number, errorPct = 0): LoadStep {
+  return { users, rps, p95Ms, errorPct, requests: rps * 60, durationSec: 60 };
+}
+
+test("from a capacity analysis: SLO bound, comfortable capacity and RPS per user below the knee", () => {
+  const analysis = {
+    model: "closed",
+    steps: [step(100, 50, 80), step(200, 100, 120), step(400, 190, 450), step(800, 210, 2400, 3)],
+    slo: { p95Ms: 500, errorPct: 1 },
+    maxUsers: { value: 400, unit: "users", confidence: "medium", reason: "r", formula: "f" },
+    maxRps: { value: 210, unit: "req/s", confidence: "medium", reason: "r", formula: "f" },
+    breakingPoint: { users: 800, rps: 210, limit: "p95", confidence: "medium", reason: "r" },
+    comfortable: { users: 280, rps: 133, fraction: 0.7, confidence: "medium", reason: "r" },
+    degradation: [],
+    confidence: "medium",
+    confidenceReason: "r",
+  } satisfies CapacityAnalysis;
+  const c = capacityFromAnalysis(analysis, { measuredInstances: 2, source: "suite s" });
+  // The highest step within p95 < 500 ms and errors < 1 % is 190 req/s, on 2 instances: 95.
+  assert.equal(c.maxRpsPerInstance, 95);
+  assert.equal(c.comfortableRpsPerInstance, 66.5);
+  assert.equal(c.comfortableUsersPerInstance, 140);
+  assert.equal(c.maxUsersPerInstance, 200);
+  // (50 + 100 + 190) / (100 + 200 + 400) = 340 / 700.
+  assert.equal(c.rpsPerActiveUser, Math.round((340 / 700) * 1e4) / 1e4);
+  assert.match(c.sources!.maxRpsPerInstance!, /^suite s: highest throughput of 3 step/);
+});
+
+test("merging keeps the later figure and its source; a JSON file is validated", () => {
+  const m = mergeCapacityInputs({ source: "a", readShare: 0.5, sources: { readShare: "run a" } }, { source: "b", readShare: 0.9, cpuMsPerRequest: 3 });
+  assert.equal(m.readShare, 0.9);
+  assert.equal(m.sources!.readShare, undefined);
+  assert.equal(m.source, "a + b");
+  const f = parseCapacityInputs({ cpuMsPerRequest: 4, readShare: 0.75 }, "cap.json");
+  assert.equal(f.cpuMsPerRequest, 4);
+  assert.equal(f.sources!.cpuMsPerRequest, "cap.json");
+  assert.throws(
+    () => parseCapacityInputs({ readShare: 75, cpuMs: 4 }, "cap.json"),
+    (e: unknown) => e instanceof HeadroomError && e.code === "HR_INPUT_INVALID" && /readShare/.test(e.message) && /cpuMs/.test(e.message) && /--run DIR/.test(e.hint),
+  );
+});
