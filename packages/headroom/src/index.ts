@@ -24,3 +24,22 @@ export { runTest, defaultWorkers, type RunTestOptions } from "./engine/run-test.
 export { newRunManifest, newRunId, hostInfo } from "./engine/manifest.js";
 export { checkReachable } from "./engine/preflight.js";
 export type { SingleRequest } from "./engine/single-request.js";
+// planning (issue 6): infrastructure model, autoscaling replay, connection budget, replicas, cache, growth and cost; alert rules and dashboard
+export type * from "./planning/types.js";
+export { infrastructureSchema, parseInfrastructure, resolveInfrastructure, mergeInfrastructure } from "./planning/infrastructure.js";
+export { planCapacity, simulateDay, type PlanCapacityOptions } from "./planning/plan-capacity.js";
+export { replayAutoscaling, cpuPctAt, sloBoundRps, type ReplayOptions } from "./planning/autoscale.js";
+export { dailyTrafficCurve, rpsPerMinuteFromIntervals, scaleCurveToPeak } from "./planning/traffic-curve.js";
+export { perInstanceCapacity, autoscaleCapacity, usableCores } from "./planning/instance-capacity.js";
+export { connectionBudget } from "./planning/connection-budget.js";
+export { replicaPlan } from "./planning/replica-plan.js";
+export { cachePlan } from "./planning/cache-plan.js";
+export { planGrowth, usersAtMonth, loadAt, runsOut } from "./planning/growth-plan.js";
+export { growthCosts, costRow, averageInstancesOverDay } from "./planning/growth-cost.js";
+export { capacityFromRun, type RunData } from "./planning/capacity-from-run.js";
+export { capacityFromAnalysis, capacityFromRunAnalysis } from "./planning/capacity-from-analysis.js";
+export { mergeCapacityInputs, parseCapacityInputs } from "./planning/capacity-inputs.js";
+export { planningText, growthText, instancesChart, autoscaleSummaryText, connectionBudgetText } from "./planning/planning-text.js";
+export { MUEJAM_METRICS } from "./planning/app-metric-names.js";
+export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYaml, DEFAULT_ALERT_THRESHOLDS, type AlertRule, type AlertRulesOptions, type AlertThreshold, type AlertThresholds, type AlertKey } from "./report/alert-rules.js";
+export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/grafana-dashboard.js";
