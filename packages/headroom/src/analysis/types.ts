@@ -301,12 +301,18 @@ export interface LoadStep {
   targetRate?: number;
   /** Achieved throughput (completed requests per second over the steady window). */
   rps: number;
+  /** Mean concurrency: the users (closed model), or requests in flight by Little's law, rps x mean latency (open model). */
+  concurrency?: number;
+  meanMs?: number;
   p50Ms?: number;
   p95Ms: number;
   p99Ms?: number;
+  /** Failed requests (and, in the open model, dropped arrivals) per 100 attempts. */
   errorPct: number;
   requests: number;
   durationSec: number;
+  /** Whether the measured window was steady (throughput and p95 stable); false when the step ran out of time first. */
+  steady?: boolean;
   /** The generator, not the target, was the limit in this step. */
   generatorLimited?: boolean;
   /** Arrivals dropped for lack of capacity (open model). */
@@ -374,6 +380,8 @@ export interface CapacityAnalysis {
   breakingPoint: { users: number | null; rps: number | null; limit: string; confidence: Confidence; reason: string };
   comfortable: { users: number | null; rps: number | null; fraction: number; confidence: Confidence; reason: string };
   usl?: UslFit;
+  /** Closed model: the knee by the operational laws, N* = Xmax x (R0 + Z), with Z from Little's law at the lightest step. */
+  knee?: CapacityFigure;
   degradation: DegradationRow[];
   sustainedVsPeak?: SustainedVsPeakRow[];
   /** The overall confidence (the weakest of the figures) and why. */
@@ -406,7 +414,8 @@ export interface SearchResult {
   recoverySec: number | null;
   confidence: Confidence;
   confidenceReason: string;
-  steps: { users?: number; targetRate?: number; rps: number; p95Ms: number; errorPct: number }[];
+  /** users: null in the open model, where the load is `targetRate`. */
+  steps: { users: number | null; targetRate?: number; rps: number; p95Ms: number; errorPct: number }[];
   /** The full step records, the capacity analysis and the USL fit behind the figures. */
   detail: { steps: SearchStep[]; capacity: CapacityAnalysis; stopReason: string };
 }

@@ -1,0 +1,250 @@
+// Capacity from load steps (a search's, or the steady phases of a plan's runs): the largest load
+// that meets the SLO, the breaking point and which limit broke, the comfortable capacity (the
+// seed plans to run at 60-70 % of the break), the knee, the USL fit, the degradation table and
+// a confidence for each figure with its reason.
+import { round, coefficientOfVariation, mean } from "./stats.js";
+import { describeSlo, sloBreach } from "./slo.js";
+import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, RunAnalysis, SearchStep, Slo, SustainedVsPeakRow, UslFit } from "./types.js";
+import { fitUsl } from "./usl.js";
+
+export interface CapacityOptions {
+  slo: Slo;
+  /** Default: "open" when the steps carry a target rate. */
+  model?: "closed" | "open";
+  /** Share of the breaking load called comfortable (the seed: 60-70 %). Default 0.65. */
+  comfortableFraction?: number;
+  /** Throughput gaining less than this share of the load's relative increase counts as flat. Default 0.2. */
+  plateauEfficiency?: number;
+}
+
+export const COMFORTABLE_FRACTION = 0.65;
+
+/** One load level with its repeats. */
+interface Level {
+  load: number;
+  steps: LoadStep[];
+  rps: number;
+  p95Ms: number;
+  errorPct: number;
+  breach?: string;
+}
+
+const ORDER: Confidence[] = ["high", "medium", "low"];
+
+class Judgement {
+  level: Confidence = "high";
+  reasons: string[] = [];
+  lower(to: Confidence, reason: string): void {
+    if (ORDER.indexOf(to) > ORDER.indexOf(this.level)) this.level = to;
+    if (to !== "high") this.reasons.push(reason);
+  }
+  reason(good: string): string {
+    return this.reasons.length > 0 ? this.reasons.join("; ") : good;
+  }
+}
+
+function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
+  const by = new Map<number, LoadStep[]>();
+  for (const s of steps) {
+    const load = model === "open" ? (s.targetRate ?? 0) : (s.users ?? 0);
+    if (!(load > 0)) continue;
+    const list = by.get(load);
+    if (list) list.push(s);
+    else by.set(load, [s]);
+  }
+  return [...by.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([load, list]) => ({ load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)) }));
+}
+
+/** Linear interpolation of throughput at `load` between measured levels (proportional below the first). */
+function rpsAt(ls: readonly Level[], load: number): number {
+  if (ls.length === 0) return 0;
+  if (load <= ls[0]!.load) return (ls[0]!.rps * load) / ls[0]!.load;
+  for (let i = 1; i < ls.length; i++) {
+    const a = ls[i - 1]!;
+    const b = ls[i]!;
+    if (load <= b.load) return a.rps + ((b.rps - a.rps) * (load - a.load)) / (b.load - a.load);
+  }
+  return ls[ls.length - 1]!.rps;
+}
+
+function figure(value: number | null, unit: string, j: Judgement, good: string, formula: string): CapacityFigure {
+  return { value, unit, confidence: j.level, reason: j.reason(good), formula };
+}
+
+export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
+  const model = opts.model ?? (steps.some((s) => s.targetRate !== undefined) ? "open" : "closed");
+  const fraction = opts.comfortableFraction ?? COMFORTABLE_FRACTION;
+  const minEff = opts.plateauEfficiency ?? 0.2;
+  const ls = levels(steps, model);
+  const unit = model === "open" ? "req/s offered" : "users";
+  const sloText = describeSlo(opts.slo);
+
+  // Judge each level: the SLO, then (open) whether it kept up with the offered rate, (closed) whether throughput still grew.
+  ls.forEach((lv, i) => {
+    // A search's steps arrive judged (SearchStep.ok / broke): keep its verdict and wording.
+    const judged = lv.steps.filter((s): s is SearchStep => typeof (s as SearchStep).ok === "boolean");
+    if (judged.length > 0) {
+      lv.breach = judged.find((s) => !s.ok)?.broke;
+      return;
+    }
+    for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
+    if (lv.breach) return;
+    if (model === "open" && lv.rps < 0.9 * lv.load) lv.breach = `throughput ${round(lv.rps, 1)} req/s < 90% of the offered ${lv.load} req/s`;
+    else if (model === "closed" && i > 0) {
+      const prev = ls[i - 1]!;
+      const eff = (lv.rps / prev.rps - 1) / (lv.load / prev.load - 1);
+      if (prev.rps > 0 && eff < minEff) lv.breach = `throughput flat: +${round((lv.rps / prev.rps - 1) * 100, 1)}% for +${round((lv.load / prev.load - 1) * 100, 1)}% load`;
+    }
+  });
+  const breakIdx = ls.findIndex((l) => l.breach !== undefined);
+  const broken = breakIdx >= 0 ? ls[breakIdx]! : undefined;
+  const okLevels = (breakIdx >= 0 ? ls.slice(0, breakIdx) : ls).filter((l) => !l.breach);
+  const maxOk = okLevels[okLevels.length - 1];
+  const passAboveBreak = breakIdx >= 0 ? ls.slice(breakIdx + 1).filter((l) => !l.breach) : [];
+
+  // Confidence: points, repeats, generator, bracket, monotonicity, steadiness.
+  const base = new Judgement();
+  if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
+  else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
+  const repeated = ls.filter((l) => l.steps.length > 1);
+  const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
+  if (cv === undefined) base.lower("medium", "no load level was repeated, so run-to-run variance is unknown");
+  else if (cv > 0.1) base.lower("low", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
+  else if (cv > 0.05) base.lower("medium", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
+  const nearBreak = [maxOk, broken].filter((l): l is Level => l !== undefined);
+  if (nearBreak.some((l) => l.steps.some((s) => s.generatorLimited))) base.lower("low", "the load generator was saturated near the break: the limit may be the generator's");
+  if (nearBreak.some((l) => l.steps.some((s) => s.steady === false))) base.lower("medium", "a step near the break did not reach a steady state before its time ran out");
+
+  const brk = new Judgement();
+  Object.assign(brk, { level: base.level, reasons: [...base.reasons] });
+  if (!broken) brk.lower("low", `no load level up to ${ls[ls.length - 1]?.load ?? 0} ${unit} broke ${sloText}: the break lies beyond the tested range`);
+  else if (maxOk && broken.load / maxOk.load - 1 > 0.25) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
+  else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
+  if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
+
+  let usl: UslFit | undefined;
+  const uslPoints = ls.map((l) => ({ concurrency: model === "open" ? mean(l.steps.map((s) => s.concurrency ?? 0)) : l.load, throughput: l.rps })).filter((p) => p.concurrency > 0 && p.throughput > 0);
+  if (new Set(uslPoints.map((p) => p.concurrency)).size >= 3) {
+    try {
+      usl = fitUsl(uslPoints);
+    } catch {
+      usl = undefined;
+    }
+  }
+  const maxRpsJ = new Judgement();
+  Object.assign(maxRpsJ, { level: base.level, reasons: [...base.reasons] });
+  if (!broken) maxRpsJ.lower("medium", "throughput was still within the SLO at the heaviest load tested: the maximum may be higher");
+  if (usl && usl.rSquared < 0.9) maxRpsJ.lower("medium", `the scalability curve fits poorly (USL R² ${round(usl.rSquared, 3)})`);
+
+  const maxRpsValue = okLevels.length > 0 ? Math.max(...okLevels.map((l) => l.rps)) : null;
+  const out: CapacityAnalysis = {
+    model,
+    steps: [...steps],
+    slo: opts.slo,
+    maxUsers:
+      model === "closed"
+        ? figure(maxOk?.load ?? null, "users", brk, `largest of ${ls.length} load levels meeting ${sloText}, the next level broke`, `largest users step meeting ${sloText}`)
+        : { value: null, unit: "users", confidence: "low", reason: "open model: the load is an arrival rate, not a number of users", formula: "n/a" },
+    maxRps: figure(maxRpsValue === null ? null : round(maxRpsValue, 2), "req/s", maxRpsJ, `highest throughput of a load level meeting ${sloText}`, `max achieved req/s over the steps meeting ${sloText}`),
+    breakingPoint: {
+      users: model === "closed" ? (broken?.load ?? null) : null,
+      rps: broken ? round(model === "open" ? broken.load : broken.rps, 2) : null,
+      limit: broken?.breach ?? `not reached up to ${ls[ls.length - 1]?.load ?? 0} ${unit}`,
+      confidence: brk.level,
+      reason: brk.reason(`bracketed between ${maxOk?.load} (meets the SLO) and ${broken?.load} ${unit} (breaks it)`),
+    },
+    comfortable: comfortable(ls, model, fraction, broken, maxOk, brk),
+    degradation: ls.map((l) => degradationRow(l, model, opts.slo)),
+    confidence: "high",
+    confidenceReason: "",
+  };
+  if (usl) out.usl = usl;
+  if (model === "closed") {
+    const k = knee(ls);
+    if (k) out.knee = k;
+  }
+  const all = [out.maxRps.confidence, out.breakingPoint.confidence, out.comfortable.confidence];
+  out.confidence = all.reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "high" as Confidence);
+  out.confidenceReason = [...new Set([...brk.reasons, ...maxRpsJ.reasons])].join("; ") || `${ls.length} load levels, repeats within ${round((cv ?? 0) * 100, 1)}%, break bracketed within 25%`;
+  return out;
+}
+
+function comfortable(ls: Level[], model: "closed" | "open", fraction: number, broken: Level | undefined, maxOk: Level | undefined, brk: Judgement): CapacityAnalysis["comfortable"] {
+  const basis = broken ?? maxOk;
+  if (!basis) return { users: null, rps: null, fraction, confidence: "low", reason: "no load level met the SLO" };
+  const load = model === "closed" ? Math.floor(fraction * basis.load) : round(fraction * basis.load, 2);
+  const rps = model === "closed" ? round(rpsAt(ls, load), 2) : load;
+  const of = broken ? `the breaking point (${broken.load})` : `the largest load tested (${basis.load}; the break was not reached, so this is a floor)`;
+  return { users: model === "closed" ? load : null, rps, fraction, confidence: brk.level, reason: `${Math.round(fraction * 100)}% of ${of}${model === "closed" ? `; throughput there interpolated from the measured steps` : ""}${brk.reasons.length > 0 ? `; ${brk.reasons.join("; ")}` : ""}` };
+}
+
+/**
+ * The knee by the operational laws (asymptotic bounds): throughput is bounded by N / (R0 + Z) at
+ * light load and by Xmax at heavy load; the bounds cross at N* = Xmax x (R0 + Z). R0 is the mean
+ * response time at the lightest step and Z the think time, by Little's law there: Z = N/X − R0.
+ */
+function knee(ls: Level[]): CapacityFigure | undefined {
+  const first = ls[0];
+  if (!first || first.rps <= 0) return undefined;
+  const r0 = mean(first.steps.map((s) => (s.meanMs ?? s.p50Ms ?? s.p95Ms) / 1000));
+  const z = Math.max(0, first.load / first.rps - r0);
+  const xMax = Math.max(...ls.map((l) => l.rps));
+  const saturated = ls.filter((l) => l.rps >= 0.9 * xMax).length;
+  const j = new Judgement();
+  if (saturated < 2) j.lower("low", "throughput did not level off at two or more steps: Xmax, and so the knee, is a lower bound");
+  if (ls.length < 4) j.lower("medium", `${ls.length} load levels`);
+  return figure(round(xMax * (r0 + z), 1), "users", j, `throughput levelled off at ${round(xMax, 1)} req/s over ${saturated} load levels`, `N* = Xmax x (R0 + Z) = ${round(xMax, 2)} x (${round(r0 * 1000, 2)} ms + ${round(z * 1000, 1)} ms)`);
+}
+
+function degradationRow(l: Level, model: "closed" | "open", slo: Slo): DegradationRow {
+  const row: DegradationRow = { rps: round(l.rps, 2), p95Ms: round(l.p95Ms, 3), errorPct: round(l.errorPct, 3), verdict: "PASS", behaviour: "normal" };
+  if (model === "closed") row.users = l.load;
+  else row.targetRate = l.load;
+  if (l.steps.some((s) => s.generatorLimited)) {
+    row.behaviour = "generator-limited";
+    row.verdict = l.breach ? "FAIL" : "WARN";
+  } else if (l.breach?.startsWith("errors")) {
+    row.behaviour = "errors";
+    row.verdict = "FAIL";
+  } else if (l.breach?.startsWith("throughput")) {
+    row.behaviour = "throughput flat";
+    row.verdict = "FAIL";
+  } else if (l.breach) {
+    row.behaviour = "latency beyond target";
+    row.verdict = "FAIL";
+  } else if (slo.p95Ms !== undefined && l.p95Ms > 0.5 * slo.p95Ms) {
+    row.behaviour = "latency rising";
+    row.verdict = "WARN";
+  }
+  return row;
+}
+
+/** The sustained-vs-peak table of the result documents, from the two runs' analyses. */
+export function sustainedVsPeak(sustained: RunAnalysis, peak: RunAnalysis): SustainedVsPeakRow[] {
+  const res = (a: RunAnalysis, id: string, stat: "avg" | "max"): number | undefined => a.resources.find((r) => r.metric === id)?.[stat];
+  const rows: [string, string, (a: RunAnalysis) => number | undefined][] = [
+    ["Users (peak)", "users", (a) => a.summary.peakUsers],
+    ["Throughput", "req/s", (a) => a.summary.requests.ratePerSec],
+    ["P50 latency", "ms", (a) => a.summary.latencyMs.p50],
+    ["P95 latency", "ms", (a) => a.summary.latencyMs.p95],
+    ["P99 latency", "ms", (a) => a.summary.latencyMs.p99],
+    ["Error rate", "%", (a) => (a.summary.requests.total > 0 ? round((a.summary.requests.failed / a.summary.requests.total) * 100, 3) : undefined)],
+    ["App CPU (mean)", "%", (a) => res(a, "app.cpuPct", "avg")],
+    ["App memory (max RSS)", "bytes", (a) => res(a, "app.rssBytes", "max")],
+    ["DB connections (max)", "connections", (a) => res(a, "db.connections", "max")],
+    ["DB pool in use (max)", "connections", (a) => res(a, "app.poolInUse", "max")],
+    ["Query latency (mean)", "ms", (a) => res(a, "db.meanQueryMs", "avg")],
+    ["Cache hit rate", "%", (a) => a.cache.hitPct],
+  ];
+  return rows.map(([metric, unit, f]) => {
+    const s = f(sustained);
+    const p = f(peak);
+    const row: SustainedVsPeakRow = { metric, unit };
+    if (s !== undefined) row.sustained = s;
+    if (p !== undefined) row.peak = p;
+    if (s !== undefined && p !== undefined && s !== 0) row.ratio = round(p / s, 3);
+    return row;
+  });
+}

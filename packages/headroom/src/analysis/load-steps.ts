@@ -1,0 +1,84 @@
+// Load steps: one load level held steady, measured over its steady seconds. They come from a
+// search's steps, or from the phases of a plan's runs where the load was held constant.
+import type { RunStore } from "../store/run-store.js";
+import type { IntervalLine } from "../store/types.js";
+import { round } from "./stats.js";
+import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
+import type { LoadStep } from "./types.js";
+import { loadOf, phaseSpans, windowStats } from "./windows.js";
+
+/** The generator was the limit in a tenth of the seconds or more (the rule of summary.ts). */
+export function generatorLimitedLines(lines: readonly IntervalLine[], workers = 1): boolean {
+  if (lines.length === 0) return false;
+  const hot = lines.filter((l) => l.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || l.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS).length;
+  return hot / lines.length >= 0.1;
+}
+
+export interface StepContext {
+  users?: number;
+  targetRate?: number;
+  source?: string;
+  steady?: boolean;
+  workers?: number;
+}
+
+/** A LoadStep from the measured lines of one load level. */
+export function stepFromLines(lines: readonly IntervalLine[], ctx: StepContext): LoadStep {
+  const w = windowStats(lines);
+  const open = ctx.targetRate !== undefined;
+  // Open model: an arrival dropped for lack of capacity is a request the system did not serve.
+  const attempts = w.requests + (open ? w.dropped : 0);
+  const failures = w.failures + (open ? w.dropped : 0);
+  const step: LoadStep = {
+    rps: round(w.rps, 3),
+    meanMs: w.latency.mean,
+    p50Ms: w.latency.p50,
+    p95Ms: w.latency.p95,
+    p99Ms: w.latency.p99,
+    errorPct: attempts > 0 ? round((failures / attempts) * 100, 4) : 0,
+    requests: w.requests,
+    durationSec: w.seconds,
+    concurrency: open ? round((w.rps * w.latency.mean) / 1000, 3) : (ctx.users ?? w.maxUsers),
+  };
+  if (ctx.users !== undefined) step.users = ctx.users;
+  if (open) step.targetRate = ctx.targetRate!;
+  if (w.dropped > 0) step.dropped = w.dropped;
+  if (generatorLimitedLines(lines, ctx.workers)) step.generatorLimited = true;
+  if (ctx.source) step.source = ctx.source;
+  if (ctx.steady !== undefined) step.steady = ctx.steady;
+  return step;
+}
+
+/**
+ * The steps of a stored run: each stretch of at least `minSec` seconds where the load stayed
+ * within 5 % of one level (within a phase), measured after dropping its first `settleSec`.
+ */
+export function stepsFromRun(store: RunStore, opts: { minSec?: number; settleSec?: number } = {}): LoadStep[] {
+  const minSec = opts.minSec ?? 5;
+  const settle = opts.settleSec ?? 2;
+  const steps: LoadStep[] = [];
+  const open = store.manifest.plan.executor === "open";
+  for (const span of phaseSpans(store.intervals)) {
+    let run: IntervalLine[] = [];
+    const flush = (): void => {
+      if (run.length >= minSec) {
+        const level = loadOf(run[0]!);
+        const measured = run.slice(Math.min(settle, run.length - 1));
+        if (level > 0) {
+          steps.push(stepFromLines(measured, { ...(open ? { targetRate: level } : { users: level }), source: `${store.dir} (${span.phase}, ${measured[0]!.t}-${measured[measured.length - 1]!.t + 1} s)`, workers: store.manifest.plan.workers ?? 1 }));
+        }
+      }
+      run = [];
+    };
+    for (const l of span.lines) {
+      if (run.length > 0 && Math.abs(loadOf(l) - loadOf(run[0]!)) > 0.05 * Math.max(1, loadOf(run[0]!))) flush();
+      run.push(l);
+    }
+    flush();
+  }
+  return steps;
+}
+
+export function stepsFromRuns(stores: readonly RunStore[], opts?: { minSec?: number; settleSec?: number }): LoadStep[] {
+  return stores.flatMap((s) => stepsFromRun(s, opts)).sort((a, b) => (a.users ?? a.targetRate ?? 0) - (b.users ?? b.targetRate ?? 0));
+}

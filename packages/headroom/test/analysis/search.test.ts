@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyzeCapacity } from "../../src/analysis/capacity.js";
+import { searchCapacity, type StepLoad } from "../../src/analysis/search.js";
+import { parseSlo, sloBreach } from "../../src/analysis/slo.js";
+import type { LoadStep } from "../../src/analysis/types.js";
+import { HeadroomError } from "../../src/errors.js";
+
+test("--slo parses percentiles in ms or s and the error rate in %", () => {
+  assert.deepEqual(parseSlo("p95<500ms,errors<1%"), { p95Ms: 500, errorPct: 1 });
+  assert.deepEqual(parseSlo(" p99 < 1.5s , p50<200, error<0.5% "), { p99Ms: 1500, p50Ms: 200, errorPct: 0.5 });
+  for (const bad of ["", "p95>500ms", "p97<1s", "errors<1ms", "p95<5%"]) {
+    assert.throws(
+      () => parseSlo(bad),
+      (e: unknown) => e instanceof HeadroomError && e.code === "HR_BAD_SLO" && e.message.includes(`"${bad}"`),
+      bad,
+    );
+  }
+  const step: LoadStep = { rps: 10, p95Ms: 600, errorPct: 0.2, requests: 100, durationSec: 10 };
+  assert.equal(sloBreach(step, { p95Ms: 500, errorPct: 1 }), "p95 600 ms > 500 ms");
+  assert.equal(sloBreach({ ...step, errorPct: 2 }, { p95Ms: 500, errorPct: 1 }), "errors 2% > 1%");
+  assert.equal(sloBreach(step, { p95Ms: 700 }), undefined);
+});
+
+/**
+ * A closed system in closed form: C workers holding each request S seconds, users thinking Z
+ * seconds. Below the knee N* = C (S + Z) / S throughput is N / (S + Z); above it C / S, and the
+ * response time N / X − Z grows linearly (the asymptotic bounds of the operational laws).
+ */
+function closedSystem(c: number, sSec: number, zSec: number) {
+  return (load: StepLoad): LoadStep => {
+    const n = load.users!;
+    const x = Math.min(n / (sSec + zSec), c / sSec);
+    const r = Math.max(sSec, n / x - zSec);
+    return { users: n, rps: x, meanMs: r * 1000, p50Ms: r * 1000, p95Ms: r * 1000 * 1.2, errorPct: 0, requests: Math.round(x * 10), durationSec: 10, steady: true };
+  };
+}
+
+test("search on a fake closed system: bracket, bisection, repeat, knee and comfortable capacity", async () => {
+  // C = 8, S = 40 ms, Z = 200 ms: Xmax = 200 req/s, knee N* = 48 users.
+  const sys = closedSystem(8, 0.04, 0.2);
+  const loads: number[] = [];
+  const r = await searchCapacity({ model: "closed", slo: { p95Ms: 120, errorPct: 1 }, start: 8 }, async (load) => {
+    loads.push(load.users!);
+    return sys(load);
+  });
+  // p95 = 1.2 (N/200 - 0.2) s exceeds 120 ms above N = 60: ramp 8, 16, 32, 64 (broken), then bisect
+  // 32..64: 48 holds (throughput still linear), 56 and 52 add no throughput: the knee is bracketed.
+  assert.deepEqual(loads, [8, 16, 32, 64, 48, 56, 52, 48]);
+  assert.match(r.breakingPoint.limit, /throughput flat: 200.0 -> 200.0 req\/s from 48 to 52 users/);
+  assert.equal(r.breakingPoint.users, 52);
+  assert.equal(r.detail.capacity.maxUsers.value, 48);
+  assert.equal(r.maxRps, 200);
+  assert.equal(r.comfortable.users, Math.floor(0.65 * r.breakingPoint.users!));
+  // Below the knee throughput is N / 0.24: the comfortable rps is interpolated on that line.
+  assert.ok(Math.abs(r.comfortable.rps! - r.comfortable.users! / 0.24) < 1, `comfortable rps ${r.comfortable.rps}`);
+  const knee = r.detail.capacity.knee!;
+  assert.ok(Math.abs(knee.value! - 48) < 0.01, `knee ${knee.value}`);
+  assert.equal(r.detail.steps.filter((s) => s.pass === "repeat").length, 1);
+  assert.equal(r.confidence, "high", r.confidenceReason);
+  assert.equal(r.steps[0]!.users, 8);
+  assert.equal(r.recoverySec, null);
+});
+
+test("a flat throughput is a break even within the latency SLO", async () => {
+  const sys = closedSystem(8, 0.04, 0.2);
+  const r = await searchCapacity({ model: "closed", slo: { p95Ms: 100_000 }, start: 16, maxSteps: 10 }, async (l) => sys(l));
+  // 128 users give no more than 64 did (200 req/s): throughput flat.
+  assert.match(r.breakingPoint.limit, /throughput flat/);
+  assert.ok(r.breakingPoint.users! <= 128);
+});
+
+test("open model: the break is where achieved throughput falls behind the offered rate", async () => {
+  const capacity = 200;
+  const r = await searchCapacity({ model: "open", slo: { p95Ms: 500, errorPct: 1 }, start: 25 }, async (load) => {
+    const rate = load.rate!;
+    const rps = Math.min(rate, capacity);
+    return { targetRate: rate, rps, p95Ms: rate < capacity ? 50 : 5000, errorPct: 0, requests: rps * 10, durationSec: 10, steady: rate < capacity };
+  });
+  assert.ok(r.maxRps! >= 180 && r.maxRps! <= 200, `maxRps ${r.maxRps}`);
+  assert.ok(r.breakingPoint.rps! >= 200 && r.breakingPoint.rps! <= 220, `break ${r.breakingPoint.rps}`);
+  assert.equal(r.breakingPoint.users, null);
+  assert.equal(r.steps[0]!.users, null);
+  assert.equal(r.steps[0]!.targetRate, 25);
+});
+
+test("no break within the bounds: the figures say so and confidence is low", async () => {
+  const r = await searchCapacity({ model: "closed", slo: { p95Ms: 500 }, start: 10, maxLoad: 40 }, async (l) => ({ users: l.users, rps: l.users! * 2, p95Ms: 10, errorPct: 0, requests: 100, durationSec: 5 }));
+  assert.equal(r.breakingPoint.users, null);
+  assert.match(r.breakingPoint.limit, /not reached up to 40 users/);
+  assert.equal(r.confidence, "low");
+  assert.match(r.detail.stopReason, /maximum load of 40/);
+  assert.equal(r.comfortable.users, 26); // 65 % of the largest load tested, a floor
+});
+
+test("the first step already broken: the search comes down until a step holds", async () => {
+  const r = await searchCapacity({ model: "closed", slo: { p95Ms: 100 }, start: 40, repeat: false }, async (l) => ({ users: l.users, rps: l.users!, p95Ms: l.users! * 10, errorPct: 0, requests: 100, durationSec: 5 }));
+  // p95 = 10 ms x users breaks above 10 users.
+  assert.deepEqual(r.steps.map((s) => s.users).slice(0, 3), [40, 20, 10]);
+  assert.equal(r.breakingPoint.users, 11);
+});
+
+test("recovery is measured from the break down to the comfortable load", async () => {
+  const sys = closedSystem(8, 0.04, 0.2);
+  let asked: [StepLoad, StepLoad] | undefined;
+  const r = await searchCapacity(
+    { model: "closed", slo: { p95Ms: 120 }, start: 8 },
+    async (l) => sys(l),
+    async (brk, settle) => {
+      asked = [brk, settle];
+      return { status: "recovered", loadDropSec: 10, recoveredAtSec: 13, recoverySec: 3, criteria: { p95Ms: 120, errorPct: 1 }, reason: "test" };
+    },
+  );
+  assert.equal(r.recoverySec, 3);
+  assert.deepEqual(asked, [{ users: r.breakingPoint.users! }, { users: r.comfortable.users! }]);
+});
+
+test("capacity from noisy repeats lowers the confidence and says why", () => {
+  const steps: LoadStep[] = [10, 20, 40, 40, 80].map((u, i) => ({ users: u, rps: u === 40 ? (i === 2 ? 40 : 30) : u, p95Ms: u >= 80 ? 900 : 50, errorPct: 0, requests: 100, durationSec: 10 }));
+  const c = analyzeCapacity(steps, { slo: { p95Ms: 500 } });
+  assert.equal(c.confidence, "low");
+  assert.match(c.confidenceReason, /repeats of a load level differ by 20\.2%/);
+  assert.equal(c.maxUsers.value, 40);
+  assert.equal(c.breakingPoint.users, 80);
+  assert.deepEqual(c.degradation.map((d) => d.behaviour), ["normal", "normal", "normal", "latency beyond target"]);
+});
