@@ -6,38 +6,10 @@ import type { CapacityAnalysis, LoadStep } from "../../src/analysis/types.js";
 import { HeadroomError } from "../../src/errors.js";
 import { capacityFromAnalysis } from "../../src/planning/capacity-from-analysis.js";
 import { capacityFromRun, type RunData } from "../../src/planning/capacity-from-run.js";
+import { T0, syntheticRun } from "./fixtures.js";
 import { mergeCapacityInputs, parseCapacityInputs } from "../../src/planning/capacity-inputs.js";
-import type { IntervalLine, TelemetryLine } from "../../src/store/types.js";
 
-const T0 = 1_700_000_000_000;
-// RPS is constant within each 5-second telemetry window: 10 x (k + 1) in window k (seconds 5k..5k+4).
-const rpsAt = (s: number): number => 10 * (Math.floor(s / 5) + 1);
-
-function interval(s: number): IntervalLine {
-  const rps = rpsAt(s);
-  const ep = (method: string, requests: number) => ({ method, requests, ok: requests, failed: 0, status: {}, errors: {}, bytesIn: 0, bytesOut: 0, hist: "" });
-  return { t: s, ts: T0 + s * 1000, users: 50, dropped: 0, endpoints: { "/read": ep("GET", rps * 0.8), "/write": ep("POST", rps * 0.2) }, generator: { cpuPct: 1, eventLoopLagMsP99: 1, rssBytes: 1 } };
-}
-
-function telemetry(k: number): TelemetryLine[] {
-  // Sample k at t = 5k covers window k-1, whose RPS is 10k. App CPU (two processes) = 5 + 0.5 x RPS % of a core.
-  const rps = 10 * k;
-  const cpu = 5 + 0.5 * rps;
-  const at = { ts: T0 + 5000 * k, t: 5 * k, ok: true };
-  return [
-    { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 + k }, labels: { pid: "1" } },
-    { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 }, labels: { pid: "2" } },
-    { ...at, source: "postgres", values: { queries_per_sec: 2 * rps, connections_active: 3 + (k % 4), connections_idle_in_tx: 1 } },
-    { ...at, source: "redis", values: { ops_per_sec: 3 * rps, used_memory_bytes: 1e6 * k, keyspace_hits_per_sec: 9, keyspace_misses_per_sec: 1, evicted_keys_per_sec: 0 } },
-  ];
-}
-
-const run: RunData = {
-  dir: "runs/synthetic",
-  manifest: { name: "baseline", plan: { executor: "closed", durationSec: 60, users: 50 } },
-  intervals: Array.from({ length: 60 }, (_, s) => interval(s)),
-  telemetry: Array.from({ length: 12 }, (_, k) => telemetry(k + 1)).flat(),
-};
+const run = syntheticRun();
 
 test("from a run: CPU per request is the slope of app CPU against RPS, idle its intercept", () => {
   const c = capacityFromRun(run);
