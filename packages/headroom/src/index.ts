@@ -14,6 +14,9 @@ export { renderTestResult } from "./report/test-result.js";
 export { renderChart, type ChartSpec, type ChartSeries } from "./report/svg-chart.js";
 export { compareRuns, type RunComparison, type CompareOptions, type CompareInput, type MetricChange, type EndpointComparison } from "./report/compare.js";
 export { renderComparisonText, renderComparisonMarkdown } from "./report/compare-render.js";
+export { renderCapacityPlan, planFigure } from "./report/capacity-plan.js";
+export { renderPerformanceSummary } from "./report/performance-summary.js";
+export { findRun, heaviestRun, type PlanReportModel, type SuiteRun, type EnvironmentInfo, type PlanDocuments } from "./report/plan-report-model.js";
 // The scenario API and the engine (issue 2).
 export { scenario, userClass, task, acceptAlso, statusAccepted, isScenario, SkipTask, type Scenario, type ScenarioDef, type UserClassDef, type TaskDef, type VirtualUser, type HttpResponse, type RequestOptions, type AcceptStatus, type CookieJar, type SetupContext, type QueryValue } from "./plan/scenario-api.js";
 export { between, constant, constantPacing, describeWait, type WaitSpec } from "./plan/wait.js";

@@ -120,8 +120,11 @@ export function resourceTable(a: RunAnalysis | undefined): string {
   return mdTable(
     ["Component", "Metric", "Min", "Avg", "Max", "Samples", "Source"],
     a.resources.map((r) => {
-      const f = (v: number | undefined): string => (v === undefined ? `not measured: ${r.note ?? "no sample carried it"}` : fmtUnit(v, r.unit));
-      return [r.component, r.label, f(r.min), f(r.avg), f(r.max), formatInt(r.samples), r.source];
+      if (r.min === undefined || r.avg === undefined || r.max === undefined) {
+        const note = r.note ?? "no sample carried it";
+        return [r.component, r.label, note.startsWith("not measured") ? note : `not measured: ${note}`, "—", "—", formatInt(r.samples), r.source];
+      }
+      return [r.component, r.label, fmtUnit(r.min, r.unit), fmtUnit(r.avg, r.unit), fmtUnit(r.max, r.unit), formatInt(r.samples), r.source];
     }),
     ["left", "left", "right", "right", "right", "right", "left"],
   );

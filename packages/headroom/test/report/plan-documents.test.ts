@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
+import { renderPerformanceSummary } from "../../src/report/performance-summary.js";
+import type { PlanReportModel } from "../../src/report/plan-report-model.js";
+import { renderTestResult } from "../../src/report/test-result.js";
+import { fixturePlanModel } from "./fixture-plan.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SEED = readFileSync(join(HERE, "fixtures/seed-capacity-planning.md"), "utf8");
+let dir: string;
+let full: PlanReportModel;
+let bare: PlanReportModel;
+
+before(async () => {
+  await initHistograms();
+  dir = mkdtempSync(join(tmpdir(), "headroom-plan-docs-"));
+  full = await fixturePlanModel(join(dir, "full"));
+  bare = await fixturePlanModel(join(dir, "bare"), { only: ["peak"], planning: false, capacity: false });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Heading lines outside code blocks. */
+function headings(md: string): string[] {
+  let fenced = false;
+  const out: string[] = [];
+  for (const line of md.split("\n")) {
+    if (line.startsWith("```")) fenced = !fenced;
+    else if (!fenced && /^#{1,6} /.test(line)) out.push(line.trimEnd());
+  }
+  return out;
+}
+
+/** The seed's bold labels ("**Instances**:", "**Status**:") and results keys ("Total Requests:"). */
+function labels(md: string): string[] {
+  return [...new Set([...md.matchAll(/\*\*([^*]+)\*\*:/g)].map((m) => m[1]!))];
+}
+
+function assertNoPlaceholders(md: string, name: string): void {
+  for (const bad of ["TBD", "[To be filled", "undefined", "NaN", "[object Object]", "Infinity"]) assert.ok(!md.includes(bad), `${name} contains "${bad}": ${md.split("\n").find((l) => l.includes(bad))}`);
+  assert.doesNotMatch(md, /: null\b|\(null\)/, `${name} prints a null`);
+  assert.doesNotMatch(md, /not measured: not measured/, `${name} repeats "not measured"`);
+}
+
+describe("capacity-plan.md", () => {
+  for (const [name, get] of [["full suite", () => full], ["one run, no capacity or planning", () => bare]] as const) {
+    test(`${name}: the seed's headings in the seed's order, its labels present, no TBD`, () => {
+      const md = renderCapacityPlan(get());
+      assert.deepEqual(headings(md), headings(SEED));
+      for (const label of labels(SEED)) assert.ok(md.includes(`**${label}**:`), `label **${label}**: missing`);
+      for (const key of ["Total Requests:", "Failures:", "Average Response Time:", "P95 Latency:", "Memory Growth:", "Connection Pool Utilization:", "Rate Limited (429):", "Slow Queries (>1s):", "Cache Hit Rate:", "Avg Response Time (cache miss):"]) {
+        if (name === "full suite") assert.ok(md.includes(key), `results key ${key} missing`);
+      }
+      assertNoPlaceholders(md, name);
+    });
+  }
+
+  test("every figure is measured, derived with its formula, or not measured with a reason", () => {
+    const md = renderCapacityPlan(full);
+    assert.match(md, /- \*\*Test Tool\*\*: headroom 0\.1\.0 \(`headroom plan --scale 0\.1`\)/);
+    assert.match(md, /- \*\*Machine\*\*: fixture-host, 2 × Fixture CPU, 8 GiB RAM/);
+    assert.match(md, /- \*\*Versions\*\*: headroom 0\.1\.0, node v20\.20\.2, postgres 16\.4, redis 7\.2\.4/);
+    assert.match(md, /- \*\*Scale Factor\*\*: 0\.1/);
+    // measured
+    assert.match(md, /Connection Pool Utilization: 70% max, 41% average of a pool of 20/);
+    assert.match(md, /Cache Hit Rate: 85%/);
+    assert.match(md, /\| Max Concurrent Users \| 150 users \(max\(users of steps meeting the SLO\)\) \| Medium: /);
+    // derived, with the worked formula
+    assert.match(md, /- Max instances: 10 \(infrastructure model\); the 1 year projection needs \d+ instances \(max\(2, ceil\(/);
+    assert.match(md, /\| Launch \| 10,000 \(assumed: infrastructure model growth\) \| 500 users \(10,000 x 0\.05 = 500\) \|/);
+    assert.match(md, /\| Launch \| \$\d+\/month \|/);
+    // not measured, with the reason
+    assert.match(md, /Index coverage: not measured: headroom samples statement timings, not index usage/);
+    assert.match(md, /\| Disk \| < 70% \| 80-90% \| > 90% \| not measured: no disk telemetry \|/);
+  });
+
+  test("without runs, capacity or planning every figure says why it is missing", () => {
+    const md = renderCapacityPlan(bare);
+    assert.match(md, /Total Requests: not measured: the suite did not run the baseline profile/);
+    assert.match(md, /\*\*Status\*\*: – NOT RUN/);
+    assert.match(md, /\| Max Concurrent Users \| not measured: no capacity analysis over the suite's load levels \| n\/a \|/);
+    assert.match(md, /- \*\*Instance Type\*\*: not measured: planning did not run/);
+    assert.match(md, /\| 1 year \| not measured: planning did not run/);
+  });
+});
+
+describe("per-test result documents", () => {
+  test("sustained and peak documents carry every table the platform keeps", () => {
+    for (const profile of ["sustained", "peak"]) {
+      const run = full.runs.find((r) => r.profile === profile)!;
+      const md = renderTestResult(run.report);
+      assertNoPlaceholders(md, profile);
+      assert.deepEqual(headings(md), [
+        `# ${profile === "peak" ? "Peak Load Test" : "Sustained Load Test"} Results`,
+        "## Configuration",
+        "## Results",
+        "## Requirements vs Actual",
+        "## Per-Endpoint Results",
+        "## Per-Phase Results",
+        "## Rate Limiting per User Class",
+        "## Resource Utilization",
+        "## Error Rate per Third of the Run",
+        "## Stability",
+        "### Memory growth and leak verdicts",
+        "### Connection pool stability",
+        "## Cache",
+        "## Recovery",
+        "## Bottlenecks",
+      ]);
+      assert.match(md, /\| Endpoint \| Requests \| Avg \(ms\) \| P50 \(ms\) \| P95 \(ms\) \| P99 \(ms\) \| Errors \| Error % \| 429s \|/);
+      assert.match(md, /\| ramp-up \| 0-30 s \|/);
+      assert.match(md, /\| peak \| 30-90 s \|/);
+      assert.match(md, /\| ramp-down \| 90-120 s \|/);
+      assert.match(md, /\| App memory \(RSS, all processes\) \| 181 MiB \| 196 MiB \| 211 MiB \|/);
+      assert.match(md, /\| 2 \| 40 s to 80 s \| 1,900 \| 4 \| 0\.21% \| ✗ FAIL \|/);
+      assert.match(md, /\| App memory \(RSS\) \| growing \|/);
+      assert.match(md, /- \*\*Verdict\*\*: stable: never exhausted/);
+      assert.match(md, /\| AuthenticatedUser \| 3,454 \| 9 \| 56 \| 1\.6% \| 98\.1% \|/);
+      assert.match(md, /\| P95 latency \| < 80 ms \(acceptable < 1000 ms\) \| [\d.]+ ms \| acceptable \| met \(acceptable tier only\) \| ⚠ WARN \|/);
+    }
+  });
+
+  test("a run without analysis says what is missing instead of inventing it", () => {
+    const report = { ...full.runs[0]!.report, analysis: undefined, verdict: undefined, verdicts: [] };
+    const md = renderTestResult(report);
+    assertNoPlaceholders(md, "unanalysed");
+    assert.match(md, /## Per-Phase Results\n\nnot measured: no analysis was made for this run/);
+    assert.match(md, /\*\*Status\*\*: – NOT JUDGED \(no targets\)/);
+  });
+});
+
+describe("performance-summary.md", () => {
+  test("covers results by test, breaking point, bottlenecks, degradation, sustained vs peak, spike", () => {
+    const md = renderPerformanceSummary(full);
+    assertNoPlaceholders(md, "summary");
+    assert.deepEqual(headings(md), ["# Performance Metrics Summary", "## Results by Test", "## Requirements vs Actual", "## Breaking Point", "## Bottlenecks", "## Graceful Degradation by Load Level", "## Sustained vs Peak", "## Spike and Recovery", "## Resource Utilization (Peak Load Test)"]);
+    assert.equal(md.match(/^\| (Baseline|Peak|Sustained|Spike|Rate Limiting|Database Stress|Cache Performance) (Load )?Test \| \d+ \|/gm)?.length, 7);
+    assert.match(md, /\| Primary \| app CPU \|/);
+    assert.match(md, /\| Secondary \| PostgreSQL connection pool \|/);
+    assert.match(md, /\| 200 \| 14\.35 \| 340 \| 1\.5% \| ✗ FAIL \| errors \|/);
+    assert.match(md, /\| P95 latency \| 61 ms \| 95 ms \| 1\.56× \|/);
+    const bareMd = renderPerformanceSummary(bare);
+    assertNoPlaceholders(bareMd, "bare summary");
+    assert.match(bareMd, /## Breaking Point\n\nnot measured: no capacity analysis/);
+    assert.match(bareMd, /## Spike and Recovery\n\nnot measured: the suite did not run the spike profile/);
+  });
+});
