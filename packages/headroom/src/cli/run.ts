@@ -40,9 +40,11 @@ interface RunFlags {
   json?: boolean;
   dryRun?: boolean;
   host?: string;
+  baseUrl?: string;
   var: string[];
   seed?: string;
   name?: string;
+  profile?: string;
   typecheck: boolean;
 }
 
@@ -150,6 +152,55 @@ export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
   return validateProfile(p);
 }
 
+function pickProfile(s: Scenario, name: string): Profile {
+  const available = Object.keys(s.profiles ?? {});
+  const p = s.profiles?.[name];
+  if (!p) {
+    throw new HeadroomError(
+      "HR_BAD_ARGUMENT",
+      `--profile "${name}" is not exported by ${s.sourcePath ?? s.name}${available.length ? ` (it has: ${available.join(", ")})` : " (it exports no profiles)"}`,
+      available.length ? `use one of: ${available.join(", ")}` : "export `profiles` (a record of name -> profile) from the scenario file, or give --users/--rate and --duration",
+    );
+  }
+  return { ...p, ...(p.stages ? { stages: p.stages.map((st) => ({ ...st })) } : {}) };
+}
+
+/**
+ * A named profile with the flags given on top: --users / --spawn-rate replace the plain closed
+ * model's (with stages, every stage's users scale by users / the profile's peak), --duration
+ * replaces the duration (with stages, every stage scales in proportion), --rate / --timeout /
+ * --max-in-flight / --name replace theirs.
+ */
+export function profileWithOverrides(p: Profile, f: RunFlags): Profile {
+  const out: Profile = { ...p };
+  if (f.name) out.name = f.name;
+  if (f.timeout !== "30s" || out.timeoutMs === undefined) out.timeoutMs = parseDurationMs(f.timeout, "--timeout");
+  if (f.connections) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N or --rate R with a scenario file");
+  if (f.users) {
+    const users = parseCount(f.users, "--users");
+    if (out.stages && out.executor === "closed") {
+      const peakUsers = Math.max(1, ...out.stages.map((s) => s.users ?? 0));
+      out.stages = out.stages.map((s) => ({ ...s, users: Math.round(((s.users ?? 0) * users) / peakUsers) }));
+    } else out.users = users;
+  }
+  if (f.spawnRate) {
+    const rate = parseRate(f.spawnRate, "--spawn-rate");
+    if (out.stages && out.executor === "closed") out.stages = out.stages.map((s) => ({ ...s, spawnRate: rate }));
+    else out.spawnRate = rate;
+  }
+  if (f.rate) out.rate = parseRate(f.rate, "--rate");
+  if (f.maxInFlight) out.maxInFlight = parseCount(f.maxInFlight, "--max-in-flight");
+  if (f.duration) {
+    const sec = parsePositiveDurationSec(f.duration, "--duration");
+    if (out.stages && out.stages.length > 0) {
+      const total = out.stages.reduce((s, st) => s + st.durationSec, 0);
+      out.stages = out.stages.map((st) => ({ ...st, durationSec: (st.durationSec * sec) / total }));
+    }
+    out.durationSec = sec;
+  }
+  return validateProfile(out);
+}
+
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command("run")
@@ -173,9 +224,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--json", "print only the summary as one JSON object on stdout")
     .option("--dry-run", "print the plan and exit without sending a request")
     .option("--host <url>", "scenario: base URL of the target")
+    .option("--base-url <url>", "scenario: the same as --host")
     .option("--var <k=v>", "scenario: a variable (repeatable)", collect, [])
     .option("--seed <n>", "random seed (reproducible user mix and waits)")
-    .option("--name <name>", "test name recorded in the run", "run")
+    .option("--name <name>", "test name recorded in the run (default: the profile's name, else run)")
+    .option("--profile <name>", "scenario: run a profile the file exports as `profiles` (flags given override it)")
     .option("--no-typecheck", "scenario: skip the TypeScript type check before running")
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
@@ -185,22 +238,27 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   if (!file === !f.url) {
     throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
   }
-  const profile = profileFromFlags(f, file !== undefined);
   const vars = Object.fromEntries(f.var.map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
   let request: SingleRequest | undefined;
   let scenario: Scenario | undefined;
   let baseUrl: string | undefined;
+  let profile: Profile | undefined;
   if (f.url) {
+    if (f.profile) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--profile picks a profile exported by a scenario file; it does not apply to --url", "drop --profile, or run the scenario file that exports the profile");
+    profile = profileFromFlags(f, false);
     request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
   } else {
     const path = resolve(io.cwd, file!);
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
-    baseUrl = f.host ? parseUrl(f.host, "--host") : scenario.host;
+    profile = f.profile ? profileWithOverrides(pickProfile(scenario, f.profile), f) : profileFromFlags(f, true);
+    const host = f.host ?? f.baseUrl;
+    baseUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : scenario.host;
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
   }
+  if (!profile) throw new Error("unreachable: no profile");
   const plan = describeProfile(profile, {
     workers,
     ...(seed !== undefined ? { seed } : {}),
@@ -216,7 +274,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
 
   const id = newRunId();
   const dir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", id);
-  const manifest = newRunManifest({ id, name: profile.name, plan, target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
+  const manifest = newRunManifest({ id, name: profile.name, plan, ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const store = createRunStore(dir, manifest);
   const log = f.json ? io.stderr : io.stdout;
   const progress = progressSink(log, plan.durationSec);

@@ -4,7 +4,7 @@
 // falls in this segment, so workers and hosts together run exactly the planned users.
 import type { Clock, TimerHandle } from "./clock.js";
 import { nextUsersChangeMs, targetUsersAt, type ClosedStage } from "./schedule.js";
-import { inSegment, type Segment } from "./segments.js";
+import { inSegment, type SegmentPath } from "./segments.js";
 import type { UserHandle, Workload } from "./workload.js";
 
 export interface ClosedExecutor {
@@ -17,7 +17,7 @@ export interface ClosedExecutor {
   settled(): Promise<void>;
 }
 
-export function closedExecutor(opts: { stages: readonly ClosedStage[]; segment: Segment; workload: Workload; clock: Clock }): ClosedExecutor {
+export function closedExecutor(opts: { stages: readonly ClosedStage[]; segment: SegmentPath; workload: Workload; clock: Clock }): ClosedExecutor {
   const { stages, segment, workload, clock } = opts;
   /** Running users of this segment, in start order (stops take the newest first, as Locust does). */
   const running: { index: number; handle: UserHandle }[] = [];

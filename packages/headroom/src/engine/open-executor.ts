@@ -5,7 +5,7 @@
 import type { OpenStage } from "../plan/profile.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { arrivalCursor } from "./schedule.js";
-import { inSegment, type Segment } from "./segments.js";
+import { inSegment, type SegmentPath } from "./segments.js";
 import type { Workload } from "./workload.js";
 
 export interface OpenCounters {
@@ -25,7 +25,7 @@ export interface OpenExecutor {
 
 export function openExecutor(opts: {
   stages: readonly OpenStage[];
-  segment: Segment;
+  segment: SegmentPath;
   maxInFlight: number;
   workload: Workload;
   clock: Clock;

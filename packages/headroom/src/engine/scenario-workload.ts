@@ -12,7 +12,7 @@ import type { Clock, TimerHandle } from "./clock.js";
 import { SimpleCookieJar } from "./cookie-jar.js";
 import type { ClassAccumulator, Recorder } from "./recorder.js";
 import { PoolSet, sendRequest, type HttpContext } from "./scenario-http.js";
-import { countInSegment, partOf, weightedSegments, type Segment } from "./segments.js";
+import { WeightedPartition } from "./segments.js";
 import type { UserHandle, Workload } from "./workload.js";
 
 /** A class as this profile runs it: weights and waits after the profile's overrides. */
@@ -82,6 +82,7 @@ interface ScenarioWorkloadOptions {
 
 class User implements VirtualUser<unknown, unknown> {
   state: unknown;
+  headers: Record<string, string> = {};
   readonly cookies = new SimpleCookieJar();
   /** Open model: the first request of the iteration counts from this due time. */
   dueMs: number | undefined;
@@ -114,7 +115,7 @@ class User implements VirtualUser<unknown, unknown> {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const startMs = this.dueMs ?? this.env.http.clock.now();
     this.dueMs = undefined;
-    const headers = { ...this.env.headers, ...this.cls.def.headers, ...opts.headers };
+    const headers = { ...this.env.headers, ...this.cls.def.headers, ...this.headers, ...opts.headers };
     const cookie = this.cookies.header();
     if (cookie && !headers.cookie && !headers.Cookie) headers.cookie = cookie;
     const res = await sendRequest(this.env.http, this.env.pools, {
@@ -164,7 +165,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
     const where = errorLocation(e);
     throw new HeadroomError("HR_SCENARIO_FAILED", `scenario "${scenario.name}": setup threw: ${(e as Error)?.message ?? String(e)}${where ? ` (at ${where})` : ""}`, "fix the scenario's setup (a missing --var? an unreadable file?) and run again", { cause: e });
   }
-  const segs: Segment[] = weightedSegments(classes.map((c) => c.weight));
+  const split = new WeightedPartition(classes.map((c) => c.weight));
   const pools = new PoolSet();
   const http: HttpContext = { baseUrl, clock, recorder, timeoutMs: opts.timeoutMs, defaults: { ...(scenario.defaults?.headers ? { headers: scenario.defaults.headers } : {}), ...(scenario.defaults?.accept ? { accept: scenario.defaults.accept } : {}) } };
   const classAccs = classes.map((c) => recorder.userClass(c.name));
@@ -235,8 +236,8 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
 
   return {
     startUser(index): UserHandle {
-      const k = partOf(segs, index);
-      const u = makeUser(index, k, countInSegment(segs[k]!, index));
+      const k = split.partOf(index);
+      const u = makeUser(index, k, split.countIn(k, index));
       const ctl: { stopped: boolean; timer?: TimerHandle; wake?: () => void } = { stopped: false };
       live[k]!++;
       const run = async (): Promise<void> => {
@@ -275,7 +276,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
       };
     },
     startIteration(dueMs, done) {
-      const k = partOf(segs, iterations++);
+      const k = split.partOf(iterations++);
       let u = idle[k]!.pop();
       const run = async (): Promise<void> => {
         if (!u) {

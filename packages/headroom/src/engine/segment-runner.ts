@@ -9,12 +9,12 @@ import { closedExecutor } from "./closed-executor.js";
 import { openExecutor } from "./open-executor.js";
 import { Recorder } from "./recorder.js";
 import { stageAt } from "./schedule.js";
-import { segmentShare, type Segment } from "./segments.js";
+import { segmentShare, type SegmentPath } from "./segments.js";
 import type { Workload } from "./workload.js";
 
 export interface SegmentRunOptions {
   profile: Profile;
-  segment: Segment;
+  segment: SegmentPath;
   makeWorkload(recorder: Recorder): Workload | Promise<Workload>;
   clock: Clock;
   /** Clock time of t = 0 (may be a little in the future so workers start together). */
@@ -111,6 +111,9 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   await sleep(clock, startMs + durationSec * 1000 - clock.now(), signal);
   const outcome: SegmentOutcome = signal?.aborted ? "interrupted" : "completed";
   if (secondTimer) clock.clearTimeout(secondTimer);
+  // The last line reports the users the plan had at its end, not the zero left after stopping.
+  const usersAtEnd = users();
+  users = () => usersAtEnd;
   stopExecutor();
   const graceMs = opts.graceMs ?? Math.min(profile.timeoutMs ?? 30_000, 5000);
   const grace = new AbortController();

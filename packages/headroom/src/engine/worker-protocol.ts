@@ -1,13 +1,13 @@
 // Messages between the main thread and the worker threads that each run one segment.
 import type { Profile } from "../plan/profile.js";
 import type { IntervalLine } from "../store/types.js";
-import type { Segment } from "./segments.js";
+import type { SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";
 
 export interface WorkerData {
   workerIndex: number;
   workers: number;
-  segment: Segment;
+  segment: SegmentPath;
   profile: Profile;
   scenarioPath?: string;
   request?: SingleRequest;

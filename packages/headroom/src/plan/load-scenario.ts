@@ -36,5 +36,7 @@ export async function loadScenario(path: string): Promise<Scenario> {
     );
   }
   const s: Scenario = { ...candidate, sourcePath: abs };
+  const profiles = (mod.profiles ?? candidate.profiles) as Scenario["profiles"];
+  if (profiles && typeof profiles === "object") s.profiles = profiles;
   return validateScenario(s, abs);
 }

@@ -3,6 +3,7 @@
 // weighted tasks, an optional onStart, and per-user state. Requests are named (one name for many
 // URLs), and a check per request decides what counts as success.
 import type { ErrorClass } from "../store/types.js";
+import type { Profile } from "./profile.js";
 import type { WaitSpec } from "./wait.js";
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -67,6 +68,8 @@ export interface VirtualUser<S = Record<string, unknown>, H = unknown> {
   /** What the scenario's `setup` returned (once per worker process). */
   readonly shared: H;
   state: S;
+  /** Headers this user sends with every request (e.g. its Authorization, set in onStart). */
+  headers: Record<string, string>;
   readonly cookies: CookieJar;
   /** Uniform in [0, 1), from the run's seeded generator. */
   random(): number;
@@ -128,6 +131,8 @@ export interface Scenario<H = unknown> extends ScenarioDef<H> {
   readonly kind: "headroom.scenario";
   /** Absolute path of the file it was loaded from; absent for scenarios built in memory. */
   sourcePath?: string;
+  /** Named profiles the file exports as `profiles` (run one with --profile NAME). */
+  profiles?: Record<string, Profile>;
 }
 
 /** Declares a scenario (the default export of a scenario file). */

@@ -1,49 +1,47 @@
 // Type-checks a scenario file before it runs (tsx only strips types), so a scenario with a type
-// error fails with the file, line and message instead of misbehaving under load. Uses the
-// TypeScript compiler when it is installed; without it the check is skipped.
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
+// error fails with the file, line and message instead of misbehaving under load. The compiler
+// runs in a short-lived worker thread, so its few hundred MB are returned before the load starts;
+// without TypeScript installed the check is skipped.
+import { Worker } from "node:worker_threads";
 import { HeadroomError } from "../errors.js";
 
-type Ts = typeof import("typescript");
-
-function loadTypescript(from: string): Ts | undefined {
-  for (const base of [from, import.meta.url]) {
-    try {
-      return createRequire(base)("typescript") as Ts;
-    } catch {
-      /* try the next place */
-    }
-  }
-  return undefined;
-}
+// CommonJS, evaluated in the worker: find typescript next to the scenario (or next to headroom),
+// check the one file, send back its own diagnostics.
+const CHECKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createRequire } = require("node:module");
+let ts;
+for (const base of workerData.bases) { try { ts = createRequire(base)("typescript"); break; } catch {} }
+if (!ts) { parentPort.postMessage({ checked: false, errors: [], total: 0 }); return; }
+const file = workerData.file;
+const program = ts.createProgram([file], {
+  strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  types: ["node"], esModuleInterop: true, resolveJsonModule: true, allowImportingTsExtensions: true,
+});
+const source = program.getSourceFile(file);
+const diags = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].filter((d) => d.file && source && d.file.fileName === source.fileName);
+const errors = diags.slice(0, 10).map((d) => {
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start || 0);
+  return file + ":" + (line + 1) + ":" + (character + 1) + ": " + ts.flattenDiagnosticMessageText(d.messageText, "\\n    ");
+});
+parentPort.postMessage({ checked: true, errors, total: diags.length });
+`;
 
 /** Throws HR_SCENARIO_INVALID listing the type errors in the file itself (at most 10). */
 export async function typecheckScenario(file: string): Promise<{ checked: boolean }> {
-  const ts = loadTypescript(`${dirname(file)}/`);
-  if (!ts) return { checked: false };
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: ["node"],
-    esModuleInterop: true,
-    resolveJsonModule: true,
-    allowImportingTsExtensions: true,
+  const result = await new Promise<{ checked: boolean; errors: string[]; total: number }>((resolve, reject) => {
+    const w = new Worker(`(() => {${CHECKER}})()`, { eval: true, workerData: { file, bases: [file, new URL(import.meta.url).pathname] } });
+    w.once("message", (m: { checked: boolean; errors: string[]; total: number }) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once("error", reject);
   });
-  const source = program.getSourceFile(file);
-  const diags = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].filter((d) => d.file?.fileName === source?.fileName);
-  if (diags.length === 0) return { checked: true };
-  const lines = diags.slice(0, 10).map((d) => {
-    const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-    return `${file}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n    ")}`;
-  });
+  if (result.total === 0) return { checked: result.checked };
   throw new HeadroomError(
     "HR_SCENARIO_INVALID",
-    `the scenario has ${diags.length} type error${diags.length > 1 ? "s" : ""}:\n  ${lines.join("\n  ")}`,
+    `the scenario has ${result.total} type error${result.total > 1 ? "s" : ""}:\n  ${result.errors.join("\n  ")}`,
     "fix the errors above (your editor shows them too), or pass --no-typecheck to run anyway",
   );
 }

@@ -1,0 +1,113 @@
+// The seven MueJam load profiles (MUEJAM.md) as data, each with the load level its results are
+// judged at (the targets differ by level) and what its report must contain. Users, spawn rates
+// and durations are the platform's; where MUEJAM.md leaves a shape open, the choice is written
+// next to it.
+import { between, type LoadLevel, type Profile } from "headroom";
+
+export interface MueJamProfile extends Profile {
+  loadLevel: LoadLevel;
+  /** What the profile's result document must report (MUEJAM.md, "The test profiles"). */
+  reports: string[];
+}
+
+/** Every class of the intended mix (70/25/4/1), for overrides that apply to all of them. */
+const MIX_CLASSES = ["AuthenticatedUser", "UnauthenticatedUser", "WriterUser", "HealthCheckUser"];
+
+export const baseline: MueJamProfile = {
+  name: "baseline",
+  description: "100 users at 10/s for 5 minutes: the reference figures",
+  loadLevel: "normal",
+  executor: "closed",
+  users: 100,
+  spawnRate: 10,
+  durationSec: 300,
+  reports: ["totals", "failures", "avg/P95/P99", "RPS"],
+};
+
+export const peak: MueJamProfile = {
+  name: "peak",
+  description: "1000 users at 50/s; held, then removed to 100 users to measure recovery",
+  loadLevel: "peak",
+  executor: "closed",
+  durationSec: 600,
+  // Ramp-up reaches 1000 users after 20 s (50/s) and holds to the end of its minute; ramp-down
+  // leaves 100 users (the baseline level) so the recovery of latency after load removal shows.
+  stages: [
+    { name: "ramp-up", durationSec: 60, users: 1000, spawnRate: 50 },
+    { name: "peak", durationSec: 420, users: 1000, spawnRate: 50 },
+    { name: "ramp-down", durationSec: 120, users: 100, spawnRate: 50 },
+  ],
+  reports: ["totals", "failures", "avg/P95/P99", "RPS", "per phase (ramp-up, peak, ramp-down)", "rate-limit share per user class", "recovery time after load removal"],
+};
+
+export const sustained: MueJamProfile = {
+  name: "sustained",
+  description: "200 users at 20/s for 30 minutes: leaks and drift",
+  loadLevel: "sustained",
+  executor: "closed",
+  users: 200,
+  spawnRate: 20,
+  durationSec: 1800,
+  reports: ["memory growth", "connection-pool utilisation", "error rate per 10-minute third", "leak verdicts"],
+};
+
+export const spike: MueJamProfile = {
+  name: "spike",
+  description: "50 -> 500 -> 100 users (10/s, 100/s, 20/s) over 2 + 3 + 5 minutes",
+  loadLevel: "peak",
+  executor: "closed",
+  durationSec: 600,
+  stages: [
+    { name: "before", durationSec: 120, users: 50, spawnRate: 10 },
+    { name: "spike", durationSec: 180, users: 500, spawnRate: 100 },
+    { name: "after", durationSec: 300, users: 100, spawnRate: 20 },
+  ],
+  reports: ["survives the spike", "time to recover"],
+};
+
+export const rateLimiting: MueJamProfile = {
+  name: "rate-limiting",
+  description: "50 users waiting only 0.1-0.5 s: the limiter must answer 429, not fail",
+  loadLevel: "normal",
+  executor: "closed",
+  users: 50,
+  spawnRate: 10,
+  durationSec: 180,
+  classOverrides: Object.fromEntries(MIX_CLASSES.map((c) => [c, { wait: between(0.1, 0.5) }])),
+  reports: ["share of 429s", "share of successes"],
+};
+
+export const databaseStress: MueJamProfile = {
+  name: "database-stress",
+  description: "100 users on the queries that cost the database most: search, nested story reads, big trending pages",
+  loadLevel: "normal",
+  executor: "closed",
+  users: 100,
+  spawnRate: 10,
+  durationSec: 300,
+  classWeights: { DatabaseStressUser: 1 },
+  reports: ["slow queries (> 1 s)", "pool max", "average query time"],
+};
+
+export const cachePerformance: MueJamProfile = {
+  name: "cache-performance",
+  description: "75 users reading a hot set (cache hits) and a long tail (misses)",
+  loadLevel: "normal",
+  executor: "closed",
+  users: 75,
+  spawnRate: 10,
+  durationSec: 300,
+  classWeights: { CachePerformanceUser: 1 },
+  reports: ["hit and miss rates", "latency of hits vs misses"],
+};
+
+/** The seven profiles by name, in the order the suite runs them. */
+export const profiles: Record<string, MueJamProfile> = {
+  baseline,
+  peak,
+  sustained,
+  spike,
+  "rate-limiting": rateLimiting,
+  "database-stress": databaseStress,
+  "cache-performance": cachePerformance,
+};
