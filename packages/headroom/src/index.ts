@@ -38,7 +38,7 @@ export { connectionBudget } from "./planning/connection-budget.js";
 export { replicaPlan } from "./planning/replica-plan.js";
 export { cachePlan } from "./planning/cache-plan.js";
 export { planGrowth, usersAtMonth, loadAt, runsOut } from "./planning/growth-plan.js";
-export { growthCosts, costRow, averageInstancesOverDay } from "./planning/growth-cost.js";
+export { growthCosts, costRow, averageNeededInstances } from "./planning/growth-cost.js";
 export { capacityFromRun, type RunData } from "./planning/capacity-from-run.js";
 export { capacityFromAnalysis, capacityFromRunAnalysis } from "./planning/capacity-from-analysis.js";
 export { mergeCapacityInputs, parseCapacityInputs } from "./planning/capacity-inputs.js";

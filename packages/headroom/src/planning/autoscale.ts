@@ -121,6 +121,22 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     if (a.direction !== prev.direction && a.minute - prev.minute <= flapWindowMin) flaps++;
   }
   const over = minutes.filter((m) => m.overSlo);
+  const advice: string[] = [];
+  if (o.capacity.sloRpsPerInstance !== null) {
+    const cpuAtSlo = cpuPctAt(o.capacity, o.capacity.sloRpsPerInstance);
+    const cpuBound = o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct;
+    if (cpuAtSlo <= cpuBound)
+      advice.push(
+        `the SLO bound (${round(o.capacity.sloRpsPerInstance, 1)} req/s per instance) is reached at ${round(cpuAtSlo, 1)} % CPU, at or below the ${o.policy === "step" ? "scale-up" : "target"} CPU of ${cpuBound} %: the policy acts only after latency has passed the SLO; ${o.policy === "step" ? "scale up" : "target"} below ${Math.floor(cpuAtSlo * 0.9)} % CPU`,
+      );
+  }
+  const atMax = over.filter((m) => m.desired >= o.maxInstances);
+  if (atMax.length > 0) {
+    const worst = Math.max(...atMax.map((m) => m.rps));
+    const need = Math.ceil(worst / bound);
+    advice.push(`max ${o.maxInstances} instances is too few for ${atMax.length} min of this traffic: the busiest minute (${round(worst)} req/s) needs ${Number.isFinite(need) ? need : "more"} instances within the SLO`);
+  }
+  if (flaps > 0) advice.push(`${flaps} reversal(s) within ${flapWindowMin} min: widen the gap between the scale-up and scale-down bounds or lengthen the scale-down window`);
   return {
     policy: o.policy,
     parameters: {
@@ -144,6 +160,7 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     instanceHours: round(instanceMinutes / 60, 2),
     peakInstances: minutes.reduce((m, x) => Math.max(m, x.instances), 0),
     minInstancesSeen: minutes.length === 0 ? 0 : minutes.reduce((m, x) => Math.min(m, x.instances), Infinity),
+    advice,
     ...(o.capacity.sloRpsPerInstance === null ? { sloNote: "SLO bound per instance not measured: minutes at CPU saturation (100 % of usable cores) are counted instead" } : {}),
   };
 }

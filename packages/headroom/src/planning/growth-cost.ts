@@ -1,53 +1,43 @@
-// Monthly cost per growth period: app instances (the average the step policy keeps over the daily
-// curve when the CPU model was measured, else the peak count all month), the database primary and
-// replicas, pgbouncer when the connection budget needs it, the cache node (or a Redis Cluster of
-// the largest node), the load balancer. Prices are the infrastructure model's assumptions.
-import { replayAutoscaling } from "./autoscale.js";
+// Monthly cost per growth period: app instances (the average over the daily curve of a fleet sized
+// each minute to the planning capacity, when peak RPS is known; else the peak count all month),
+// the database primary and replicas, pgbouncer when the connection budget needs it, the cache
+// node (or a Redis Cluster of the largest node), the load balancer. Prices are the infrastructure
+// model's assumptions. The app tier is costed independently of a scaling policy: the replays
+// (autoscale.ts) show how far real rules lag behind this ideal fleet.
 import { figure, fmt, round, unknownFigure } from "./figure.js";
-import { autoscaleCapacity } from "./instance-capacity.js";
 import { dailyTrafficCurve } from "./traffic-curve.js";
-import type { CapacityInputs, CostLine, CostRow, GrowthRow, InfrastructureModel } from "./types.js";
+import type { CostLine, CostRow, GrowthRow, InfrastructureModel } from "./types.js";
 
 const GIB = 1024 ** 3;
 /** A Redis Cluster needs at least three primaries. */
 export const MIN_CLUSTER_SHARDS = 3;
 
-/** Average instances over a day of the daily curve under the step policy; null when CPU per request was not measured. */
-export function averageInstancesOverDay(infra: InfrastructureModel, inputs: CapacityInputs, peakRps: number, maxInstances: number): { average: number; peak: number } | null {
-  const capacity = autoscaleCapacity(inputs, infra);
-  if (!capacity) return null;
-  const r = replayAutoscaling({
-    policy: "step",
-    step: infra.scaling.step,
-    target: infra.scaling.target,
-    capacity,
-    rpsPerMinute: dailyTrafficCurve(infra.traffic.dailyShape, peakRps),
-    minInstances: infra.app.minInstances,
-    maxInstances,
-    startupMin: infra.app.startupMin,
-  });
-  return { average: r.instanceHours / 24, peak: r.peakInstances };
+/** Average and peak of max(min_instances, ceil(rps / planning_rps_per_instance)) over the minutes of the daily curve. */
+export function averageNeededInstances(infra: InfrastructureModel, peakRps: number, planningRpsPerInstance: number): { average: number; peak: number } {
+  const needed = dailyTrafficCurve(infra.traffic.dailyShape, peakRps).map((rps) => Math.max(infra.app.minInstances, Math.ceil(rps / planningRpsPerInstance - 1e-9)));
+  return { average: needed.reduce((a, b) => a + b, 0) / needed.length, peak: Math.max(...needed) };
 }
 
 function line(item: string, quantity: number, unitMonthlyPrice: number): CostLine {
   return { item, quantity: round(quantity, 2), unitMonthlyPrice, monthly: round(round(quantity, 2) * unitMonthlyPrice, 2) };
 }
 
-export function costRow(infra: InfrastructureModel, inputs: CapacityInputs, row: GrowthRow): CostRow {
+export function costRow(infra: InfrastructureModel, row: GrowthRow): CostRow {
   const cur = infra.currency;
   const n = row.appInstances.value;
   if (n === null) {
     return { period: row.period, month: row.month, lines: [], monthly: unknownFigure(`${cur}/month`, "sum of lines", { app_instances: null }, ["app_instances"]), notes: "app capacity not measured: no cost" };
   }
   const notes: string[] = [];
-  const avg = row.peakRps.value === null ? null : averageInstancesOverDay(infra, inputs, row.peakRps.value, Math.max(infra.app.maxInstances, n));
+  const planRps = row.appInstances.inputs.planning_rps_per_instance;
+  const avg = row.peakRps.value === null || typeof planRps !== "number" ? null : averageNeededInstances(infra, row.peakRps.value, planRps);
   const lines: CostLine[] = [];
   if (avg) {
-    lines.push(line(`app ${infra.app.size.type} (average autoscaled instances)`, avg.average, infra.app.size.monthlyPrice));
-    notes.push(`app: ${fmt(avg.average)} instances on average over the day (step policy replay), ${n} at peak`);
+    lines.push(line(`app ${infra.app.size.type} (average instances over the day)`, avg.average, infra.app.size.monthlyPrice));
+    notes.push(`app: ${fmt(avg.average)} instances on average over the day (each minute ceil(req/s / ${fmt(planRps as number)}), min ${infra.app.minInstances}), ${n} at peak`);
   } else {
     lines.push(line(`app ${infra.app.size.type} (peak instances all month)`, n, infra.app.size.monthlyPrice));
-    notes.push("app: peak instance count all month (CPU per request not measured, so no autoscaling replay)");
+    notes.push("app: peak instance count all month (RPS per instance or per user not measured, so no daily curve)");
   }
   lines.push(line(`PostgreSQL primary ${infra.database.size.type}`, 1, infra.database.size.monthlyPrice));
   const replicas = Math.max(infra.database.replicas, row.replicas.replicasNeeded.value ?? 0);
@@ -76,6 +66,6 @@ export function costRow(infra: InfrastructureModel, inputs: CapacityInputs, row:
   return { period: row.period, month: row.month, lines, monthly: figure(total, `${cur}/month`, "sum of quantity x unit monthly price", inputsRec, worked, "prices are the infrastructure model's assumptions"), notes: notes.join("; ") };
 }
 
-export function growthCosts(infra: InfrastructureModel, inputs: CapacityInputs, rows: GrowthRow[]): CostRow[] {
-  return rows.map((r) => costRow(infra, inputs, r));
+export function growthCosts(infra: InfrastructureModel, rows: GrowthRow[]): CostRow[] {
+  return rows.map((r) => costRow(infra, r));
 }

@@ -149,5 +149,5 @@ export function planGrowth(infra: InfrastructureModel, inputs: CapacityInputs, o
   if (inputs.dbQueriesPerRequest === undefined) missing.push("db_queries_per_request: database statement load and replica count");
   if (inputs.cacheWorkingSetBytes === undefined) missing.push("cache_working_set: Redis memory sizing");
   if (inputs.cacheOpsPerRequest === undefined) missing.push("cache_ops_per_request: Redis command rate");
-  return { perInstance, rows, costs: growthCosts(infra, inputs, rows), runsOut: runsOut(infra, inputs, perInstance, horizonMonths), missing };
+  return { perInstance, rows, costs: growthCosts(infra, rows), runsOut: runsOut(infra, inputs, perInstance, horizonMonths), missing };
 }

@@ -55,6 +55,7 @@ export function autoscaleSummaryText(r: AutoscaleResult): string {
     `over the SLO       ${r.minutesOverSlo} min${r.minutesOverSlo > 0 ? ` (${r.minutesOverSloAtMax} of them at max instances, ${r.minutesOverSlo - r.minutesOverSloAtMax} while scaling lagged)` : ""}`,
   ];
   if (r.sloNote) lines.push(`                   ${r.sloNote}`);
+  for (const a of r.advice) lines.push(`advice             ${a}`);
   return lines.join("\n") + "\n";
 }
 

@@ -46,7 +46,7 @@ export function replicaPlan(infra: InfrastructureModel, inputs: CapacityInputs, 
         ? `writes alone need more than one node: upgrade the primary (or shard by user_id), replicas cannot absorb writes`
         : n === 0
           ? `no replica needed: ${fmt(qps)} statements/s fit one node (${cap}/s) and reads are ${fmt(share * 100, 1)} % (trigger ${fmt(trigger * 100)} %)`
-          : `${n} read replica${n > 1 ? "s" : ""}, reads routed by a database router${n > db.maxReplicas ? ` (more than the ${db.maxReplicas} allowed: upgrade the primary or shard)` : ""}; keep replica lag < ${db.replicaLagTargetMs / 1000} s`;
+          : `${n} read replica${n > 1 ? "s" : ""}, reads routed by a database router${n > db.maxReplicas ? ` (more than the ${db.maxReplicas} allowed: upgrade the primary or shard)` : ""}`;
   }
   return { readShare, triggered, queriesPerSec, replicasNeeded, lagTargetMs: db.replicaLagTargetMs, recommendation };
 }

@@ -248,6 +248,8 @@ export interface AutoscaleResult {
   minInstancesSeen: number;
   /** Over the SLO bound because of missing input (null = the SLO bound was known). */
   sloNote?: string;
+  /** What the replay suggests changing in the policy, with the numbers that show it (empty when nothing). */
+  advice: string[];
 }
 
 export interface ConnectionBudget {

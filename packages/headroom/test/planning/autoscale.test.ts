@@ -155,3 +155,15 @@ test("measured curve: per-minute RPS from interval lines, rescaled to a peak", (
   assert.deepEqual(rpsPerMinuteFromIntervals(lines), [10, 40]);
   assert.deepEqual(scaleCurveToPeak([10, 40], 100), [25, 100]);
 });
+
+test("advice: SLO bound below the scale-up CPU, max too low, flapping", () => {
+  // SLO 70 req/s = 70 % CPU: at the step bound (70 %): advise scaling up below 63 %.
+  const r = replayAutoscaling({ ...base, rpsPerMinute: flat(1000, 30) });
+  assert.match(r.advice[0]!, /reached at 70 % CPU, at or below the scale-up CPU of 70 %.*below 63 % CPU/);
+  // 1000 req/s at 70 per instance needs ceil(1000 / 70) = 15 instances; max is 5.
+  assert.match(r.advice[1]!, /max 5 instances is too few for 15 min of this traffic: the busiest minute \(1000 req\/s\) needs 15 instances/);
+  const cycle = [...flat(150, 5), ...flat(60, 11)];
+  const f = replayAutoscaling({ ...base, capacity: { ...base.capacity, sloRpsPerInstance: 90 }, rpsPerMinute: [...cycle, ...cycle] });
+  assert.deepEqual(f.advice.length, 1);
+  assert.match(f.advice[0]!, /3 reversal\(s\) within 30 min/);
+});

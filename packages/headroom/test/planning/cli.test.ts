@@ -109,7 +109,9 @@ test("scale plan: growth and cost tables with formulas, from a capacity file and
   assert.match(r.out, /1 year +100,000 +4,000 +1,200 +6 x c6i\.large \(above max 5\)/);
   assert.match(r.out, /Launch +\$425\.96/);
   assert.match(r.out, /When the current setup runs out .*: month 6: DB connections without pgbouncer/);
-  const j = JSON.parse((await cli(["scale", "plan", "--capacity", "capacity.json", "--json"])).out);
+  // A flat day keeps the app tier at its peak count: the by-hand sums of growth.test.ts.
+  writeFileSync(join(root, "infra-flat.json"), JSON.stringify({ traffic: { dailyShape: Array.from({ length: 24 }, () => 1) } }));
+  const j = JSON.parse((await cli(["scale", "plan", "--infra", "infra-flat.json", "--capacity", "capacity.json", "--json"])).out);
   assert.deepEqual(j.growth.costs.map((c: { monthly: { value: number } }) => c.monthly.value), [425.96, 425.96, 562.32, 686.42]);
   const bad = await cli(["scale", "plan", "--capacity", "infra.json"]);
   assert.equal(bad.code, 3);
