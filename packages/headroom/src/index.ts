@@ -17,6 +17,8 @@ export { renderComparisonText, renderComparisonMarkdown } from "./report/compare
 export { renderCapacityPlan, planFigure } from "./report/capacity-plan.js";
 export { renderPerformanceSummary } from "./report/performance-summary.js";
 export { findRun, heaviestRun, type PlanReportModel, type SuiteRun, type EnvironmentInfo, type PlanDocuments } from "./report/plan-report-model.js";
+export { renderPlanHtmlReport } from "./report/plan-html-report.js";
+export { renderPlanSummaryJson } from "./report/plan-json.js";
 // The scenario API and the engine (issue 2).
 export { scenario, userClass, task, acceptAlso, statusAccepted, isScenario, SkipTask, type Scenario, type ScenarioDef, type UserClassDef, type TaskDef, type VirtualUser, type HttpResponse, type RequestOptions, type AcceptStatus, type CookieJar, type SetupContext, type QueryValue } from "./plan/scenario-api.js";
 export { between, constant, constantPacing, describeWait, type WaitSpec } from "./plan/wait.js";

@@ -1,6 +1,7 @@
 // The report's charts, as chart specs drawn from the report model: load, latency (overall and per
 // endpoint), errors and 429s, telemetry panels and the throughput-vs-users curve.
 import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
+import type { AutoscaleResult } from "../planning/types.js";
 import type { RunSeries } from "./run-series.js";
 import { PALETTE, renderChart, type ChartBand, type ChartSeries } from "./svg-chart.js";
 import type { TelemetryPanel } from "./telemetry-panels.js";
@@ -107,5 +108,69 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
     yUnit: "req/s",
     series: s,
     hover: false,
+  });
+}
+
+/** Throughput against users over a suite: the capacity steps, each test's overall point, and the USL fit. */
+export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: { name: string; users: number; rps: number }[]): string | undefined {
+  const s: ChartSeries[] = [];
+  const steps = (capacity?.steps ?? []).filter((st) => st.users !== undefined);
+  if (steps.length) s.push({ name: "steady load steps", x: steps.map((st) => st.users!), y: steps.map((st) => st.rps), style: "points", color: "#1d2330", radius: 4 });
+  const withUsers = runs.filter((r) => r.users > 0);
+  withUsers.forEach((r, i) => s.push({ name: `${r.name} (whole run)`, x: [r.users], y: [r.rps], style: "points", color: PALETTE[(i + 1) % PALETTE.length], radius: 5 }));
+  const usl = capacity?.usl;
+  const xMax = Math.max(0, ...s.flatMap((x) => x.x ?? []));
+  if (usl && xMax > 0) {
+    const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
+    const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
+    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(2)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
+  }
+  if (s.length === 0) return undefined;
+  return renderChart({ id: "chart-suite-curve", title: "Throughput against concurrent users", x: [], xLabel: "concurrent virtual users", yLabel: "achieved requests per second", yUnit: "req/s", series: s, hover: false });
+}
+
+/** P95 latency and error rate at each load step (graceful degradation). */
+export function degradationChart(capacity: CapacityAnalysis | undefined): string | undefined {
+  const rows = (capacity?.degradation ?? []).filter((d) => d.users !== undefined || d.targetRate !== undefined);
+  if (rows.length < 2) return undefined;
+  const open = capacity!.model === "open";
+  const x = rows.map((d) => (open ? d.targetRate! : d.users!));
+  return renderChart({
+    id: "chart-degradation",
+    title: "Latency and errors by load level",
+    x,
+    xLabel: open ? "scheduled arrivals per second" : "concurrent virtual users",
+    xFormat: "number",
+    yLabel: "P95 latency (ms)",
+    yUnit: "ms",
+    yRightLabel: "error rate (%)",
+    yRightUnit: "%",
+    series: [
+      { name: "P95 latency", y: rows.map((d) => d.p95Ms), color: P_COLORS.p95 },
+      { name: "error rate", y: rows.map((d) => d.errorPct), axis: "right", color: "#e15759", style: "dashed" },
+    ],
+  });
+}
+
+/** Instances of both autoscaling policies and the offered load over the replayed day. */
+export function autoscaleChart(step: AutoscaleResult, target: AutoscaleResult, period: string): string {
+  const x = step.minutes.map((m) => m.minute * 60);
+  return renderChart({
+    id: "chart-autoscale",
+    title: `Autoscaling replay over a day at the ${period} peak`,
+    x,
+    xLabel: "time of day (h:mm:ss)",
+    xFormat: "elapsed",
+    yLabel: "instances serving",
+    yUnit: "instances",
+    yRightLabel: "offered load (req/s)",
+    yRightUnit: "req/s",
+    series: [
+      { name: "step policy", y: step.minutes.map((m) => m.instances), color: PALETTE[0] },
+      { name: "target tracking", y: target.minutes.map((m) => m.instances), color: PALETTE[3] },
+      { name: "offered load", y: step.minutes.map((m) => m.rps), axis: "right", color: "#9aa3b2", style: "dashed" },
+    ],
+    width: 1240,
+    height: 280,
   });
 }

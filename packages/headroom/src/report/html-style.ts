@@ -33,6 +33,7 @@ th { background:#f0f2f5; font-weight:600; font-size:12px; color:#3b4352; }
 tr:last-child td { border-bottom:0; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 td.src { color:var(--muted); font-size:12px; }
+td:first-child { white-space:nowrap; }
 .table-wrap { overflow-x:auto; }
 .grid { display:grid; grid-template-columns:1fr; gap:14px; }
 @media (min-width:980px) { .grid { grid-template-columns:1fr 1fr; } }

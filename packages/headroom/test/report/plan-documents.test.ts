@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
 import { renderPerformanceSummary } from "../../src/report/performance-summary.js";
+import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
 import type { PlanReportModel } from "../../src/report/plan-report-model.js";
 import { renderTestResult } from "../../src/report/test-result.js";
 import { fixturePlanModel } from "./fixture-plan.js";
@@ -148,5 +149,17 @@ describe("performance-summary.md", () => {
     assertNoPlaceholders(bareMd, "bare summary");
     assert.match(bareMd, /## Breaking Point\n\nnot measured: no capacity analysis/);
     assert.match(bareMd, /## Spike and Recovery\n\nnot measured: the suite did not run the spike profile/);
+  });
+});
+
+describe("summary.json", () => {
+  test("carries every test's figures, the capacity analysis and planning figures with their formulas", () => {
+    const json = renderPlanSummaryJson(full);
+    assert.doesNotMatch(json, /NaN|undefined/);
+    const doc = JSON.parse(json) as { tests: { profile: string; summary: { requests: { total: number } }; analysis: { verdicts: unknown[] } | null }[]; capacity: { maxUsers: { value: number } }; planning: { growth: { rows: { appInstances: { formula: string; worked: string } }[] } } };
+    assert.deepEqual(doc.tests.map((t) => t.profile), ["baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance"]);
+    assert.ok(doc.tests.every((t) => t.summary.requests.total > 0 && t.analysis && t.analysis.verdicts.length === 4));
+    assert.equal(doc.capacity.maxUsers.value, 150);
+    assert.match(doc.planning.growth.rows[0]!.appInstances.worked, /ceil\(/);
   });
 });

@@ -13,6 +13,8 @@ import { buildRunReportModel, summaryOf } from "../../src/report/run-report-mode
 import { readRunStore } from "../../src/store/run-store.js";
 import { fixtureAnalysis, fixtureCapacity } from "./fixture-analysis.js";
 import { writeFixtureRun } from "./fixture-run.js";
+import { fixturePlanModel } from "./fixture-plan.js";
+import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const RESULTS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../test-results");
@@ -67,4 +69,19 @@ test("report.html renders every chart with data in Chromium, without console err
   await page.screenshot({ path: join(RESULTS, "report.png"), fullPage: true });
   await page.emulateMedia({ media: "print" });
   await page.screenshot({ path: join(RESULTS, "report-print.png"), fullPage: true });
+
+  // The plan's page: the suite's curve, degradation and the autoscaling replay.
+  const plan = await fixturePlanModel(join(dir, "plan"), { only: ["baseline", "peak", "sustained"] });
+  const planFile = join(dir, "plan", "report.html");
+  writeFileSync(planFile, renderPlanHtmlReport(plan));
+  await page.emulateMedia({ media: "screen" });
+  await page.goto(pathToFileURL(planFile).href, { waitUntil: "load" });
+  const planCharts = await page.$$eval("figure.chart", (figs) => figs.map((f) => ({ id: f.id, points: Number(f.querySelector("svg")?.getAttribute("data-points") ?? 0), paths: f.querySelectorAll("path.series").length, circles: f.querySelectorAll("circle").length })));
+  assert.deepEqual(planCharts.map((c) => c.id).sort(), ["chart-autoscale", "chart-degradation", "chart-suite-curve"]);
+  assert.ok(planCharts.find((c) => c.id === "chart-autoscale")!.points >= 3 * 1440, "the replay draws every minute of the day");
+  assert.ok(planCharts.find((c) => c.id === "chart-suite-curve")!.circles >= 6 + 3);
+  assert.equal(await page.locator('a[href="peak/report.html"]').count(), 1);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+  await page.screenshot({ path: join(RESULTS, "plan-report.png"), fullPage: true });
 });

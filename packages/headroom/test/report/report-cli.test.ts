@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { EXIT } from "../../src/errors.js";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { junitSuiteOf, renderJunit } from "../../src/report/junit.js";
+import { buildRunReportModel, summaryOf } from "../../src/report/run-report-model.js";
+import { readRunStore } from "../../src/store/run-store.js";
+import { fixtureAnalysis } from "./fixture-analysis.js";
+import { writeFixtureRun } from "./fixture-run.js";
+
+let dir: string;
+before(async () => {
+  await initHistograms();
+  dir = mkdtempSync(join(tmpdir(), "headroom-report-cli-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("JUnit XML", () => {
+  test("one testcase per target: FAIL fails, WARN passes with system-out, NOT_MEASURED is skipped", async () => {
+    const store = readRunStore(writeFixtureRun(join(dir, "junit"), { seed: 3, durationSec: 20, peakUsers: 10 }));
+    const { summary } = summaryOf(store);
+    const model = await buildRunReportModel(store, { analysis: fixtureAnalysis(store, summary) });
+    const xml = renderJunit([junitSuiteOf(model)]);
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="headroom" tests="4" failures="1" errors="0" skipped="1"/);
+    assert.match(xml, /<testsuite name="peak" tests="4" failures="1" errors="0" skipped="1" timestamp="2025-01-15T10:00:00.000Z" time="20">/);
+    const cases = [...xml.matchAll(/<testcase classname="headroom\.peak" name="([^"]+)" time="0">(.*?)<\/testcase>/gs)].map((m) => ({ name: m[1]!, body: m[2]! }));
+    assert.equal(cases.length, 4);
+    const by = (label: string) => cases.find((c) => c.name.startsWith(label))!;
+    assert.equal(by("P50 latency").body, "");
+    assert.match(by("P95 latency").body, /<system-out>WARN: P95 latency: measured [\d.]+ ms, bound &lt; 80 ms \(acceptable &lt; 1000 ms\), tier acceptable/);
+    assert.match(by("Error rate").body, /<failure type="FAIL" message="Error rate 0\.2 % is beyond the acceptable bound &lt; 0\.01 % \(acceptable &lt; 0\.05 %\)">/);
+    assert.match(by("Disk used").body, /<skipped message="not measured: no host sample carried disk_used_pct"\/>/);
+  });
+
+  test("a run without targets gives an empty suite that says why", async () => {
+    const store = readRunStore(writeFixtureRun(join(dir, "nojudge"), { seed: 4, durationSec: 10, peakUsers: 5, telemetry: false }));
+    const xml = renderJunit([junitSuiteOf(await buildRunReportModel(store))]);
+    assert.match(xml, /<testsuite name="peak" tests="0" failures="0" errors="0" skipped="0"/);
+    assert.match(xml, /no targets were judged for this run/);
+  });
+});
+
+describe("headroom report (CLI)", () => {
+  test("renders a killed run again in every format, rebuilding its summary", async () => {
+    const run = writeFixtureRun(join(dir, "killed"), { seed: 5, durationSec: 20, peakUsers: 10, killed: true });
+    assert.equal(existsSync(join(run, "summary.json")), false);
+    const out = join(dir, "out");
+    const io = memoryIo({}, dir);
+    assert.equal(await main(["report", run, "--format", "md,html,json,junit", "--out", out], io), EXIT.OK, io.err());
+    for (const f of ["report.md", "report.html", "report.json", "junit.xml"]) assert.ok(existsSync(join(out, f)), f);
+    assert.match(io.out(), /summary rebuilt from intervals/);
+    const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as { summaryRebuilt: boolean; summary: { requests: { total: number } } };
+    assert.equal(json.summaryRebuilt, true);
+    assert.ok(json.summary.requests.total > 0);
+    assert.match(readFileSync(join(out, "report.md"), "utf8"), /summary rebuilt from intervals/);
+  });
+
+  test("an unknown format and a missing run are usage and config errors", async () => {
+    const io = memoryIo({}, dir);
+    assert.equal(await main(["report", join(dir, "killed"), "--format", "pdf"], io), EXIT.USAGE);
+    assert.match(io.err(), /--format "pdf" has unknown format\(s\) "pdf"; expected a comma-separated list of md, html, json, junit/);
+    const io2 = memoryIo({}, dir);
+    assert.equal(await main(["report", join(dir, "missing")], io2), EXIT.CONFIG);
+    assert.match(io2.err(), /HR_RUN_NOT_FOUND/);
+  });
+});
