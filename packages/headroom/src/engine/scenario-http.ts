@@ -35,7 +35,8 @@ export function classifyError(e: unknown): ErrorClass {
       return "other";
   }
   if (code.startsWith("HPE_") || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code === "UND_ERR_RESPONSE_STATUS_CODE" || code === "UND_ERR_INFO") return "protocol";
-  if (err?.name === "AbortError" || err?.name === "TimeoutError") return "timeout";
+  if (err?.name === "HTTPParserError" || err?.name === "ResponseContentLengthMismatchError") return "protocol";
+  if (err?.name === "TimeoutError" || err?.name === "HeadersTimeoutError" || err?.name === "BodyTimeoutError") return "timeout";
   return "other";
 }
 
@@ -58,23 +59,67 @@ export interface HttpContext {
   defaults: { headers?: Record<string, string>; accept?: AcceptStatus };
 }
 
-/** The pools of one thread, by origin. */
+/**
+ * The pools of one thread, by origin, and the deadlines of the requests in flight. undici's own
+ * timeouts run on coarse timers (a 300 ms timeout fires after about a second), so each request
+ * gets an AbortController and a sweep every min(250 ms, timeout / 4) aborts those past their
+ * deadline: timeouts are exact to the sweep, with no timer per request.
+ */
 export class PoolSet {
   private readonly pools = new Map<string, Pool>();
+  private readonly inFlight = new Set<{ deadlineMs: number; ac: AbortController }>();
+  private sweep: ReturnType<typeof setInterval> | undefined;
+  /** Set once the run is over: failures from then on are the shutdown's, not the target's. */
+  closing = false;
 
-  get(origin: string, timeoutMs: number): Pool {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(origin: string): Pool {
     let p = this.pools.get(origin);
     if (!p) {
-      p = new Pool(origin, { pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) });
+      // undici's timeouts stay as a backstop, above ours.
+      const backstop = this.timeoutMs + 2000;
+      p = new Pool(origin, { pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: Math.min(this.timeoutMs, 10_000) });
       this.pools.set(origin, p);
     }
     return p;
   }
 
+  /** Registers a request; the returned signal aborts at the deadline. */
+  track(timeoutMs: number): { signal: AbortSignal; done(): void } {
+    const entry = { deadlineMs: this.now() + timeoutMs, ac: new AbortController() };
+    this.inFlight.add(entry);
+    if (!this.sweep) {
+      this.sweep = setInterval(() => this.expire(), Math.max(10, Math.min(250, this.timeoutMs / 4)));
+      this.sweep.unref();
+    }
+    return { signal: entry.ac.signal, done: () => this.inFlight.delete(entry) };
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const e of this.inFlight) {
+      if (e.deadlineMs <= now) {
+        this.inFlight.delete(e);
+        e.ac.abort(new RequestTimeout());
+      }
+    }
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = undefined;
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();
   }
+}
+
+class RequestTimeout extends Error {
+  override name = "TimeoutError";
 }
 
 export interface SendArgs {
@@ -124,23 +169,32 @@ export async function sendRequest(ctx: HttpContext, pools: PoolSet, args: SendAr
   let errorClass: ErrorClass | undefined;
   let errorMessage: string | undefined;
   let bytesIn = 0;
+  const deadline = pools.track(timeoutMs);
   try {
-    const pool = pools.get(url.origin, ctx.timeoutMs);
+    const pool = pools.get(url.origin);
     const r: Dispatcher.ResponseData = await pool.request({
       method: method as Dispatcher.HttpMethod,
       path: url.pathname + url.search,
       headers,
+      signal: deadline.signal,
       ...(body !== undefined ? { body } : {}),
-      ...(timeoutMs !== ctx.timeoutMs ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
     });
     const text = await r.body.text();
     bytesIn = Buffer.byteLength(text) + 17;
     for (const [k, v] of Object.entries(r.headers)) bytesIn += k.length + (Array.isArray(v) ? v.join(", ").length : String(v ?? "").length) + 4;
     res = makeResponse(r.statusCode, r.headers, text, ctx.clock.now() - args.startMs);
   } catch (e) {
-    errorClass = classifyError(e);
-    errorMessage = (e as Error)?.message ?? String(e);
+    errorClass = deadline.signal.aborted ? "timeout" : classifyError(e);
+    errorMessage = errorClass === "timeout" ? `no complete response within ${timeoutMs} ms` : ((e as Error)?.message ?? String(e));
     res = makeResponse(0, {}, "", ctx.clock.now() - args.startMs);
+  } finally {
+    deadline.done();
+  }
+  if (pools.closing && res.status === 0) {
+    // Cut off by the end of the run after the grace period: not a result about the target.
+    res.error = "other";
+    res.errorMessage = "the run ended before the response";
+    return res;
   }
   if (!errorClass) {
     if (!statusAccepted(res.status, opts.accept ?? args.accept)) errorClass = "status";

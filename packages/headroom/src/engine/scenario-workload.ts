@@ -166,7 +166,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
     throw new HeadroomError("HR_SCENARIO_FAILED", `scenario "${scenario.name}": setup threw: ${(e as Error)?.message ?? String(e)}${where ? ` (at ${where})` : ""}`, "fix the scenario's setup (a missing --var? an unreadable file?) and run again", { cause: e });
   }
   const split = new WeightedPartition(classes.map((c) => c.weight));
-  const pools = new PoolSet();
+  const pools = new PoolSet(opts.timeoutMs, () => clock.now());
   const http: HttpContext = { baseUrl, clock, recorder, timeoutMs: opts.timeoutMs, defaults: { ...(scenario.defaults?.headers ? { headers: scenario.defaults.headers } : {}), ...(scenario.defaults?.accept ? { accept: scenario.defaults.accept } : {}) } };
   const classAccs = classes.map((c) => recorder.userClass(c.name));
   const live = classes.map(() => 0);

@@ -82,8 +82,8 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   }
 
   let t = 0;
-  const flush = (second: number): void => {
-    workload.beforeFlush?.();
+  const flush = (second: number, final = false): void => {
+    if (!final) workload.beforeFlush?.();
     const phase = stages.length > 0 ? stageAt(stages, second * 1000).name : undefined;
     const line = recorder.flush(second, startEpochMs + second * 1000, {
       users: users(),
@@ -114,6 +114,7 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   // The last line reports the users the plan had at its end, not the zero left after stopping.
   const usersAtEnd = users();
   users = () => usersAtEnd;
+  workload.beforeFlush?.();
   stopExecutor();
   const graceMs = opts.graceMs ?? Math.min(profile.timeoutMs ?? 30_000, 5000);
   const grace = new AbortController();
@@ -122,7 +123,7 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   await workload.close();
   // Requests completed during the grace period count in the last second of the plan.
   const last = outcome === "completed" ? Math.max(t, Math.ceil(durationSec) - 1) : t;
-  flush(last);
+  flush(last, true);
   recorder.destroy();
   return outcome;
 }

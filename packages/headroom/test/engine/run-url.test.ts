@@ -9,7 +9,8 @@ import { after, before, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import type { RunSummary } from "../../src/store/types.js";
+import { SUMMARY_FILE, type RunSummary } from "../../src/store/types.js";
+import { existsSync } from "node:fs";
 
 let server: Server;
 let base = "";
@@ -61,4 +62,79 @@ test("chunked responses and failing statuses are framed and classified", async (
   assert.equal(f.requests.failed, 20);
   assert.equal(f.errors.status, 20);
   assert.equal(f.status["503"], 20);
+});
+
+test("Ctrl-C stops gracefully: exit 130, summary written, every completed second kept", async () => {
+  const io = memoryIo();
+  const out = join(tmp, "interrupted");
+  const running = main(["run", "--url", `${base}/`, "--users", "3", "--think", "20ms", "--duration", "30s", "--workers", "1", "--out", out], io);
+  await new Promise((r) => setTimeout(r, 1600));
+  io.interrupt();
+  const code = await running;
+  assert.equal(code, 130, io.err());
+  const store = readRunStore(out);
+  assert.equal(store.manifest.status, "interrupted");
+  assert.ok(existsSync(join(out, SUMMARY_FILE)));
+  assert.equal(store.summary!.runStatus, "interrupted");
+  assert.ok(store.intervals.length >= 2 && store.intervals.length <= 3, `lines ${store.intervals.length}`);
+  assert.deepEqual(
+    store.intervals.map((l) => l.t),
+    store.intervals.map((_, i) => i),
+  );
+  assert.equal(store.summary!.requests.total, store.intervals.reduce((n, l) => n + (l.endpoints["/"]?.requests ?? 0), 0));
+  assert.match(io.out(), /interrupted in \d+ s/);
+});
+
+test("Ctrl-C stops a multi-worker run too", async () => {
+  const io = memoryIo();
+  const out = join(tmp, "interrupted-workers");
+  const running = main(["run", "--url", `${base}/`, "--rate", "50", "--duration", "30s", "--workers", "2", "--out", out, "--json"], io);
+  await new Promise((r) => setTimeout(r, 2500));
+  io.interrupt();
+  assert.equal(await running, 130, io.err());
+  const s = JSON.parse(io.out()) as RunSummary;
+  assert.equal(s.runStatus, "interrupted");
+  assert.ok(s.requests.total >= 50, `requests ${s.requests.total}`);
+  assert.equal(readRunStore(out).manifest.status, "interrupted");
+});
+
+test("bad input: one message with the fix and a documented exit code", async () => {
+  const cases: [string[], number, RegExp][] = [
+    [["run", "--url", `${base}/`, "--connections", "2", "--duration", "10 minutes"], 2, /HR_BAD_DURATION.*"10 minutes".*30s, 5m, 1h30m/],
+    [["run", "--url", `${base}/`, "--connections", "2", "--duration", "1s", "--bogus"], 2, /HR_UNKNOWN_FLAG.*--bogus/],
+    [["run", "--url", `${base}/`, "--connections", "2", "--rate", "5", "--duration", "1s"], 2, /HR_CONFLICTING_FLAGS/],
+    [["run", "--url", `${base}/`, "--duration", "1s"], 2, /HR_MISSING_ARGUMENT.*--users/],
+    [["run", "--url", `${base}/`, "--connections", "2"], 2, /HR_MISSING_ARGUMENT.*--duration/],
+    [["run", "--url", "localhost:8000", "--connections", "2", "--duration", "1s"], 2, /HR_BAD_URL/],
+    [["run", "--url", `${base}/`, "--header", "nocolon", "--connections", "2", "--duration", "1s"], 2, /HR_BAD_HEADER/],
+    [["run", "--url", `${base}/`, "--connections", "0", "--duration", "1s"], 2, /HR_BAD_NUMBER/],
+    [["run", "--url", "http://127.0.0.1:1/", "--connections", "2", "--duration", "1s"], 4, /HR_TARGET_UNREACHABLE.*127\.0\.0\.1:1.*ECONNREFUSED/],
+    [["run"], 2, /HR_MISSING_ARGUMENT.*nothing to run/],
+  ];
+  for (const [argv, exit, pattern] of cases) {
+    const io = memoryIo();
+    const code = await main(argv, io);
+    assert.equal(code, exit, `${argv.join(" ")}: ${io.err()}`);
+    assert.match(io.err(), pattern);
+    assert.match(io.err(), /\n  hint: /);
+    assert.doesNotMatch(io.err(), /\n\s+at /, "no stack trace");
+    assert.equal(io.out(), "");
+  }
+});
+
+test("--dry-run prints the plan without sending anything", async () => {
+  const io = memoryIo();
+  const code = await main(["run", "--url", "http://127.0.0.1:1/", "--stages", "ramp=10s:50@10,spike=5s:500@100", "--dry-run", "--workers", "2", "--json"], io);
+  assert.equal(code, 0, io.err());
+  const d = JSON.parse(io.out()) as { plan: { executor: string; users: number; durationSec: number }; schedule: { stage: string; to: number; reachedAtSec: number }[] };
+  assert.deepEqual(d.plan.executor, "closed");
+  assert.equal(d.plan.users, 500);
+  assert.equal(d.plan.durationSec, 15);
+  assert.deepEqual(
+    d.schedule.map((r) => [r.stage, r.to, r.reachedAtSec]),
+    [
+      ["ramp", 50, 4.9],
+      ["spike", 500, 14.49],
+    ],
+  );
 });
