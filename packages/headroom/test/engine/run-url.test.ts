@@ -116,7 +116,7 @@ test("bad input: one message with the fix and a documented exit code", async () 
     const code = await main(argv, io);
     assert.equal(code, exit, `${argv.join(" ")}: ${io.err()}`);
     assert.match(io.err(), pattern);
-    assert.match(io.err(), /\n  hint: /);
+    assert.match(io.err(), /\n {2}hint: /);
     assert.doesNotMatch(io.err(), /\n\s+at /, "no stack trace");
     assert.equal(io.out(), "");
   }
