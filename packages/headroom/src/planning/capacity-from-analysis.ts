@@ -64,7 +64,7 @@ export function capacityFromRunAnalysis(a: RunAnalysis, opts: { measuredInstance
   const s = out.sources!;
   if (a.pool.maxInUse !== undefined) {
     out.dbConnectionsPeakPerInstance = round(a.pool.maxInUse / n, 2);
-    s.dbConnectionsPeakPerInstance = `${source}: pool in use (max), ${a.pool.source}`;
+    s.dbConnectionsPeakPerInstance = `${source}: pool in use (max; open idle connections not counted), ${a.pool.source}`;
   }
   if (a.pool.size !== undefined) {
     out.dbPoolPerInstance = a.pool.size;

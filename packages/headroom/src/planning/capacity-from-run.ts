@@ -140,18 +140,17 @@ export function capacityFromRun(run: RunData, opts: { measuredInstances?: number
 
   // Database.
   set("dbQueriesPerRequest", perRequest(pairWithRps(series(run.telemetry, "postgres", POSTGRES_KEYS.queriesPerSec), lines)), `postgres ${POSTGRES_KEYS.queriesPerSec} / RPS (mean over samples)`);
-  // The app's own pool gauges (primary pool) when scraped, else what PostgreSQL saw.
+  // Connections held: what counts against max_connections is every connection a pool keeps open,
+  // idle or not. The app's own gauge (primary pool) when scraped, else what PostgreSQL saw.
   const primary = (name: string) => (k: string) => k === name || (k.startsWith(`${name}{`) && !k.includes('pool="replica"'));
-  const poolTotal = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolTotal));
-  const poolIdle = new Map(series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolIdle)).map((s) => [s.t, s.v]));
-  if (poolTotal.length > 0) {
-    set("dbConnectionsPeakPerInstance", Math.max(...poolTotal.map((s) => s.v - (poolIdle.get(s.t) ?? 0))) / n, `max of prometheus ${MUEJAM_METRICS.dbPoolTotal} - ${MUEJAM_METRICS.dbPoolIdle} (primary pool) / ${n} instance(s)`, 2);
+  const poolOpen = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolTotal));
+  if (poolOpen.length > 0) {
+    set("dbConnectionsPeakPerInstance", Math.max(...poolOpen.map((s) => s.v)) / n, `max of prometheus ${MUEJAM_METRICS.dbPoolTotal} (open connections of the primary pool) / ${n} instance(s)`, 2);
     const max = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolMax));
     if (max.length > 0) set("dbPoolPerInstance", Math.max(...max.map((s) => s.v)) / n, `prometheus ${MUEJAM_METRICS.dbPoolMax} (primary pool)`, 0);
   } else {
-    const active = series(run.telemetry, "postgres", POSTGRES_KEYS.active);
-    const idleTx = new Map(series(run.telemetry, "postgres", POSTGRES_KEYS.idleInTx).map((s) => [s.t, s.v]));
-    if (active.length > 0) set("dbConnectionsPeakPerInstance", Math.max(...active.map((s) => s.v + (idleTx.get(s.t) ?? 0))) / n, `max of postgres ${POSTGRES_KEYS.active} + ${POSTGRES_KEYS.idleInTx} (whole server) / ${n} instance(s)`, 2);
+    const all = series(run.telemetry, "postgres", POSTGRES_KEYS.connections);
+    if (all.length > 0) set("dbConnectionsPeakPerInstance", Math.max(...all.map((s) => s.v)) / n, `max of postgres ${POSTGRES_KEYS.connections} (every client of the server, the telemetry's own connection included) / ${n} instance(s)`, 2);
   }
 
   // Cache.

@@ -47,12 +47,12 @@ export function connectionBudget(infra: InfrastructureModel, instances: number, 
   const peak = inputs.dbConnectionsPeakPerInstance;
   const measuredPeakPerInstance =
     peak === undefined
-      ? unknownFigure("%", "peak_connections_per_instance / pool_per_instance x 100", { peak_connections_per_instance: null, pool_per_instance: pool }, ["peak_connections_per_instance"])
+      ? unknownFigure("%", "peak_open_connections_per_instance / pool_per_instance x 100", { peak_open_connections_per_instance: null, pool_per_instance: pool }, ["peak_open_connections_per_instance"])
       : figure(
           (peak / pool) * 100,
           "%",
-          "peak_connections_per_instance / pool_per_instance x 100",
-          { peak_connections_per_instance: peak, pool_per_instance: pool },
+          "peak_open_connections_per_instance / pool_per_instance x 100",
+          { peak_open_connections_per_instance: peak, pool_per_instance: pool },
           `${fmt(peak)} / ${pool} x 100 = ${fmt((peak / pool) * 100, 1)}`,
           inputs.sources?.dbConnectionsPeakPerInstance,
         );

@@ -36,7 +36,7 @@ export interface CapacityInputs {
   readShare?: number;
   /** Database statements per request (queries per second / RPS). */
   dbQueriesPerRequest?: number;
-  /** Database connections one instance held at peak (pool in use), and the pool it had. */
+  /** Database connections one instance held open at peak (idle ones count against max_connections too), and its pool size. */
   dbConnectionsPeakPerInstance?: number;
   dbPoolPerInstance?: number;
   /** Bytes of cache the measured load touched (Redis used_memory at steady state). */

@@ -38,7 +38,7 @@ test("connection budget: measured peak per instance against the pool", () => {
   const b = connectionBudget(infra, 2, { source: "t", dbConnectionsPeakPerInstance: 10 });
   assert.equal(b.measuredPeakPerInstance.value, 40);
   assert.equal(connectionBudget(infra, 2).measuredPeakPerInstance.value, null);
-  assert.match(connectionBudget(infra, 2).measuredPeakPerInstance.note!, /not measured: peak_connections_per_instance/);
+  assert.match(connectionBudget(infra, 2).measuredPeakPerInstance.note!, /not measured: peak_open_connections_per_instance/);
 });
 
 test("per instance: RPS at 60 % CPU from core-ms per request and usable cores", () => {

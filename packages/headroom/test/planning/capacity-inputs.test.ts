@@ -23,8 +23,8 @@ test("from a run: CPU per request is the slope of app CPU against RPS, idle its 
   // Held at 50 users for 60 s; seconds 5-59 average 70 req/s (20..120 in steps of 10): 70 / 50 = 1.4.
   assert.equal(c.rpsPerActiveUser, 1.4);
   assert.equal(c.measuredAtUsers, 50);
-  // Active + idle in transaction peaks at 3 + 3 + 1 = 7.
-  assert.equal(c.dbConnectionsPeakPerInstance, 7);
+  // Open connections (the server's clients, no app gauge scraped) peak at 3 + 3 = 6.
+  assert.equal(c.dbConnectionsPeakPerInstance, 6);
   assert.equal(c.cacheWorkingSetBytes, 12e6);
   assert.equal(c.cacheHitPct, 90);
   assert.equal(c.cacheEvictionPct, 0);
@@ -35,7 +35,7 @@ test("from a run: CPU per request is the slope of app CPU against RPS, idle its 
 
 test("from a run on 2 instances: per-instance figures are halved", () => {
   const c = capacityFromRun(run, { measuredInstances: 2 });
-  assert.equal(c.dbConnectionsPeakPerInstance, 3.5);
+  assert.equal(c.dbConnectionsPeakPerInstance, 3);
   assert.equal(c.memoryBytesPerInstance, 100e6 + 6);
   // CPU per request is per request: unchanged by the instance count.
   assert.equal(c.cpuMsPerRequest, 5);
@@ -96,4 +96,20 @@ test("merging keeps the later figure and its source; a JSON file is validated", 
     () => parseCapacityInputs({ readShare: 75, cpuMs: 4 }, "cap.json"),
     (e: unknown) => e instanceof HeadroomError && e.code === "HR_INPUT_INVALID" && /readShare/.test(e.message) && /cpuMs/.test(e.message) && /--run DIR/.test(e.hint),
   );
+});
+
+test("from a run with the app's pool gauges: open connections of the primary pool, and its size", () => {
+  const base = syntheticRun();
+  const prom = (k: number, open: number, replicaOpen: number) => ({
+    ts: T0 + 5000 * k,
+    t: 5 * k,
+    ok: true,
+    source: "prometheus",
+    values: { 'muejam_db_pool_total_connections{pool="primary"}': open, 'muejam_db_pool_idle_connections{pool="primary"}': open, 'muejam_db_pool_total_connections{pool="replica"}': replicaOpen, 'muejam_db_pool_max_connections{pool="primary"}': 20 },
+  });
+  const c = capacityFromRun({ ...base, telemetry: [...base.telemetry, prom(1, 4, 9), prom(2, 11, 9), prom(3, 7, 9)] });
+  // Idle connections count: 11 open at the busiest scrape, whatever was idle; the replica pool is another server.
+  assert.equal(c.dbConnectionsPeakPerInstance, 11);
+  assert.equal(c.dbPoolPerInstance, 20);
+  assert.match(c.sources!.dbConnectionsPeakPerInstance!, /muejam_db_pool_total_connections \(open connections of the primary pool\)/);
 });

@@ -30,7 +30,7 @@ function telemetry(k: number): TelemetryLine[] {
   return [
     { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 + k }, labels: { pid: "1" } },
     { ...at, source: "process", values: { cpu_pct: cpu / 2, rss_bytes: 100e6 }, labels: { pid: "2" } },
-    { ...at, source: "postgres", values: { queries_per_sec: 2 * rps, connections_active: 3 + (k % 4), connections_idle_in_tx: 1 } },
+    { ...at, source: "postgres", values: { queries_per_sec: 2 * rps, connections: 3 + (k % 4), connections_active: 1 } },
     { ...at, source: "redis", values: { ops_per_sec: 3 * rps, used_memory_bytes: 1e6 * k, keyspace_hits_per_sec: 9, keyspace_misses_per_sec: 1, evicted_keys_per_sec: 0 } },
   ];
 }
