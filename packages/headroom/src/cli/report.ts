@@ -1,15 +1,20 @@
 // `headroom report RUN --format md,html,json,junit [--out DIR]`: renders a stored run again
-// (a killed run too: its summary is rebuilt from the interval lines).
+// (a killed run too: its summary is rebuilt from the interval lines), judged against the targets
+// by the run's analysis. Exits 0 whatever the verdicts: the JUnit file carries failures to CI.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
+import { analyzeRun } from "../analysis/analyze-run.js";
 import { HeadroomError } from "../errors.js";
+import { initHistograms } from "../metrics/histogram.js";
+import { loadTargets } from "../plan/targets.js";
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderJsonReport } from "../report/json-report.js";
 import { junitSuiteOf, renderJunit } from "../report/junit.js";
 import { buildRunReportModel, type RunReportModel } from "../report/run-report-model.js";
 import { renderTestResult } from "../report/test-result.js";
 import { readRunStore } from "../store/run-store.js";
+import { parseLevel } from "./analyze.js";
 import type { CommandContext } from "./main.js";
 
 export const REPORT_FORMATS = ["md", "html", "json", "junit"] as const;
@@ -46,6 +51,8 @@ export function renderFormat(model: RunReportModel, format: ReportFormat): strin
 interface ReportFlags {
   format: string;
   out?: string;
+  targets?: string;
+  level?: string;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -55,10 +62,16 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument("<run>", "a run directory (runs/<id>, or a test folder of a plan's output)")
     .option("--format <list>", `comma-separated formats: ${REPORT_FORMATS.join(", ")}`, "md,html,json,junit")
     .option("--out <dir>", "where to write the files (default: the run directory)")
+    .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
+    .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
     .action(async (run: string, flags: ReportFlags) => {
       const formats = parseFormats(flags.format);
+      const level = parseLevel(flags.level);
+      const targets = loadTargets(flags.targets ? resolve(ctx.io.cwd, flags.targets) : undefined);
+      await initHistograms();
       const store = readRunStore(resolve(ctx.io.cwd, run));
-      const model = await buildRunReportModel(store);
+      const analysis = analyzeRun(store, targets, level ? { level } : {});
+      const model = await buildRunReportModel(store, { analysis });
       const outDir = resolve(ctx.io.cwd, flags.out ?? run);
       mkdirSync(outDir, { recursive: true });
       for (const f of formats) {

@@ -5,7 +5,7 @@
 import type { MetricVerdict } from "../analysis/types.js";
 import { escapeXml as x } from "./escape.js";
 import type { RunReportModel } from "./run-report-model.js";
-import { describeBound, describeMeasured } from "./verdict-text.js";
+import { describeBound, describeMeasured, notMeasuredText } from "./verdict-text.js";
 
 export interface JunitSuite {
   /** The run's name ("baseline", "peak"). */
@@ -35,7 +35,7 @@ function testcase(suite: string, v: MetricVerdict): string {
     case "WARN":
       return `${head}\n      <system-out>${x(`WARN: ${detail}`)}</system-out>\n    </testcase>`;
     case "NOT_MEASURED":
-      return `${head}\n      <skipped message="${x(`not measured: ${v.note ?? "no data"}`)}"/>\n    </testcase>`;
+      return `${head}\n      <skipped message="${x(notMeasuredText(v))}"/>\n    </testcase>`;
     default:
       return `${head}</testcase>`;
   }

@@ -6,7 +6,7 @@ import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
 import { resourceTable, testTitle, VERDICT_MARK } from "./test-result.js";
-import { describeBound, describeMeasured } from "./verdict-text.js";
+import { describeBound, describeMeasured, notMeasuredText } from "./verdict-text.js";
 
 const pctOf = (n: number, of: number): string => `${of > 0 ? formatPct((n / of) * 100) : "0"}%`;
 
@@ -24,7 +24,7 @@ function resultsByTest(model: PlanReportModel): string {
 
 function requirements(model: PlanReportModel): string {
   const rows = model.runs.flatMap(({ profile, report }) =>
-    report.verdicts.map((v) => [testTitle(profile), v.label, describeBound(v.bound), describeMeasured(v), v.verdict === "PASS" ? "met" : v.verdict === "WARN" ? "met (acceptable tier)" : v.verdict === "FAIL" ? "not met" : `not measured: ${v.note ?? "no data"}`]),
+    report.verdicts.map((v) => [testTitle(profile), v.label, describeBound(v.bound), describeMeasured(v), v.verdict === "PASS" ? "met" : v.verdict === "WARN" ? "met (acceptable tier)" : v.verdict === "FAIL" ? "not met" : notMeasuredText(v)]),
   );
   return rows.length ? mdTable(["Test", "Requirement", "Bound", "Actual", "Met"], rows) : "not measured: no run was judged against targets";
 }

@@ -64,14 +64,17 @@ export async function buildRunReportModel(store: RunStore, opts: RunReportOption
   const { summary, rebuilt } = summaryOf(store);
   const notes: string[] = [];
   if (rebuilt) notes.push(`summary.json was missing (the run was ${store.manifest.status === "running" ? "killed while running" : store.manifest.status}); the summary was rebuilt from ${store.intervals.length} interval lines`);
-  if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable line(s) in the run store were skipped (a torn last line of a killed run)`);
-  if (summary.generator.limited && summary.generator.reason) notes.push(summary.generator.reason);
   const telemetry = buildTelemetryPanels(store.telemetry);
-  for (const g of telemetry.sources) {
-    if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.firstError ? ` (first error: ${g.firstError})` : ""}; the charts show the gaps`);
-  }
-  for (const n of opts.analysis?.notes ?? []) if (!notes.includes(n)) notes.push(n);
   const analysis = opts.analysis;
+  if (analysis) notes.push(...analysis.notes);
+  else {
+    // Without an analysis, say what it would have: torn lines, a saturated generator, telemetry gaps.
+    if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable line(s) in the run store were skipped (a torn last line of a killed run)`);
+    if (summary.generator.limited && summary.generator.reason) notes.push(summary.generator.reason);
+    for (const g of telemetry.sources) {
+      if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.firstError ? ` (first error: ${g.firstError})` : ""}; the charts show the gaps`);
+    }
+  }
   const model: RunReportModel = {
     title: `${store.manifest.name}${store.manifest.target.url ? ` against ${store.manifest.target.url}` : ""}`,
     generatedAt: opts.generatedAt ?? summary.endedAt,

@@ -6,7 +6,7 @@ import type { MetricVerdict, RunAnalysis, Verdict } from "../analysis/types.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable, orNotMeasured } from "./markdown.js";
 import type { RunReportModel } from "./run-report-model.js";
-import { describeBound, describeMeasured } from "./verdict-text.js";
+import { describeBound, describeMeasured, notMeasuredText } from "./verdict-text.js";
 
 const TITLES: Record<string, string> = {
   baseline: "Baseline Load Test",
@@ -73,7 +73,7 @@ function summaryBlock(m: RunReportModel): string {
 /** The seed's "Requirements vs actual" table: one row per target, met / not met. */
 export function requirementsTable(verdicts: MetricVerdict[]): string {
   if (verdicts.length === 0) return `Requirements were ${NOT_ANALYSED}.`;
-  const met = (v: MetricVerdict): string => (v.verdict === "PASS" ? "met" : v.verdict === "WARN" ? "met (acceptable tier only)" : v.verdict === "FAIL" ? "not met" : `not measured: ${v.note ?? "no data"}`);
+  const met = (v: MetricVerdict): string => (v.verdict === "PASS" ? "met" : v.verdict === "WARN" ? "met (acceptable tier only)" : v.verdict === "FAIL" ? "not met" : notMeasuredText(v));
   return mdTable(
     ["Requirement", "Bound", "Actual", "Tier", "Met", "Verdict", "Source"],
     verdicts.map((v) => [v.label, describeBound(v.bound), describeMeasured(v), v.tier ?? "—", met(v), VERDICT_MARK[v.verdict], v.source]),

@@ -16,3 +16,9 @@ export function describeBound(b: TargetBound): string {
 export function describeMeasured(v: MetricVerdict, digits = 4): string {
   return v.measured === undefined ? "not measured" : `${formatNumber(v.measured, digits)}${unitSuffix(v.bound.unit)}`;
 }
+
+/** "not measured: <reason>" for a NOT_MEASURED verdict, without doubling a note that already says so. */
+export function notMeasuredText(v: MetricVerdict): string {
+  const note = v.note ?? "no data";
+  return /^not measured\b/i.test(note) ? note : `not measured: ${note}`;
+}

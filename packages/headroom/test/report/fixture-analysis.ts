@@ -97,7 +97,7 @@ export function fixtureAnalysis(store: RunStore, summary: RunSummary): RunAnalys
         score: 0.4,
       },
     ],
-    notes: [],
+    notes: store.telemetry.some((l) => !l.ok) ? ["telemetry postgres: 1 of 25 samples failed (timeout after 2000 ms)"] : [],
   };
 }
 

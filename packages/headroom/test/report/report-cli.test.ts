@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -57,7 +57,26 @@ describe("headroom report (CLI)", () => {
     const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as { summaryRebuilt: boolean; summary: { requests: { total: number } } };
     assert.equal(json.summaryRebuilt, true);
     assert.ok(json.summary.requests.total > 0);
-    assert.match(readFileSync(join(out, "report.md"), "utf8"), /summary rebuilt from intervals/);
+    const md = readFileSync(join(out, "report.md"), "utf8");
+    assert.match(md, /summary rebuilt from intervals/);
+    // judged by the run's analysis against the default targets of its load level
+    assert.match(md, /\| P95 latency \| < 500 ms \(acceptable < 1000 ms\) \| [\d.]+ ms \| target \| met \| ✓ PASS \|/);
+    assert.doesNotMatch(md, /not measured: not measured/);
+    const xml = readFileSync(join(out, "junit.xml"), "utf8");
+    assert.ok((xml.match(/<testcase /g) ?? []).length >= 10, "one testcase per target");
+    assert.match(xml, /<skipped message="not measured: /);
+  });
+
+  test("--targets overrides the defaults; a missing targets file is a config error", async () => {
+    const run = join(dir, "killed");
+    const targets = join(dir, "strict.json");
+    writeFileSync(targets, JSON.stringify({ levels: { peak: { p95Ms: { target: 1, acceptable: 2 } } } }));
+    const io = memoryIo({}, dir);
+    assert.equal(await main(["report", run, "--format", "junit", "--out", join(dir, "strict"), "--targets", targets], io), EXIT.OK, io.err());
+    assert.match(readFileSync(join(dir, "strict", "junit.xml"), "utf8"), /<failure type="FAIL" message="P95 latency [\d.]+ ms is beyond the acceptable bound &lt; 1 ms \(acceptable &lt; 2 ms\)"/);
+    const io2 = memoryIo({}, dir);
+    assert.equal(await main(["report", run, "--targets", join(dir, "none.json")], io2), EXIT.CONFIG);
+    assert.match(io2.err(), /targets file .* does not exist/);
   });
 
   test("an unknown format and a missing run are usage and config errors", async () => {
