@@ -88,13 +88,16 @@ export interface CommandPaths {
   thinkScenario: string;
 }
 
-/** The command (pinned to the generator core) that runs `tool` for `c` against `url`. */
-export function toolCommand(tool: ToolName, c: BenchCase, url: string, p: CommandPaths): ToolCommand {
+/**
+ * The command (pinned to the generator core) that runs `tool` for `c` against `url`.
+ * `runDir` is where headroom writes its run store (the harness deletes it afterwards).
+ */
+export function toolCommand(tool: ToolName, c: BenchCase, url: string, p: CommandPaths, runDir?: string): ToolCommand {
   const pin = ["-c", String(GENERATOR_CORE)];
   const d = c.durationSec;
   switch (tool) {
     case "headroom": {
-      const common = ["--duration", `${d}s`, "--workers", "1", "--json"];
+      const common = ["--duration", `${d}s`, "--workers", "1", "--json", ...(runDir ? ["--out", runDir] : [])];
       if (c.id === "memory-10k") {
         return {
           command: "taskset",

@@ -3,9 +3,11 @@
 //   node --import tsx --test bench/parsers.test.ts
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parseProcStat } from "./cpu-accounting.js";
 import { areaOf, summarizeCpuProfile } from "./cpu-profile.js";
 import { buildCases, roundOrder, toolCommand, QUICK_DURATIONS, type CommandPaths } from "./cases.js";
-import { parseAutocannonJson, parseChildPids, parseHeadroomJson, parseVmHwmKb, parseWrkText, wrkTimeToMs, ParseError } from "./parsers.js";
+import { stubStatusText } from "./counting-handler.js";
+import { parseAutocannonJson, parseChildPids, parseHeadroomJson, parseStubStatus, parseVmHwmKb, parseWrkText, wrkTimeToMs, ParseError } from "./parsers.js";
 import { buildCaseReport, median, renderMarkdown, renderText, type RunRecord } from "./report.js";
 import { trueStallPercentileMs } from "./stall-truth.js";
 import { nginxConfig } from "./targets.js";
@@ -89,6 +91,20 @@ describe("parsers", () => {
     assert.throws(() => parseHeadroomJson(`{"requests":{"total":1}}`), /requests\.ratePerSec/);
     assert.throws(() => parseWrkText("Running 1s test"), /requests in/);
     assert.throws(() => parseAutocannonJson("not json"), /no JSON object/);
+  });
+
+  it("reads nginx stub_status and the Node targets' copy of it", () => {
+    const nginx = "Active connections: 51 \nserver accepts handled requests\n 102 102 431020 \nReading: 0 Writing: 1 Waiting: 50 \n";
+    assert.deepEqual(parseStubStatus(nginx), { active: 51, requests: 431020 });
+    assert.deepEqual(parseStubStatus(stubStatusText(3, 7, 99)), { active: 3, requests: 99 });
+    assert.equal(parseStubStatus("<html>404</html>"), undefined);
+  });
+
+  it("reads utime + stime and the kernel-thread flag from /proc/<pid>/stat, even with ') ' in the name", () => {
+    const stat = "4242 (node (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 1000 0 0";
+    assert.deepEqual(parseProcStat(stat), { ticks: 300, kernelThread: false });
+    const kthread = "12 (ksoftirqd/1) S 2 0 0 0 -1 69238848 0 0 0 0 7 9 0 0 20 0 1 0 10 0 0";
+    assert.deepEqual(parseProcStat(kthread), { ticks: 16, kernelThread: true });
   });
 
   it("reads VmHWM and child pid lists from /proc texts", () => {
@@ -175,6 +191,27 @@ describe("truth and verdicts", () => {
     assert.equal(wrk.failedRuns, 1);
     assert.equal(wrk.rpsMedian, undefined);
     assert.match(renderText([r]), /MISS/);
+  });
+
+  it("sets disturbed runs and rounds aside when clean ones exist", () => {
+    const c = buildCases(QUICK_DURATIONS).find((x) => x.id === "throughput-500")!;
+    const noisy = (r: RunRecord): RunRecord => ({ ...r, foreignCpuCores: 0.9 });
+    const r = buildCaseReport(c, [
+      rec("throughput-500", 0, "headroom", 10_000, 2, 100),
+      noisy(rec("throughput-500", 0, "autocannon", 50_000, 4, 80)),
+      rec("throughput-500", 1, "headroom", 60_000, 2, 100),
+      rec("throughput-500", 1, "autocannon", 50_000, 4, 80),
+    ]);
+    const h = r.rows.find((x) => x.tool === "headroom")!;
+    assert.equal(h.rpsMedian, 35_000); // both headroom runs are clean
+    const a = r.rows.find((x) => x.tool === "autocannon")!;
+    assert.equal(a.disturbedRuns, 1);
+    assert.equal(a.usedRuns, 1);
+    const ratio = r.ratios[0]!;
+    assert.equal(ratio.rounds, 1);
+    assert.equal(ratio.disturbedRoundsSetAside, 1);
+    assert.equal(ratio.rps, 1.2); // round 1 only
+    assert.match(renderText([r]), /1 disturbed set aside/);
   });
 
   it("passes the stall bands only inside them and reports the distance", () => {

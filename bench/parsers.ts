@@ -167,3 +167,11 @@ export function parseChildPids(text: string): number[] {
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
 }
+
+/** nginx stub_status text (the stall and hello servers answer in the same format). */
+export function parseStubStatus(text: string): { active: number; requests: number } | undefined {
+  const active = /Active connections:\s*(\d+)/.exec(text);
+  const counts = /server accepts handled requests\s*\n\s*(\d+)\s+(\d+)\s+(\d+)/.exec(text);
+  if (!active || !counts) return undefined;
+  return { active: Number(active[1]), requests: Number(counts[3]) };
+}

@@ -11,6 +11,14 @@ export interface RunRecord {
   command: string;
   peakRssMb: number;
   wallMs: number;
+  /** The tool's CPU over its whole life, % of one core. */
+  cpuPct?: number;
+  /** Other processes' CPU during the run, in cores: interference from outside the benchmark. */
+  foreignCpuCores?: number;
+  /** Whether the machine was quiet when the run started (false: waited and gave up). */
+  quietBefore?: boolean;
+  /** Requests the target itself counted during the run (stub_status difference). */
+  serverRequests?: number;
   result?: ToolResult;
   /** Set when the tool failed or its output could not be parsed. */
   error?: string;
@@ -20,6 +28,10 @@ export interface ToolRow {
   tool: ToolName;
   runs: number;
   failedRuns: number;
+  /** Runs during which other processes used more than DISTURBED_CORES. */
+  disturbedRuns: number;
+  /** Runs the medians come from (undisturbed successful runs when there are any). */
+  usedRuns: number;
   rpsMedian?: number;
   p90MsMedian?: number;
   p99MsMedian?: number;
@@ -28,12 +40,19 @@ export interface ToolRow {
   errorsTotal: number;
   droppedTotal?: number;
   generatorLimitedRuns?: number;
+  /** Median over runs of (requests the server counted) ÷ (requests the tool reported). */
+  servedPerReported?: number;
+  cpuPctMedian?: number;
+  /** The most other processes used during any of this tool's runs, in cores. */
+  foreignCpuCoresMax?: number;
 }
 
 /** headroom ÷ peer, computed within each round, median over rounds. */
 export interface RatioRow {
   peer: ToolName;
+  /** Rounds the ratios come from, and rounds set aside because a run in them was disturbed. */
   rounds: number;
+  disturbedRoundsSetAside: number;
   rps?: number;
   p99?: number;
   peakRss?: number;
@@ -67,16 +86,40 @@ function okResults(records: readonly RunRecord[]): Array<RunRecord & { result: T
   return records.filter((r): r is RunRecord & { result: ToolResult } => r.result !== undefined && r.error === undefined);
 }
 
+/**
+ * A run is disturbed when other processes on this shared machine used more than half a core on
+ * average while it ran (a quarter of a 2-core machine, against the tool's and target's cores).
+ * Disturbed runs stay in the JSON, and are set aside from medians and ratios whenever at least
+ * one undisturbed run (or round) exists; the table counts them.
+ */
+export const DISTURBED_CORES = 0.5;
+
+export function isDisturbed(r: RunRecord): boolean {
+  return (r.foreignCpuCores ?? 0) > DISTURBED_CORES;
+}
+
+function preferUndisturbed<T extends RunRecord>(runs: T[]): T[] {
+  const clean = runs.filter((r) => !isDisturbed(r));
+  return clean.length > 0 ? clean : runs;
+}
+
 function toolRow(tool: ToolName, records: readonly RunRecord[]): ToolRow {
   const mine = records.filter((r) => r.tool === tool);
-  const ok = okResults(mine);
-  const row: ToolRow = { tool, runs: mine.length, failedRuns: mine.length - ok.length, errorsTotal: ok.reduce((a, r) => a + r.result.errors, 0) };
+  const allOk = okResults(mine);
+  const ok = preferUndisturbed(allOk);
+  const row: ToolRow = { tool, runs: mine.length, failedRuns: mine.length - allOk.length, errorsTotal: allOk.reduce((a, r) => a + r.result.errors, 0), disturbedRuns: mine.filter(isDisturbed).length, usedRuns: ok.length };
   if (ok.length > 0) {
     row.rpsMedian = median(ok.map((r) => r.result.rps));
     row.p90MsMedian = median(ok.map((r) => r.result.p90Ms));
     row.p99MsMedian = median(ok.map((r) => r.result.p99Ms));
     row.peakRssMbMax = Math.max(...ok.map((r) => r.peakRssMb));
   }
+  const cpu = ok.filter((r) => r.cpuPct !== undefined).map((r) => r.cpuPct!);
+  if (cpu.length > 0) row.cpuPctMedian = median(cpu);
+  const foreign = mine.filter((r) => r.foreignCpuCores !== undefined).map((r) => r.foreignCpuCores!);
+  if (foreign.length > 0) row.foreignCpuCoresMax = Math.max(...foreign);
+  const served = ok.filter((r) => r.serverRequests !== undefined && r.result.requests > 0).map((r) => r.serverRequests! / r.result.requests);
+  if (served.length > 0) row.servedPerReported = median(served);
   if (ok.some((r) => r.result.dropped !== undefined)) row.droppedTotal = ok.reduce((a, r) => a + (r.result.dropped ?? 0), 0);
   if (ok.some((r) => r.result.generatorLimited !== undefined)) row.generatorLimitedRuns = ok.filter((r) => r.result.generatorLimited).length;
   return row;
@@ -84,21 +127,23 @@ function toolRow(tool: ToolName, records: readonly RunRecord[]): ToolRow {
 
 function ratioRow(peer: ToolName, records: readonly RunRecord[]): RatioRow {
   const ok = okResults(records);
-  const rounds = [...new Set(ok.map((r) => r.round))];
+  const pairs: Array<[RunRecord & { result: ToolResult }, RunRecord & { result: ToolResult }]> = [];
+  for (const round of [...new Set(ok.map((r) => r.round))]) {
+    const h = ok.find((r) => r.round === round && r.tool === "headroom");
+    const q = ok.find((r) => r.round === round && r.tool === peer);
+    if (h && q) pairs.push([h, q]);
+  }
+  const cleanPairs = pairs.filter(([h, q]) => !isDisturbed(h) && !isDisturbed(q));
+  const used = cleanPairs.length > 0 ? cleanPairs : pairs;
   const rps: number[] = [];
   const p99: number[] = [];
   const rss: number[] = [];
-  let n = 0;
-  for (const round of rounds) {
-    const h = ok.find((r) => r.round === round && r.tool === "headroom");
-    const q = ok.find((r) => r.round === round && r.tool === peer);
-    if (!h || !q) continue;
-    n++;
+  for (const [h, q] of used) {
     if (q.result.rps > 0) rps.push(h.result.rps / q.result.rps);
     if (q.result.p99Ms > 0) p99.push(h.result.p99Ms / q.result.p99Ms);
     if (q.peakRssMb > 0) rss.push(h.peakRssMb / q.peakRssMb);
   }
-  return { peer, rounds: n, rps: median(rps), p99: median(p99), peakRss: median(rss) };
+  return { peer, rounds: used.length, disturbedRoundsSetAside: pairs.length - used.length, rps: median(rps), p99: median(p99), peakRss: median(rss) };
 }
 
 export const RPS_RATIO_TARGET = 1.1;
@@ -160,11 +205,12 @@ const fmtNum = (x: number | undefined, digits = 0): string => (x === undefined ?
 const fmtRatio = (x: number | undefined): string => (x === undefined ? dash : `${f2(x)}x`);
 
 function tableCells(r: CaseReport): { header: string[]; rows: string[][] } {
-  const header = ["tool", "runs", "RPS (median)", "p90 ms", "p99 ms", "peak RSS MB (max)", "errors", "headroom ÷ tool: RPS / p99 / RSS"];
+  const header = ["tool", "runs", "RPS (median)", "p90 ms", "p99 ms", "peak RSS MB (max)", "tool CPU %", "errors", "served ÷ reported", "other procs (cores, max)", "headroom ÷ tool: RPS / p99 / RSS"];
   const rows = r.rows.map((row) => {
     const ratio = r.ratios.find((q) => q.peer === row.tool);
     const extras: string[] = [];
     if (row.failedRuns > 0) extras.push(`${row.failedRuns} failed`);
+    if (row.disturbedRuns > 0) extras.push(`${row.disturbedRuns} disturbed${row.usedRuns < row.runs - row.failedRuns ? ", set aside" : ", kept: no clean run"}`);
     if (row.droppedTotal !== undefined) extras.push(`${row.droppedTotal} dropped`);
     if (row.generatorLimitedRuns) extras.push(`generator-limited in ${row.generatorLimitedRuns}`);
     return [
@@ -174,12 +220,21 @@ function tableCells(r: CaseReport): { header: string[]; rows: string[][] } {
       fmtNum(row.p90MsMedian, 1),
       fmtNum(row.p99MsMedian, 1),
       fmtNum(row.peakRssMbMax, 1),
+      fmtNum(row.cpuPctMedian),
       String(row.errorsTotal),
+      row.servedPerReported === undefined ? dash : f2(row.servedPerReported),
+      row.foreignCpuCoresMax === undefined ? dash : f2(row.foreignCpuCoresMax),
       ratio ? `${fmtRatio(ratio.rps)} / ${fmtRatio(ratio.p99)} / ${fmtRatio(ratio.peakRss)}` : row.tool === "headroom" ? "" : dash,
     ];
   });
-  if (r.truth) rows.push(["true values", "", "", fmtNum(r.truth.p90Ms, 1), fmtNum(r.truth.p99Ms, 1), "", "", ""]);
+  if (r.truth) rows.push(["true values", "", "", fmtNum(r.truth.p90Ms, 1), fmtNum(r.truth.p99Ms, 1), "", "", "", "", "", ""]);
   return { header, rows };
+}
+
+function ratioNote(r: CaseReport): string | undefined {
+  if (r.ratios.length === 0) return undefined;
+  const parts = r.ratios.map((q) => `${q.peer} ${q.rounds} round${q.rounds === 1 ? "" : "s"}${q.disturbedRoundsSetAside ? ` (${q.disturbedRoundsSetAside} disturbed set aside)` : ""}`);
+  return `ratios: median of same-round ratios over ${parts.join(", ")}`;
 }
 
 function verdictLine(v: TargetVerdict): string {
@@ -196,6 +251,8 @@ export function renderText(reports: readonly CaseReport[]): string {
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
     out.push(line(header));
     for (const row of rows) out.push(line(row));
+    const note = ratioNote(r);
+    if (note) out.push(note);
     for (const v of r.targets) out.push(verdictLine(v));
   }
   return out.join("\n") + "\n";
@@ -223,6 +280,8 @@ export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownCont
     out.push(`|${header.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
     for (const row of rows) out.push(`| ${row.join(" | ")} |`);
     out.push("");
+    const note = ratioNote(r);
+    if (note) out.push(`- ${note[0]!.toUpperCase()}${note.slice(1)}.`);
     for (const v of r.targets) out.push(`- **${v.pass === undefined ? "N/A" : v.pass ? "PASS" : "MISS"}** ${v.target}: ${v.measured}${v.shortfall ? ` (${v.shortfall})` : ""}`);
     for (const n of r.case.notes) out.push(`- ${n}`);
   }

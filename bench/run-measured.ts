@@ -3,6 +3,7 @@
 // kernel's own high-water mark, so polling only has to catch the process before it exits.
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { CLOCK_TICKS_PER_SEC, ForeignCpuSampler, readProcCpu } from "./cpu-accounting.js";
 import { parseChildPids, parseVmHwmKb } from "./parsers.js";
 
 export interface MeasuredRun {
@@ -13,6 +14,11 @@ export interface MeasuredRun {
   wallMs: number;
   /** Sum over the process tree of each process's last-seen VmHWM, in MiB. */
   peakRssMb: number;
+  /** CPU the process tree used (user + system), in seconds, and as % of one core over the wall time. */
+  cpuSec: number;
+  cpuPct: number;
+  /** Every other process's CPU meanwhile, in cores (everything outside this harness's own process tree). */
+  foreignCpuCores: number;
   timedOut: boolean;
 }
 
@@ -60,6 +66,10 @@ export function runMeasured(command: string, args: string[], opts: RunMeasuredOp
     const started = performance.now();
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     const hwmKbByPid = new Map<number, number>();
+    const ticksByPid = new Map<number, number>();
+    // The harness's tree holds the tool and the target: everything else is interference.
+    const foreign = new ForeignCpuSampler(() => new Set(processTree(process.pid)));
+    foreign.start();
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
@@ -72,6 +82,8 @@ export function runMeasured(command: string, args: string[], opts: RunMeasuredOp
         const status = readText(`/proc/${pid}/status`);
         const kb = status ? parseVmHwmKb(status) : undefined;
         if (kb !== undefined) hwmKbByPid.set(pid, Math.max(kb, hwmKbByPid.get(pid) ?? 0));
+        const cpu = readProcCpu(pid);
+        if (cpu) ticksByPid.set(pid, Math.max(cpu.ticks, ticksByPid.get(pid) ?? 0));
       }
     };
     const poller = setInterval(poll, opts.pollMs ?? 50);
@@ -91,6 +103,7 @@ export function runMeasured(command: string, args: string[], opts: RunMeasuredOp
 
     child.on("error", (e) => {
       opts.signal?.removeEventListener("abort", onAbort);
+      foreign.stop();
       clearInterval(poller);
       clearTimeout(deadline);
       reject(e);
@@ -100,15 +113,23 @@ export function runMeasured(command: string, args: string[], opts: RunMeasuredOp
       clearInterval(poller);
       clearTimeout(deadline);
       if (killTimer) clearTimeout(killTimer);
+      const foreignCpuCores = foreign.stop();
       let peakKb = 0;
       for (const kb of hwmKbByPid.values()) peakKb += kb;
+      let ticks = 0;
+      for (const t of ticksByPid.values()) ticks += t;
+      const wallMs = performance.now() - started;
+      const cpuSec = ticks / CLOCK_TICKS_PER_SEC;
       resolve({
         exitCode,
         signal,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8"),
-        wallMs: performance.now() - started,
+        wallMs,
         peakRssMb: peakKb / 1024,
+        cpuSec,
+        cpuPct: wallMs > 0 ? (100 * cpuSec * 1000) / wallMs : 0,
+        foreignCpuCores,
         timedOut,
       });
     });

@@ -8,16 +8,17 @@
 //   npm run bench -- --cases throughput-50,stall-200rps --tools autocannon,wrk --rounds 2
 //   npm run bench -- --target node   the one-process Node server instead of nginx
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FULL_DURATIONS, QUICK_DURATIONS, TARGET_CORE, buildCases, roundOrder, toolCommand, type BenchCase, type CaseId, type CommandPaths } from "./cases.js";
 import { parseToolOutput, type ToolName } from "./parsers.js";
 import { buildCaseReport, renderMarkdown, renderText, type RunRecord } from "./report.js";
-import { runMeasured } from "./run-measured.js";
-import { startStallTarget, startThroughputTarget, type Target } from "./targets.js";
+import { waitForQuiet } from "./cpu-accounting.js";
+import { processTree, runMeasured } from "./run-measured.js";
+import { serverRequestCount, startStallTarget, startThroughputTarget, type Target } from "./targets.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ALL_TOOLS: ToolName[] = ["headroom", "autocannon", "autocannon-uncorrected", "wrk"];
@@ -73,6 +74,10 @@ function machineInfo(p: CommandPaths): string[] {
   return info;
 }
 
+/** Other processes may use at most this many cores before a run starts (0.2 = 20 % of one core). */
+const QUIET_CORES = 0.2;
+let quietWaitMs = 45_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -85,11 +90,13 @@ async function main(): Promise<void> {
       "pause-ms": { type: "string", default: "1500" },
       "no-write": { type: "boolean", default: false },
       target: { type: "string", default: "nginx" },
+      "quiet-wait-s": { type: "string", default: "45" },
     },
   });
   const durations = values.quick ? QUICK_DURATIONS : FULL_DURATIONS;
   const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
   const pauseMs = Number(values["pause-ms"]);
+  quietWaitMs = Number(values["quiet-wait-s"]) * 1000;
   const prefer = values.target;
   if (prefer !== "nginx" && prefer !== "node") throw new Error(`--target ${prefer}: expected nginx or node`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a whole number >= 1`);
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
         for (const tool of roundOrder(tools, round)) {
           if (abort.signal.aborted) break;
-          records.push(await runOne(c, round, tool, target.url, paths, abort.signal));
+          records.push(await runOne(c, round, tool, target, paths, abort.signal));
           await sleep(c.id === "memory-10k" ? pauseMs * 3 : pauseMs);
         }
       }
@@ -159,13 +166,33 @@ async function main(): Promise<void> {
   log(`wrote ${relative(ROOT, join(outDir, "latest.json"))} and ${relative(ROOT, join(outDir, "latest.md"))}`);
 }
 
-async function runOne(c: BenchCase, round: number, tool: ToolName, url: string, paths: CommandPaths, signal: AbortSignal): Promise<RunRecord> {
-  const cmd = toolCommand(tool, c, url, paths);
+async function runOne(c: BenchCase, round: number, tool: ToolName, target: Target, paths: CommandPaths, signal: AbortSignal): Promise<RunRecord> {
+  const runDir = tool === "headroom" ? mkdtempSync(join(tmpdir(), "headroom-bench-run-")) : undefined;
+  try {
+    return await runOneIn(c, round, tool, target, paths, signal, runDir);
+  } finally {
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+async function runOneIn(c: BenchCase, round: number, tool: ToolName, target: Target, paths: CommandPaths, signal: AbortSignal, runDir: string | undefined): Promise<RunRecord> {
+  const cmd = toolCommand(tool, c, target.url, paths, runDir);
   const shown = [cmd.command, ...cmd.args].map((a) => (a === paths.node ? "node" : a.startsWith(ROOT + "/") ? relative(ROOT, a) : a)).join(" ");
   const base = { caseId: c.id as CaseId, round, tool, command: shown };
   log(`${c.id} round ${round + 1} ${tool}: ${shown}`);
+  let quiet: { quiet: boolean; cores: number; waitedMs: number } | undefined;
+  if (quietWaitMs > 0) {
+    quiet = await waitForQuiet(() => new Set(processTree(process.pid)), QUIET_CORES, quietWaitMs);
+    if (!quiet.quiet) log(`  the machine did not get quiet within ${Math.round(quiet.waitedMs / 1000)} s (other processes: ${quiet.cores.toFixed(2)} cores); running anyway`);
+    else if (quiet.waitedMs > 2500) log(`  waited ${Math.round(quiet.waitedMs / 1000)} s for other processes to go quiet`);
+  }
+  const servedBefore = await serverRequestCount(target);
   const run = await runMeasured(cmd.command, cmd.args, { cwd: ROOT, timeoutMs: c.durationSec * 1000 + 60_000, signal });
-  const rec: RunRecord = { ...base, peakRssMb: run.peakRssMb, wallMs: run.wallMs };
+  const servedAfter = await serverRequestCount(target);
+  const rec: RunRecord = { ...base, peakRssMb: run.peakRssMb, wallMs: run.wallMs, cpuPct: run.cpuPct, foreignCpuCores: run.foreignCpuCores };
+  if (quiet) rec.quietBefore = quiet.quiet;
+  // The "after" status request counts itself.
+  if (servedBefore !== undefined && servedAfter !== undefined) rec.serverRequests = servedAfter - servedBefore - 1;
   // headroom exits non-zero when its own targets fail; its JSON is still the result.
   try {
     if (run.timedOut) throw new Error(`timed out after ${Math.round(run.wallMs)} ms`);
@@ -175,7 +202,9 @@ async function runOne(c: BenchCase, round: number, tool: ToolName, url: string, 
   }
   if (rec.result) {
     const r = rec.result;
-    log(`  ${Math.round(r.rps)} req/s, p90 ${r.p90Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, peak RSS ${run.peakRssMb.toFixed(1)} MB, errors ${r.errors}${r.dropped !== undefined ? `, dropped ${r.dropped}` : ""}`);
+    const served = rec.serverRequests !== undefined ? `, server served ${rec.serverRequests} for ${r.requests} reported` : "";
+    log(`  ${Math.round(r.rps)} req/s, p90 ${r.p90Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, peak RSS ${run.peakRssMb.toFixed(1)} MB, errors ${r.errors}${r.dropped !== undefined ? `, dropped ${r.dropped}` : ""}${served}`);
+    log(`  tool CPU ${run.cpuPct.toFixed(0)} % of a core over its life; other processes meanwhile ${run.foreignCpuCores.toFixed(2)} cores`);
   } else log(`  FAILED: ${rec.error}`);
   return rec;
 }

@@ -3,14 +3,12 @@
 // or answered, so a request due then truly waits until the freeze ends.
 // Run as a child: `node --import tsx bench/stall-server.ts PORT`.
 import { createServer } from "node:http";
+import { countingHandler } from "./counting-handler.js";
 import { STALL_MS, STALL_PERIOD_MS } from "./stall-truth.js";
 
 const port = Number(process.argv[2]);
-const body = Buffer.from("ok\n");
-const server = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
-  res.end(body);
-});
+const server = createServer();
+server.on("request", countingHandler(server));
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 125_000;
 

@@ -7,10 +7,14 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { STATUS_PATH } from "./counting-handler.js";
+import { parseStubStatus } from "./parsers.js";
 
 export interface Target {
   name: string;
   url: string;
+  /** Answers in nginx stub_status format: the requests the server has handled so far. */
+  statusUrl: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -49,21 +53,35 @@ http {
   server {
     listen 127.0.0.1:${port} backlog=4096;
     location / { default_type text/plain; return 200 "ok\\n"; }
+    location = ${STATUS_PATH} { stub_status; }
   }
 }
 `;
 }
 
-function getOnce(url: string): Promise<number> {
+function getText(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
-    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
+    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (s: string) => (text += s));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    req.on("error", () => resolve(0));
+    req.on("error", () => resolve({ status: 0, text: "" }));
     req.on("timeout", () => req.destroy());
     req.end();
   });
+}
+
+async function getOnce(url: string): Promise<number> {
+  return (await getText(url, 1000)).status;
+}
+
+/** Requests the target has handled so far (undefined when it cannot say). */
+export async function serverRequestCount(target: Target): Promise<number | undefined> {
+  // The stall server may be frozen for up to a second: allow for it.
+  const { status, text } = await getText(target.statusUrl, 5000);
+  return status === 200 ? parseStubStatus(text)?.requests : undefined;
 }
 
 async function waitReady(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 15_000): Promise<void> {
@@ -106,6 +124,7 @@ async function startPinned(name: string, core: number, command: string, args: st
   return {
     name,
     url,
+    statusUrl: `http://127.0.0.1:${port}${STATUS_PATH}`,
     pid: child.pid!,
     stop: async () => {
       await stopChild(child);
