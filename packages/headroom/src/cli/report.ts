@@ -7,14 +7,14 @@ import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { HeadroomError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
-import { loadTargets } from "../plan/targets.js";
+import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
+import type { LoadLevel } from "../store/types.js";
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderJsonReport } from "../report/json-report.js";
 import { junitSuiteOf, renderJunit } from "../report/junit.js";
 import { buildRunReportModel, type RunReportModel } from "../report/run-report-model.js";
 import { renderTestResult } from "../report/test-result.js";
 import { readRunStore } from "../store/run-store.js";
-import { parseLevel } from "./analyze.js";
 import type { CommandContext } from "./main.js";
 
 export const REPORT_FORMATS = ["md", "html", "json", "junit"] as const;
@@ -33,6 +33,14 @@ export function parseFormats(value: string): ReportFormat[] {
     throw new HeadroomError("HR_BAD_ARGUMENT", `--format "${value}" ${bad.length ? `has unknown format(s) ${bad.map((b) => `"${b}"`).join(", ")}` : "is empty"}; expected a comma-separated list of ${REPORT_FORMATS.join(", ")}`, "for example --format html,junit");
   }
   return [...new Set(parts as ReportFormat[])];
+}
+
+function parseLevel(text: string | undefined): LoadLevel | undefined {
+  if (text === undefined) return undefined;
+  if (!(LOAD_LEVELS as readonly string[]).includes(text)) {
+    throw new HeadroomError("HR_BAD_ARGUMENT", `--level "${text}" is not a load level; expected one of ${LOAD_LEVELS.join(", ")}`, "use --level normal, --level peak or --level sustained (the targets differ by level)");
+  }
+  return text as LoadLevel;
 }
 
 export function renderFormat(model: RunReportModel, format: ReportFormat): string {
