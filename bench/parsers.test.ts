@@ -8,7 +8,7 @@ import { areaOf, summarizeCpuProfile } from "./cpu-profile.js";
 import { buildCases, roundOrder, toolCommand, QUICK_DURATIONS, type CommandPaths } from "./cases.js";
 import { stubStatusText } from "./counting-handler.js";
 import { parseAutocannonJson, parseChildPids, parseHeadroomJson, parseStubStatus, parseVmHwmKb, parseWrkText, wrkTimeToMs, ParseError } from "./parsers.js";
-import { buildCaseReport, median, renderMarkdown, renderText, type RunRecord } from "./report.js";
+import { buildCaseReport, median, renderMarkdown, renderText, replaceBetweenMarkers, RESULTS_END, RESULTS_START, type RunRecord } from "./report.js";
 import { trueStallPercentileMs } from "./stall-truth.js";
 import { nginxConfig } from "./targets.js";
 
@@ -151,6 +151,12 @@ describe("truth and verdicts", () => {
     assert.equal(trueStallPercentileMs(0.9), 500);
     assert.equal(trueStallPercentileMs(0.99), 950);
     assert.equal(trueStallPercentileMs(0.5), 0);
+  });
+
+  it("replaces the README's results between its markers only", () => {
+    const readme = `# x\n${RESULTS_START}\nold\n${RESULTS_END}\ntail\n`;
+    assert.equal(replaceBetweenMarkers(readme, "new\n"), `# x\n${RESULTS_START}\nnew\n${RESULTS_END}\ntail\n`);
+    assert.equal(replaceBetweenMarkers("# no markers", "new"), undefined);
   });
 
   it("takes medians", () => {

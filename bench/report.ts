@@ -287,3 +287,14 @@ export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownCont
   }
   return out.join("\n") + "\n";
 }
+
+export const RESULTS_START = "<!-- latest-results:start -->";
+export const RESULTS_END = "<!-- latest-results:end -->";
+
+/** The text with what lies between the two markers replaced; undefined when a marker is missing. */
+export function replaceBetweenMarkers(text: string, content: string): string | undefined {
+  const a = text.indexOf(RESULTS_START);
+  const b = text.indexOf(RESULTS_END);
+  if (a < 0 || b < a) return undefined;
+  return `${text.slice(0, a + RESULTS_START.length)}\n${content}${text.slice(b)}`;
+}

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FULL_DURATIONS, QUICK_DURATIONS, TARGET_CORE, buildCases, roundOrder, toolCommand, type BenchCase, type CaseId, type CommandPaths } from "./cases.js";
 import { parseToolOutput, type ToolName } from "./parsers.js";
-import { buildCaseReport, renderMarkdown, renderText, type RunRecord } from "./report.js";
+import { buildCaseReport, renderMarkdown, renderText, replaceBetweenMarkers, type RunRecord } from "./report.js";
 import { waitForQuiet } from "./cpu-accounting.js";
 import { processTree, runMeasured } from "./run-measured.js";
 import { serverRequestCount, startStallTarget, startThroughputTarget, type Target } from "./targets.js";
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       "no-write": { type: "boolean", default: false },
       target: { type: "string", default: "nginx" },
       "quiet-wait-s": { type: "string", default: "45" },
+      readme: { type: "boolean" },
     },
   });
   const durations = values.quick ? QUICK_DURATIONS : FULL_DURATIONS;
@@ -164,6 +165,18 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, "latest.json"), JSON.stringify({ command, dateIso, machine, rounds, skipped, records, reports }, null, 2) + "\n");
   writeFileSync(join(outDir, "latest.md"), renderMarkdown(reports, { command, dateIso, machine, rounds, skipped }));
   log(`wrote ${relative(ROOT, join(outDir, "latest.json"))} and ${relative(ROOT, join(outDir, "latest.md"))}`);
+  // Only a complete default run replaces the README's table (unless --readme forces it).
+  const complete = !values.quick && !values.cases && !values.tools && rounds >= 3;
+  if (values.readme ?? complete) {
+    const readme = join(ROOT, "bench/README.md");
+    const text = readFileSync(readme, "utf8");
+    const updated = replaceBetweenMarkers(text, renderMarkdown(reports, { command, dateIso, machine, rounds, skipped }));
+    if (updated === undefined) log("bench/README.md has no latest-results markers; left as it is");
+    else {
+      writeFileSync(readme, updated);
+      log("updated the table in bench/README.md");
+    }
+  }
 }
 
 async function runOne(c: BenchCase, round: number, tool: ToolName, target: Target, paths: CommandPaths, signal: AbortSignal): Promise<RunRecord> {
