@@ -136,6 +136,10 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     const need = Math.ceil(worst / bound);
     advice.push(`max ${o.maxInstances} instances is too few for ${atMax.length} min of this traffic: the busiest minute (${round(worst)} req/s) needs ${Number.isFinite(need) ? need : "more"} instances within the SLO`);
   }
+  const seen = o.capacity.observedMaxRpsPerInstance;
+  const busiest = minutes.reduce((m, x) => Math.max(m, x.instances > 0 ? x.rps / x.instances : 0), 0);
+  if (seen !== undefined && busiest > seen)
+    advice.push(`load reaches ${round(busiest, 1)} req/s per instance, beyond the ${round(seen, 1)} req/s measured: CPU there is extrapolated from the measured line; measure the SLO bound with a load search before trusting these minutes`);
   if (flaps > 0) advice.push(`${flaps} reversal(s) within ${flapWindowMin} min: widen the gap between the scale-up and scale-down bounds or lengthen the scale-down window`);
   return {
     policy: o.policy,

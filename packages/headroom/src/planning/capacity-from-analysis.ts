@@ -47,6 +47,11 @@ export function capacityFromAnalysis(capacity: CapacityAnalysis, opts: { measure
     out.maxUsersPerInstance = round(capacity.maxUsers.value / n, 2);
     s.maxUsersPerInstance = `${source}: max concurrent users (${capacity.maxUsers.confidence} confidence) / ${n} instance(s)`;
   }
+  const reached = capacity.steps.filter((st) => !st.generatorLimited).map((st) => st.rps);
+  if (reached.length > 0) {
+    out.observedMaxRpsPerInstance = round(Math.max(...reached) / n, 2);
+    s.observedMaxRpsPerInstance = `${source}: highest step throughput / ${n} instance(s)`;
+  }
   const closed = ok.filter((st) => st.users !== undefined && st.users > 0);
   const users = closed.reduce((a, st) => a + st.users!, 0);
   if (users > 0) {

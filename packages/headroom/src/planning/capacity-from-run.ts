@@ -117,6 +117,9 @@ export function capacityFromRun(run: RunData, opts: { measuredInstances?: number
       set("idleCpuCorePct", 0, "not separable from a steady load", 2);
     }
   }
+  // The busiest 5-second window (or second, without telemetry) the run reached.
+  const windows = cpu.length > 0 ? cpu.map((p) => p.rps) : lines.map((l) => Object.values(l.endpoints).reduce((s, e) => s + e.requests, 0));
+  if (windows.length > 0) set("observedMaxRpsPerInstance", Math.max(...windows) / n, `${cpu.length > 0 ? "busiest telemetry window" : "busiest second"} of the run / ${n} instance(s)`, 2);
   const rss = series(run.telemetry, "process", PROCESS_KEYS.rssBytes);
   if (rss.length > 0) set("memoryBytesPerInstance", Math.max(...rss.map((s) => s.v)) / n, `max of summed process ${PROCESS_KEYS.rssBytes} / ${n} instance(s)`, 0);
 

@@ -27,6 +27,7 @@ export const capacityInputsSchema = z.strictObject({
   source: z.string().default("capacity file"),
   measuredInstances: z.number().int().positive().optional(),
   maxRpsPerInstance: positive,
+  observedMaxRpsPerInstance: positive,
   comfortableRpsPerInstance: positive,
   maxUsersPerInstance: positive,
   comfortableUsersPerInstance: positive,

@@ -54,7 +54,7 @@ export function connectionBudget(infra: InfrastructureModel, instances: number, 
           "peak_open_connections_per_instance / pool_per_instance x 100",
           { peak_open_connections_per_instance: peak, pool_per_instance: pool },
           `${fmt(peak)} / ${pool} x 100 = ${fmt((peak / pool) * 100, 1)}`,
-          inputs.sources?.dbConnectionsPeakPerInstance,
+          [inputs.sources?.dbConnectionsPeakPerInstance, inputs.dbPoolPerInstance !== undefined && inputs.dbPoolPerInstance !== pool ? `measured with a pool of ${inputs.dbPoolPerInstance}; the model plans ${pool}` : undefined].filter(Boolean).join("; ") || undefined,
         );
   const byPool = [db.poolMinPerInstance, pool, db.poolMaxPerInstance]
     .filter((p, i, a) => a.indexOf(p) === i)

@@ -22,6 +22,7 @@ export function autoscaleCapacity(inputs: CapacityInputs, infra: InfrastructureM
     idleCpuPct: (inputs.idleCpuCorePct ?? 0) / cores,
     cpuPctPerRps: cpuPctPerRps(inputs.cpuMsPerRequest, cores),
     sloRpsPerInstance: inputs.maxRpsPerInstance ?? null,
+    ...(inputs.observedMaxRpsPerInstance !== undefined ? { observedMaxRpsPerInstance: inputs.observedMaxRpsPerInstance } : {}),
   };
 }
 
@@ -37,7 +38,9 @@ export function perInstanceCapacity(inputs: CapacityInputs, infra: Infrastructur
     rpsAtTargetCpu = unknownFigure("req/s", atTargetFormula, atTargetInputs, ["cpu_ms_per_request"]);
   } else {
     const v = Math.max(0, ((target - idleCore / c) * c * 10) / inputs.cpuMsPerRequest);
-    rpsAtTargetCpu = figure(v, "req/s", atTargetFormula, atTargetInputs, `(${fmt(target)} - ${fmt(idleCore)} / ${c}) x ${c} x 10 / ${fmt(inputs.cpuMsPerRequest, 3)} = ${fmt(v)}`);
+    const seen = inputs.observedMaxRpsPerInstance;
+    const extrapolated = seen !== undefined && v > seen ? `extrapolated: the measurement reached ${fmt(seen)} req/s per instance; measure higher load (headroom search) before relying on it` : undefined;
+    rpsAtTargetCpu = figure(v, "req/s", atTargetFormula, atTargetInputs, `(${fmt(target)} - ${fmt(idleCore)} / ${c}) x ${c} x 10 / ${fmt(inputs.cpuMsPerRequest, 3)} = ${fmt(v)}`, extrapolated);
   }
   const sloInputs = { max_rps_per_instance: inputs.maxRpsPerInstance, comfortable_rps_per_instance: inputs.comfortableRpsPerInstance };
   const sloRps =

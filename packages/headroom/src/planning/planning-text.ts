@@ -65,7 +65,7 @@ export function connectionBudgetText(b: ConnectionBudget): string {
     `demand at ${b.instances} instances  ${b.demand.worked}; headroom ${b.headroom.value}${b.needsPgbouncer ? " -> over budget: pgbouncer needed" : ""}`,
     `pgbouncer needed from  ${b.pgbouncerAtInstances.value} instances (${b.pgbouncerAtInstances.worked}); with pgbouncer up to ${b.maxInstancesWithPgbouncer.value} instances (${b.maxInstancesWithPgbouncer.worked})`,
     `by pool size           ${b.byPool.map((p) => `pool ${p.pool}: ${p.maxInstancesDirect} fit, pgbouncer at ${p.pgbouncerAtInstances}`).join("; ")}`,
-    `held at peak           ${b.measuredPeakPerInstance.value === null ? b.measuredPeakPerInstance.note : `${b.measuredPeakPerInstance.worked} %`}`,
+    `held at peak           ${b.measuredPeakPerInstance.value === null ? b.measuredPeakPerInstance.note : `${b.measuredPeakPerInstance.worked} % of the pool${/measured with a pool of \d+; the model plans \d+/.exec(b.measuredPeakPerInstance.note ?? "")?.[0]?.replace(/^/, " (").concat(")") ?? ""}`}`,
   ].join("\n") + "\n";
 }
 

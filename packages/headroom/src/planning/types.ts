@@ -19,6 +19,8 @@ export interface CapacityInputs {
   measuredInstances?: number;
   /** Highest RPS one instance served with the latency and error targets met (the SLO bound). */
   maxRpsPerInstance?: number;
+  /** The highest RPS per instance the measurement actually reached (beyond it, CPU per request is extrapolated). */
+  observedMaxRpsPerInstance?: number;
   /** RPS one instance serves comfortably (targets met with margin; the analysis' comfortable capacity). */
   comfortableRpsPerInstance?: number;
   /** Concurrent users one instance served at its maximum / comfortably. */
@@ -205,6 +207,8 @@ export interface AutoscaleCapacity {
   cpuPctPerRps: number;
   /** RPS per instance beyond which the SLO is missed; null = not measured (CPU saturation is used instead). */
   sloRpsPerInstance: number | null;
+  /** The highest RPS per instance measured; replay loads beyond it rest on an extrapolated CPU model. */
+  observedMaxRpsPerInstance?: number;
 }
 
 export interface AutoscaleMinute {

@@ -167,3 +167,11 @@ test("advice: SLO bound below the scale-up CPU, max too low, flapping", () => {
   assert.deepEqual(f.advice.length, 1);
   assert.match(f.advice[0]!, /3 reversal\(s\) within 30 min/);
 });
+
+test("advice: loads beyond the measured range are flagged as extrapolated", () => {
+  const r = replayAutoscaling({ ...base, capacity: { ...base.capacity, sloRpsPerInstance: 90, observedMaxRpsPerInstance: 40 }, rpsPerMinute: flat(100, 10) });
+  // 100 req/s on 2 instances = 50 per instance > the 40 measured.
+  assert.match(r.advice.join("\n"), /load reaches 50 req\/s per instance, beyond the 40 req\/s measured/);
+  const within = replayAutoscaling({ ...base, capacity: { ...base.capacity, sloRpsPerInstance: 90, observedMaxRpsPerInstance: 60 }, rpsPerMinute: flat(100, 10) });
+  assert.deepEqual(within.advice, []);
+});

@@ -30,6 +30,8 @@ test("from a run: CPU per request is the slope of app CPU against RPS, idle its 
   assert.equal(c.cacheEvictionPct, 0);
   assert.equal(c.memoryBytesPerInstance, 200e6 + 12);
   assert.deepEqual(c.rpsPerMinute, [65]);
+  // The busiest 5-second window paired with a CPU sample: 10 x 12 = 120 req/s.
+  assert.equal(c.observedMaxRpsPerInstance, 120);
   assert.equal(c.maxRpsPerInstance, undefined, "a single run does not establish the SLO bound");
 });
 
@@ -76,6 +78,7 @@ test("from a capacity analysis: SLO bound, comfortable capacity and RPS per user
   const c = capacityFromAnalysis(analysis, { measuredInstances: 2, source: "suite s" });
   // The highest step within p95 < 500 ms and errors < 1 % is 190 req/s, on 2 instances: 95.
   assert.equal(c.maxRpsPerInstance, 95);
+  assert.equal(c.observedMaxRpsPerInstance, 105);
   assert.equal(c.comfortableRpsPerInstance, 66.5);
   assert.equal(c.comfortableUsersPerInstance, 140);
   assert.equal(c.maxUsersPerInstance, 200);
