@@ -4,12 +4,18 @@ import { z } from "zod";
 import { HeadroomError } from "../errors.js";
 import type { CapacityInputs } from "./types.js";
 
-/** Later parts win field by field; sources follow the field they describe. */
+/** Peaks over several measurements: the largest one counts, whichever part it came from. */
+export const PEAK_FIELDS = ["observedMaxRpsPerInstance", "dbConnectionsPeakPerInstance", "memoryBytesPerInstance"] as const;
+
+/** Later parts win field by field, except the peaks (PEAK_FIELDS: the largest wins); sources follow the value kept. */
 export function mergeCapacityInputs(...parts: CapacityInputs[]): CapacityInputs {
   const out: CapacityInputs = { source: parts.map((p) => p.source).filter(Boolean).join(" + ") || "none", sources: {} };
+  const peaks = new Set<string>(PEAK_FIELDS);
   for (const p of parts) {
     for (const [k, v] of Object.entries(p)) {
       if (k === "source" || k === "sources" || v === undefined) continue;
+      const prev = (out as unknown as Record<string, unknown>)[k];
+      if (peaks.has(k) && typeof prev === "number" && typeof v === "number" && v <= prev) continue;
       (out as unknown as Record<string, unknown>)[k] = v;
       const from = (p.sources as Record<string, string> | undefined)?.[k];
       const sources = out.sources as Record<string, string>;

@@ -92,6 +92,11 @@ test("merging keeps the later figure and its source; a JSON file is validated", 
   assert.equal(m.readShare, 0.9);
   assert.equal(m.sources!.readShare, undefined);
   assert.equal(m.source, "a + b");
+  // Peaks keep the largest, with its source.
+  const peaks = mergeCapacityInputs({ source: "suite", observedMaxRpsPerInstance: 400, dbConnectionsPeakPerInstance: 9, sources: { observedMaxRpsPerInstance: "steps" } }, { source: "run", observedMaxRpsPerInstance: 120, dbConnectionsPeakPerInstance: 14, sources: { observedMaxRpsPerInstance: "run" } });
+  assert.equal(peaks.observedMaxRpsPerInstance, 400);
+  assert.equal(peaks.sources!.observedMaxRpsPerInstance, "steps");
+  assert.equal(peaks.dbConnectionsPeakPerInstance, 14);
   const f = parseCapacityInputs({ cpuMsPerRequest: 4, readShare: 0.75 }, "cap.json");
   assert.equal(f.cpuMsPerRequest, 4);
   assert.equal(f.sources!.cpuMsPerRequest, "cap.json");
