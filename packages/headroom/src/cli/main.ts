@@ -8,6 +8,8 @@ import { processIo, type CliIo } from "./io.js";
 
 export interface CommandContext {
   io: CliIo;
+  /** The command line as given (for documents that record how they were produced). */
+  argv: string[];
   /** Set by a command's action: the exit code to return. */
   setExitCode(code: number): void;
 }
@@ -45,7 +47,7 @@ function hintFor(e: CommanderError): string {
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const ctx: CommandContext = { io, setExitCode: (c) => (exitCode = c) };
+  const ctx: CommandContext = { io, argv, setExitCode: (c) => (exitCode = c) };
   const program = buildProgram(ctx);
   const verbose = argv.includes("--verbose");
   try {

@@ -2,7 +2,7 @@
 // synchronous writes as each record completes: at one interval line a second and one telemetry
 // sample per collector every few seconds, that costs nothing, and a killed process loses at
 // most the second in progress.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HeadroomError } from "../errors.js";
 import {
@@ -47,7 +47,9 @@ export function createRunStore(dir: string, manifest: Manifest): RunStoreWriter 
       if (open) writeSync(intervalsFd, JSON.stringify(line) + "\n");
     },
     appendTelemetry(line) {
+      // Telemetry may outlive the load by one final sample: after finish() it still appends.
       if (open) writeSync(telemetryFd, JSON.stringify(line) + "\n");
+      else appendFileSync(join(abs, TELEMETRY_FILE), JSON.stringify(line) + "\n");
     },
     updateManifest(patch) {
       current = { ...current, ...patch };

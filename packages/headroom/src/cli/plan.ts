@@ -1,0 +1,412 @@
+// `headroom plan`: the main job. Starts the MueJam API on the embedded defaults (or uses
+// --target), runs the suite's profiles with telemetry, judges every figure and writes the
+// capacity plan, the per-test result documents, the HTML report, summary.json, JUnit, alert
+// rules and a Grafana dashboard.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { platform, release } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { parseSlo, sloFromTargets } from "../analysis/slo.js";
+import type { Slo } from "../analysis/types.js";
+import { newRunId, hostInfo, newRunManifest } from "../engine/manifest.js";
+import { runTest } from "../engine/run-test.js";
+import { createRunStore } from "../store/run-store.js";
+import { EXIT, HeadroomError } from "../errors.js";
+import { initHistograms } from "../metrics/histogram.js";
+import { parseDurationMs } from "../plan/duration.js";
+import { loadScenario } from "../plan/load-scenario.js";
+import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import { loadTargets, validateTargetsFile } from "../plan/targets.js";
+import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/alert-rules.js";
+import { formatDuration } from "../report/format.js";
+import type { EnvironmentInfo } from "../report/plan-report-model.js";
+import type { LoadLevel } from "../store/types.js";
+import { buildPlanDocuments } from "../suite/plan-documents.js";
+import { runSuite, type SuiteTest } from "../suite/run-suite.js";
+import { FULL_SCALE, QUICK_SCALE, peakUsers, scaleProfile, type SuiteScale } from "../suite/scale-profile.js";
+import type { TelemetryConfig } from "../telemetry/types.js";
+import { VERSION } from "../version.js";
+import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./flags.js";
+import type { CommandContext } from "./main.js";
+import { loadInfrastructure } from "./scale.js";
+import { planProgress } from "./plan-progress.js";
+
+interface PlanFlags {
+  target?: string;
+  suite?: string;
+  profiles?: string;
+  out?: string;
+  scale?: string;
+  timeScale?: string;
+  full?: boolean;
+  targets?: string;
+  infra?: string;
+  slo?: string;
+  workers: string;
+  instances: string;
+  telemetryInterval?: string;
+  var: string[];
+  tokens?: string;
+  postgres?: string;
+  redis?: string;
+  metrics?: string;
+  pid: string[];
+  json?: boolean;
+  dryRun?: boolean;
+  lab?: boolean;
+  fault: string[];
+  seed?: string;
+  warmup: string;
+}
+
+/** The MueJam suite shipped with the repository: the default when --suite is not given. */
+export const DEFAULT_SUITE = fileURLToPath(new URL("../../../../apps/backend/tests/load_tests/muejam.scenario.ts", import.meta.url));
+
+const LEVELS: LoadLevel[] = ["normal", "peak", "sustained"];
+
+function suiteScale(f: PlanFlags): SuiteScale {
+  if (f.full && (f.scale || f.timeScale)) {
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", "--full runs the seed's real users and durations; it cannot be combined with --scale or --time-scale", "drop --full for a scaled run, or drop --scale/--time-scale for the full one");
+  }
+  if (f.full) return FULL_SCALE;
+  let s: SuiteScale = QUICK_SCALE;
+  if (f.scale) {
+    const k = parsePositive(f.scale, "--scale", "0.5");
+    s = { users: k, time: k, minDurationSec: k < 1 ? QUICK_SCALE.minDurationSec : 0 };
+  }
+  if (f.timeScale) s = { ...s, time: parsePositive(f.timeScale, "--time-scale", "0.1") };
+  return s;
+}
+
+function selectTests(scenario: Scenario, suitePath: string, f: PlanFlags, scale: SuiteScale): SuiteTest[] {
+  const all = (scenario.profiles ?? {}) as Record<string, Profile & { loadLevel?: LoadLevel }>;
+  const names = Object.keys(all);
+  if (names.length === 0) {
+    throw new HeadroomError("HR_SCENARIO_INVALID", `${suitePath} exports no profiles`, "export `profiles` from the suite file: a record of name → profile (users, spawnRate, durationSec, stages, loadLevel), as apps/backend/tests/load_tests/profiles.ts does");
+  }
+  const wanted = f.profiles ? f.profiles.split(",").map((s) => s.trim()).filter(Boolean) : names;
+  for (const w of wanted) {
+    if (!all[w]) throw new HeadroomError("HR_BAD_ARGUMENT", `--profiles names "${w}", which the suite does not have`, `choose among: ${names.join(", ")}`);
+  }
+  return wanted.map((name) => {
+    const base = all[name]!;
+    const profile = validateProfile(scaleProfile({ ...base, name }, scale));
+    const loadLevel = base.loadLevel && LEVELS.includes(base.loadLevel) ? base.loadLevel : "normal";
+    return { name, profile, loadLevel };
+  });
+}
+
+function describeTests(tests: SuiteTest[], scale: SuiteScale): string {
+  const rows = tests.map((t) => {
+    const users = t.profile.stages?.length ? t.profile.stages.map((s) => s.users ?? "?").join(" → ") : String(t.profile.users ?? t.profile.rate ?? "");
+    return `  ${t.name.padEnd(18)} ${t.loadLevel.padEnd(9)} users ${users.padEnd(16)} ${formatDuration(t.profile.durationSec)}`;
+  });
+  const total = tests.reduce((a, t) => a + t.profile.durationSec, 0);
+  const how = scale.users === 1 && scale.time === 1 ? "the seed's users and durations (--full)" : `users x${scale.users}, durations x${scale.time} (at least ${scale.minDurationSec} s each)`;
+  return `${tests.length} tests, ${formatDuration(total)} of load; ${how}\n${rows.join("\n")}\n`;
+}
+
+interface Platform {
+  url: string;
+  telemetry: TelemetryConfig;
+  vars: Record<string, string>;
+  instances: number;
+  environment: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: string, tokenCount: number, log: (s: string) => void): Promise<Platform> {
+  let backend: typeof import("@muejam/backend");
+  try {
+    backend = await import("@muejam/backend");
+  } catch (e) {
+    throw new HeadroomError("HR_SERVICE_START", `the MueJam API (@muejam/backend) could not be loaded: ${(e as Error).message}`, "run `npm ci` at the repository root, or point headroom at your platform with --target URL --suite FILE", { cause: e });
+  }
+  const instances = parseCount(f.instances, "--instances");
+  const databaseUrl = ctx.io.env.DATABASE_URL || undefined;
+  const redisUrl = ctx.io.env.REDIS_URL || undefined;
+  log(`starting the MueJam API (${instances} instance${instances > 1 ? "s" : ""}) on ${databaseUrl ? "DATABASE_URL" : "embedded PostgreSQL"}${redisUrl ? " and REDIS_URL" : " with the in-process cache and limiter (no REDIS_URL)"}...`);
+  let running: Awaited<ReturnType<typeof backend.startPlatform>>;
+  try {
+    running = await backend.startPlatform({
+      instances,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(redisUrl ? { redisUrl } : {}),
+      ...(f.lab ? { lab: true, faults: f.fault.flatMap((x) => x.split(",")).filter(Boolean) } : {}),
+      // Keys of this plan apart from any other user of the same Redis; rate-limit windows do not carry over.
+      env: { MUEJAM_REDIS_PREFIX: `muejam:plan-${Date.now().toString(36)}:` },
+      log: (line) => log(`  api: ${line}`),
+    });
+  } catch (e) {
+    throw new HeadroomError("HR_SERVICE_START", `the MueJam API did not start: ${(e as Error).message}`, "check that Node can write to the temp directory (embedded PostgreSQL), or give DATABASE_URL of a running PostgreSQL; run with --verbose for detail", { cause: e });
+  }
+  try {
+    const tokens = await backend.mintTokens({ databaseUrl: running.databaseUrl, count: Math.max(1, tokenCount) });
+    const tokensFile = join(outDir, "tokens.json");
+    writeFileSync(tokensFile, JSON.stringify(tokens) + "\n");
+    log(`API ready at ${running.url} (pids ${running.pids.join(", ")}); minted ${tokens.length} tokens`);
+    const notes: string[] = [];
+    if (!redisUrl) notes.push("no REDIS_URL: the API used its in-process cache and rate limiter (Redis telemetry not measured)");
+    if (f.lab) notes.push(`lab faults enabled: ${f.fault.join(",") || "none"}`);
+    return {
+      url: running.url,
+      instances,
+      databaseUrl: running.databaseUrl,
+      ...(running.redisUrl ? { redisUrl: running.redisUrl } : {}),
+      vars: { tokens: tokensFile },
+      telemetry: {
+        prometheus: { url: `${running.url}/metrics` },
+        postgres: { connectionString: running.databaseUrl },
+        ...(running.redisUrl ? { redis: { url: running.redisUrl } } : {}),
+        processes: { pids: running.pids },
+        host: true,
+      },
+      environment: `local lab: MueJam API ${backend.APP_VERSION} (${instances} instance${instances > 1 ? "s" : ""}) on ${running.embeddedPostgres ? "embedded PostgreSQL" : "PostgreSQL (DATABASE_URL)"}${running.redisUrl ? " and Redis (REDIS_URL)" : ", in-process cache and limiter (no REDIS_URL)"}, same host as the load generator`,
+      notes,
+      stop: () => running.stop(),
+    };
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
+}
+
+function externalPlatform(f: PlanFlags): Platform {
+  const url = parseHttpUrl(f.target!, "--target");
+  const telemetry: TelemetryConfig = { host: true, prometheus: { url: f.metrics ? parseHttpUrl(f.metrics, "--metrics") : `${url}/metrics` } };
+  if (f.postgres) telemetry.postgres = { connectionString: f.postgres };
+  if (f.redis) telemetry.redis = { url: f.redis };
+  const pids = f.pid.map((p) => parseCount(p, "--pid"));
+  const port = Number(new URL(url).port || (url.startsWith("https:") ? 443 : 80));
+  const local = /^(127\.|localhost|\[::1\])/.test(new URL(url).host);
+  if (pids.length > 0 || local) telemetry.processes = pids.length > 0 ? { pids } : { port };
+  const vars: Record<string, string> = {};
+  if (f.tokens) vars.tokens = resolve(f.tokens);
+  const notes: string[] = [];
+  if (!f.postgres) notes.push("no --postgres given: database telemetry not measured");
+  if (!f.redis) notes.push("no --redis given: Redis telemetry not measured");
+  return { url, telemetry, vars, instances: parseCount(f.instances, "--instances"), environment: `target ${url}`, notes, stop: async () => {} };
+}
+
+async function serviceVersions(p: Platform): Promise<Record<string, string>> {
+  const versions: Record<string, string> = { headroom: VERSION, node: process.version, os: `${platform()} ${release()}` };
+  if (p.databaseUrl) {
+    try {
+      const { default: pg } = await import("pg");
+      const client = new pg.Client({ connectionString: p.databaseUrl, connectionTimeoutMillis: 3000 });
+      await client.connect();
+      const r = await client.query<{ server_version: string }>("SHOW server_version");
+      versions.postgresql = r.rows[0]?.server_version ?? "unknown";
+      await client.end();
+    } catch {
+      versions.postgresql = "unknown (query failed)";
+    }
+  }
+  if (p.redisUrl) {
+    try {
+      const { Redis } = await import("ioredis");
+      const r = new Redis(p.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1 });
+      await r.connect();
+      const info = await r.info("server");
+      versions.redis = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+      r.disconnect();
+    } catch {
+      versions.redis = "unknown (INFO failed)";
+    }
+  }
+  return versions;
+}
+
+/**
+ * A short unmeasured run before the suite: the first requests to a freshly started platform pay
+ * for JIT compilation, empty caches and cold buffers, which no test of the suite should be
+ * judged on. Its run directory is kept (warm-up/) but not analysed.
+ */
+async function warmUp(scenario: Scenario, p: Platform, vars: Record<string, string>, outDir: string, seconds: number, workers: number, signal: AbortSignal, log: (s: string) => void): Promise<void> {
+  log(`warming up for ${seconds} s (not measured)...`);
+  const profile: Profile = { name: "warm-up", executor: "closed", users: 50, spawnRate: 25, durationSec: seconds };
+  const dir = join(outDir, "warm-up");
+  const store = createRunStore(dir, newRunManifest({ name: "warm-up", plan: describeProfile(profile), target: { url: p.url, scenario: scenario.sourcePath }, notes: ["warm-up before the suite: not analysed"] }));
+  await runTest({ profile, scenario, store, workers, signal, baseUrl: p.url, vars });
+}
+
+function readAlertThresholds(path: string | undefined) {
+  if (!path) return DEFAULT_ALERT_THRESHOLDS;
+  const raw = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  return alertThresholdsFromTargets(validateTargetsFile(raw, `"${path}"`), "peak", path);
+}
+
+async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<void> {
+  const { io } = ctx;
+  const out = f.json ? io.stderr : io.stdout;
+  const log = (s: string): void => void out.write(s + "\n");
+  const scale = suiteScale(f);
+  const suitePath = resolve(io.cwd, f.suite ?? DEFAULT_SUITE);
+  if (!f.suite && !existsSync(suitePath)) {
+    throw new HeadroomError("HR_SCENARIO_NOT_FOUND", `the default MueJam suite is missing (${suitePath})`, "pass your suite with --suite FILE (a scenario file that exports `profiles`)");
+  }
+  if (f.target === undefined && f.suite !== undefined) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", "--suite was given without --target", "a custom suite runs against your platform: add --target URL (the MueJam API starts only for the default suite)");
+  }
+  const targetsPath = f.targets ? resolve(io.cwd, f.targets) : undefined;
+  const targets = loadTargets(targetsPath);
+  const alertThresholds = readAlertThresholds(targetsPath);
+  const infrastructure = loadInfrastructure(io.cwd, f.infra);
+  const slo: Slo = f.slo ? parseSlo(f.slo) : sloFromTargets(targets, "normal");
+  const workers = parseCount(f.workers, "--workers");
+  const intervalMs = f.telemetryInterval ? parseDurationMs(f.telemetryInterval, "--telemetry-interval") : scale.time >= 1 ? 5000 : 1000;
+  const vars = Object.fromEntries(f.var.map(parseVar));
+  const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
+  const scenario = await loadScenario(suitePath);
+  const tests = selectTests(scenario, suitePath, f, scale);
+  log(`headroom plan: ${describeTests(tests, scale)}`);
+  if (f.dryRun) return;
+
+  const startedAt = new Date();
+  const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));
+  mkdirSync(outDir, { recursive: true });
+  await initHistograms();
+  const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), 1);
+  const platformHandle = f.target ? externalPlatform(f) : await startDefaultPlatform(ctx, f, outDir, tokenCount, log);
+  const abort = new AbortController();
+  const offInterrupt = io.onInterrupt(() => {
+    log("\ninterrupted: finishing the current second, then writing the reports of the tests completed so far (Ctrl-C again to quit at once)");
+    abort.abort();
+  });
+  try {
+    const versions = await serviceVersions(platformHandle);
+    const warmupSec = parseDurationMs(f.warmup, "--warmup") / 1000;
+    if (warmupSec > 0) await warmUp(scenario, platformHandle, { ...platformHandle.vars, ...vars }, outDir, warmupSec, workers, abort.signal, log);
+    const progress = planProgress(out);
+    const result = await runSuite({
+      tests,
+      scenario,
+      baseUrl: platformHandle.url,
+      vars: { ...platformHandle.vars, ...vars },
+      outDir,
+      targets,
+      telemetry: platformHandle.telemetry,
+      telemetryIntervalMs: intervalMs,
+      workers,
+      userScale: scale.users,
+      notes: platformHandle.notes,
+      signal: abort.signal,
+      onEvent: progress,
+      ...(seed !== undefined ? { seed } : {}),
+    });
+    if (result.runs.length === 0) {
+      ctx.setExitCode(EXIT.INTERRUPTED);
+      log(`no test completed; nothing to report (run data so far: ${outDir})`);
+      return;
+    }
+    const environment: EnvironmentInfo = {
+      date: startedAt.toISOString(),
+      environment: platformHandle.environment,
+      machine: hostInfo(),
+      versions,
+      scale: scale.users === 1 && scale.time === 1 ? 1 : Math.min(scale.users, scale.time),
+      target: platformHandle.url,
+      command: `headroom plan${argv.length ? " " + argv.join(" ") : ""}`,
+      appInstances: platformHandle.instances,
+      notes: [
+        `users x${scale.users}, durations x${scale.time} (each test at least ${scale.minDurationSec} s; see --full)`,
+        `telemetry sampled every ${intervalMs / 1000} s`,
+        `load generator: ${workers} worker thread(s) on the same host as the platform`,
+        ...platformHandle.notes,
+        ...(result.interrupted ? [`interrupted after ${result.runs.length} of ${tests.length} tests: the documents cover the completed tests only`] : []),
+      ],
+    };
+    const docs = await buildPlanDocuments({
+      runs: result.runs,
+      outDir,
+      environment,
+      infrastructure,
+      slo,
+      targets,
+      alertThresholds,
+      instances: platformHandle.instances,
+      generatedAt: new Date().toISOString(),
+    });
+    for (const [rel, text] of docs.files) {
+      const path = join(outDir, rel);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    }
+    const failed = result.runs.filter((r) => r.analysis.verdict === "FAIL");
+    const shown = relative(io.cwd, outDir) || ".";
+    log("");
+    for (const r of result.runs) {
+      const s = r.summary;
+      log(`  ${r.test.name.padEnd(18)} ${r.analysis.verdict.padEnd(12)} ${String(s.requests.total).padStart(8)} requests  ${s.requests.ratePerSec.toFixed(1).padStart(8)} rps  p95 ${s.latencyMs.p95.toFixed(1).padStart(7)} ms  errors ${(s.requests.total ? (s.requests.failed / s.requests.total) * 100 : 0).toFixed(2)}%`);
+    }
+    const c = docs.capacity;
+    if (c) {
+      const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
+      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${fig(c.breakingPoint.users, "users")} (${c.breakingPoint.limit}); comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
+    }
+    const primary = result.runs.flatMap((r) => r.analysis.bottlenecks.filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${r.test.name}): ${b.symptom}`));
+    log(`  primary bottleneck: ${primary[0] ?? "none found in the tested range"}`);
+    log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
+    log(`open ${shown}/report.html in a browser for the charts`);
+    if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");
+    if (result.interrupted) ctx.setExitCode(EXIT.INTERRUPTED);
+    else if (failed.length > 0) {
+      log(`targets failed in ${failed.map((r) => r.test.name).join(", ")} (exit ${EXIT.TARGETS_FAILED}); the documents say which figure missed which bound`);
+      ctx.setExitCode(EXIT.TARGETS_FAILED);
+    }
+  } finally {
+    offInterrupt();
+    await platformHandle.stop();
+  }
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("plan")
+    .description("run the load suite against the platform, sample its metrics, and write the capacity plan with measured numbers")
+    .option("--target <url>", "the platform's base URL (default: start the MueJam API on embedded PostgreSQL, or on DATABASE_URL / REDIS_URL)")
+    .option("--suite <file>", "a scenario file that exports `profiles` (default: the MueJam suite, apps/backend/tests/load_tests/muejam.scenario.ts)")
+    .option("--profiles <list>", "run only these profiles, comma-separated (e.g. baseline,peak)")
+    .option("--out <dir>", "where the report set goes (default runs/plan-<id>)")
+    .option("--full", "the seed's real users and durations (about 68 minutes for the seven profiles)")
+    .option("--scale <f>", "multiply users and durations by F (e.g. 0.5); default: the seed's users, durations x0.05")
+    .option("--time-scale <f>", "multiply durations by F (users unchanged by it)")
+    .option("--targets <file>", "targets (tiers per load level) merged over config/targets.default.json")
+    .option("--infra <file>", "infrastructure model merged over config/infrastructure.default.json")
+    .option("--slo <expr>", 'limits a load step must meet to count within capacity, e.g. "p95<500ms,errors<1%" (default: the normal level\'s targets)')
+    .option("--workers <n>", "load generator worker threads", "1")
+    .option("--instances <n>", "app instances: started (default platform) or running behind --target (per-instance figures divide by it)", "1")
+    .option("--telemetry-interval <d>", "sampling period (default 5s with --full, 1s for scaled runs)")
+    .option("--var <k=v>", "a variable for the suite's scenario (repeatable)", collect, [])
+    .option("--tokens <file>", "with --target: a JSON array of {userId, token} for authenticated users")
+    .option("--postgres <url>", "with --target: PostgreSQL to sample (pg_stat_activity, pg_stat_statements)")
+    .option("--redis <url>", "with --target: Redis to sample (INFO)")
+    .option("--metrics <url>", "with --target: the Prometheus endpoint (default <target>/metrics)")
+    .option("--pid <pid>", "with --target: app process to sample (repeatable; default: the process listening on a local target's port)", collect, [])
+    .option("--lab", "start the MueJam API with lab faults enabled (see apps/backend/README.md)")
+    .option("--fault <names>", "with --lab: faults to enable (tiny-pool, n-plus-one, cache-off, slow-query, leak, cpu-burn)", collect, [])
+    .option("--seed <n>", "random seed (reproducible user mix and waits)")
+    .option("--warmup <d>", "unmeasured warm-up before the suite (0 to skip)", "10s")
+    .option("--json", "print summary.json on stdout (progress goes to stderr)")
+    .option("--dry-run", "print the tests that would run and exit")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom plan                          quick run (about 4 minutes) on the embedded defaults
+  npx headroom plan --full                   the seed's real durations (about 68 minutes)
+  npx headroom plan --profiles baseline,peak --out runs/today
+  npx headroom plan --target http://staging:8000 --suite my.scenario.ts --postgres postgres://... --redis redis://...
+
+Exit codes: 0 all targets met, 99 a target failed (documents still written), 130 interrupted
+(completed tests reported), 2 bad usage, 3 bad suite or config, 4 platform could not start.`,
+    )
+    .action(async (flags: PlanFlags) => {
+      await plan(ctx, flags, ctx.argv.slice(ctx.argv.indexOf("plan") + 1));
+    });
+}

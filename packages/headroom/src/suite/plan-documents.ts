@@ -1,0 +1,120 @@
+// From a finished suite to the report set: the capacity analysis across the suite's load levels,
+// the planning result, and every document rendered as text, keyed by its path relative to the
+// suite's output folder. The CLI writes them; nothing here touches files.
+import { relative } from "node:path";
+import { analyzeCapacity } from "../analysis/capacity.js";
+import { stepsFromRuns } from "../analysis/load-steps.js";
+import type { CapacityAnalysis, Slo } from "../analysis/types.js";
+import { capacityFromAnalysis, capacityFromRunAnalysis } from "../planning/capacity-from-analysis.js";
+import { capacityFromRun } from "../planning/capacity-from-run.js";
+import { mergeCapacityInputs } from "../planning/capacity-inputs.js";
+import { planCapacity } from "../planning/plan-capacity.js";
+import type { CapacityPlanning, InfrastructureModel } from "../planning/types.js";
+import type { Targets } from "../plan/targets.js";
+import { alertRules, prometheusRulesYaml, type AlertRulesOptions, type AlertThresholds } from "../report/alert-rules.js";
+import { renderCapacityPlan } from "../report/capacity-plan.js";
+import { grafanaDashboard } from "../report/grafana-dashboard.js";
+import { renderHtmlReport } from "../report/html-report.js";
+import { renderJsonReport } from "../report/json-report.js";
+import { junitSuiteOf, renderJunit } from "../report/junit.js";
+import { renderPerformanceSummary } from "../report/performance-summary.js";
+import { renderPlanHtmlReport } from "../report/plan-html-report.js";
+import { renderPlanSummaryJson } from "../report/plan-json.js";
+import type { EnvironmentInfo, PlanReportModel, SuiteRun } from "../report/plan-report-model.js";
+import { buildRunReportModel } from "../report/run-report-model.js";
+import { renderTestResult } from "../report/test-result.js";
+import type { SuiteRunResult } from "./run-suite.js";
+
+export interface PlanDocumentsInput {
+  runs: SuiteRunResult[];
+  outDir: string;
+  environment: EnvironmentInfo;
+  infrastructure: InfrastructureModel;
+  /** Limits a load step must meet to count as within capacity. */
+  slo: Slo;
+  targets: Targets;
+  alertThresholds: AlertThresholds;
+  /** App instances that served the load (the per-instance figures divide by it). */
+  instances: number;
+  generatedAt: string;
+}
+
+export interface PlanDocuments {
+  model: PlanReportModel;
+  capacity?: CapacityAnalysis;
+  planning: CapacityPlanning;
+  /** Relative path → content. */
+  files: Map<string, string>;
+}
+
+/** The capacity analysis of every steady phase of every run of the suite. */
+export function suiteCapacity(runs: SuiteRunResult[], slo: Slo): CapacityAnalysis | undefined {
+  const steps = stepsFromRuns(runs.map((r) => r.store));
+  if (steps.length === 0) return undefined;
+  return analyzeCapacity(steps, { slo, model: "closed" });
+}
+
+/** Planning inputs: capacity bounds from the suite's steps, resource figures from each run. */
+export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis | undefined, infra: InfrastructureModel, instances: number): CapacityPlanning {
+  const parts = [];
+  // The sustained run describes steady operation best; then the baseline; then any.
+  const order = ["sustained", "baseline", "peak"];
+  const ranked = [...runs].sort((a, b) => (order.indexOf(a.test.name) + 1 || 99) - (order.indexOf(b.test.name) + 1 || 99));
+  for (const r of ranked) {
+    parts.push(capacityFromRun({ dir: r.dir, manifest: r.store.manifest, intervals: r.store.intervals, telemetry: r.store.telemetry, summary: r.store.summary }, { measuredInstances: instances }));
+    parts.push(capacityFromRunAnalysis(r.analysis, { measuredInstances: instances }));
+  }
+  if (capacity) parts.unshift(capacityFromAnalysis(capacity, { measuredInstances: instances, source: "the suite's load steps" }));
+  return planCapacity(infra, mergeCapacityInputs(...parts));
+}
+
+export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<PlanDocuments> {
+  const files = new Map<string, string>();
+  const capacity = suiteCapacity(input.runs, input.slo);
+  const planning = suitePlanning(input.runs, capacity, input.infrastructure, input.instances);
+  const suiteRuns: SuiteRun[] = [];
+  const junit = [];
+  for (const r of input.runs) {
+    const report = await buildRunReportModel(r.store, { analysis: r.analysis, generatedAt: input.generatedAt });
+    const rel = relative(input.outDir, r.dir) || r.test.name;
+    files.set(`${rel}/report.html`, renderHtmlReport(report));
+    files.set(`${rel}/report.json`, renderJsonReport(report));
+    files.set(`test-results/${r.test.name}.md`, renderTestResult(report));
+    junit.push(junitSuiteOf(report));
+    suiteRuns.push({ profile: r.test.name, report, files: { dir: rel, html: `${rel}/report.html`, md: `test-results/${r.test.name}.md` } });
+  }
+  const alertOptions: AlertRulesOptions = {
+    thresholds: input.alertThresholds,
+    coresPerInstance: Math.min(input.infrastructure.app.size.vcpus, input.infrastructure.app.workersPerInstance),
+    memoryBytesPerInstance: input.infrastructure.app.size.memoryGb * 2 ** 30,
+    maxConnections: input.infrastructure.database.maxConnections,
+  };
+  const model: PlanReportModel = {
+    platform: "MueJam",
+    generatedAt: input.generatedAt,
+    environment: input.environment,
+    runs: suiteRuns,
+    planning,
+    documents: {
+      performanceSummary: "performance-metrics.md",
+      html: "report.html",
+      summaryJson: "summary.json",
+      grafanaDashboard: "grafana-dashboard.json",
+      alertRules: "alert-rules.yml",
+      junit: "junit.xml",
+    },
+  };
+  if (capacity) model.capacity = capacity;
+  files.set("capacity-plan.md", renderCapacityPlan(model));
+  files.set("performance-metrics.md", renderPerformanceSummary(model));
+  files.set("report.html", renderPlanHtmlReport(model));
+  files.set("summary.json", renderPlanSummaryJson(model));
+  files.set("junit.xml", renderJunit(junit));
+  const header = [
+    "Prometheus alerting rules for the MueJam API, written by `headroom plan` from the targets it judged.",
+    `${alertRules(alertOptions).length} rules. Check with: promtool check rules alert-rules.yml`,
+  ];
+  files.set("alert-rules.yml", prometheusRulesYaml({ ...alertOptions, header }));
+  files.set("grafana-dashboard.json", JSON.stringify(grafanaDashboard(alertOptions), null, 2) + "\n");
+  return { model, ...(capacity ? { capacity } : {}), planning, files };
+}
