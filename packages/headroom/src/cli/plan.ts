@@ -59,6 +59,19 @@ interface PlanFlags {
   fault: string[];
   seed?: string;
   warmup: string;
+  dataset: string;
+}
+
+/** `--dataset`: the size of the data the MueJam API is seeded with when its database is empty. */
+export function parseDataset(text: string): { users: number; stories: number } {
+  const presets: Record<string, { users: number; stories: number }> = { small: { users: 1000, stories: 5000 }, default: { users: 10_000, stories: 50_000 }, large: { users: 100_000, stories: 500_000 } };
+  const preset = presets[text];
+  if (preset) return preset;
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new HeadroomError("HR_BAD_ARGUMENT", `--dataset "${text}" is not a dataset size; expected small, default, large or USERSxSTORIES`, "e.g. --dataset small (1,000 users, 5,000 stories) or --dataset 20000x100000");
+  }
+  return { users: Number(m[1]), stories: Number(m[2]) };
 }
 
 /** The MueJam suite shipped with the repository: the default when --suite is not given. */
@@ -137,6 +150,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
       instances,
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(redisUrl ? { redisUrl } : {}),
+      seed: parseDataset(f.dataset),
       ...(f.lab ? { lab: true, faults: f.fault.flatMap((x) => x.split(",")).filter(Boolean) } : {}),
       // Keys of this plan apart from any other user of the same Redis; rate-limit windows do not carry over.
       env: { MUEJAM_REDIS_PREFIX: `muejam:plan-${Date.now().toString(36)}:` },
@@ -391,6 +405,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--lab", "start the MueJam API with lab faults enabled (see apps/backend/README.md)")
     .option("--fault <names>", "with --lab: faults to enable (tiny-pool, n-plus-one, cache-off, slow-query, leak, cpu-burn)", collect, [])
     .option("--seed <n>", "random seed (reproducible user mix and waits)")
+    .option("--dataset <size>", "data seeded into an empty database: small, default (10,000 users, 50,000 stories), large, or USERSxSTORIES", "default")
     .option("--warmup <d>", "unmeasured warm-up before the suite (0 to skip)", "10s")
     .option("--json", "print summary.json on stdout (progress goes to stderr)")
     .option("--dry-run", "print the tests that would run and exit")
