@@ -5,7 +5,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PROCESS_KEYS } from "../store/telemetry-keys.js";
-import { findPortProcesses } from "./port-owner.js";
+import { findPortProcesses, type PortProcesses } from "./port-owner.js";
 import { parseKeyValues, parsePidStat } from "./proc-files.js";
 import { errorMessage, round, type Collector, type CollectorReading } from "./types.js";
 
@@ -42,6 +42,7 @@ export function createProcessCollector(opts: ProcessCollectorOptions): Collector
   const pageBytes = opts.pageBytes ?? 4096;
   // Keyed by pid and start time, so a reused pid never yields a CPU delta against another process.
   let marks = new Map<string, CpuMark>();
+  let lastFound: PortProcesses | undefined;
 
   async function readProcess(pid: number, role: Role, nowMs: number, nextMarks: Map<string, CpuMark>): Promise<CollectorReading> {
     const dir = join(procRoot, String(pid));
@@ -82,10 +83,12 @@ export function createProcessCollector(opts: ProcessCollectorOptions): Collector
       const readings: CollectorReading[] = [];
       if (opts.port !== undefined) {
         try {
-          const found = await findPortProcesses(opts.port, procRoot);
+          const found = await findPortProcesses(opts.port, procRoot, lastFound);
+          lastFound = found;
           for (const pid of found.listeners) if (!targets.has(pid)) targets.set(pid, "listener");
           for (const pid of found.workers) if (!targets.has(pid)) targets.set(pid, "worker");
         } catch (e) {
+          lastFound = undefined;
           readings.push({ ok: false, error: errorMessage(e), values: {}, labels: { port: String(opts.port) } });
         }
       }

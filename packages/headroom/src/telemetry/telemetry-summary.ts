@@ -80,9 +80,12 @@ export function summarizeTelemetry(lines: readonly TelemetryLine[], opts: { incl
       }
     }
   }
+  // Series grouped by source (in the order sources first appeared), keys in first-seen order.
+  const order = new Map([...sources.keys()].map((id, i) => [id, i]));
+  const rank = (s: TelemetrySeriesStats): number => order.get(`${s.source}\u0000${s.instance ?? ""}`) ?? 0;
   return {
     sources: [...sources.values()],
-    series: [...series.values()].map(({ sum: _sum, ...rest }) => rest),
+    series: [...series.values()].map(({ sum: _sum, ...rest }) => rest).sort((a, b) => rank(a) - rank(b)),
   };
 }
 
