@@ -2,7 +2,8 @@
 // thread. Each request is timed from when it was due (the open model) or sent, recorded under
 // its name, and judged by the accept rule and check. Requests never throw: a failure is a response
 // with ok=false and an error class, so tasks decide what to do with it.
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { OriginPool, RequestTimeout, type Deadline } from "./origin-pool.js";
 import type { AcceptStatus, HttpResponse, QueryValue, RequestOptions } from "../plan/scenario-api.js";
 import { statusAccepted } from "../plan/scenario-api.js";
 import type { ErrorClass } from "../store/types.js";
@@ -51,6 +52,13 @@ export function buildQuery(query: Record<string, QueryValue | readonly QueryValu
   return s ? `?${s}` : "";
 }
 
+/**
+ * Connections per origin and thread. Users share connections (a user holds one only while its
+ * request is in flight), so with think times a few dozen serve thousands of users; the cap keeps
+ * a burst from opening thousands of sockets. Requests beyond it wait, and the wait is latency.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 2048;
+
 export interface HttpContext {
   baseUrl: string;
   clock: Clock;
@@ -61,13 +69,13 @@ export interface HttpContext {
 
 /**
  * The pools of one thread, by origin, and the deadlines of the requests in flight. undici's own
- * timeouts run on coarse timers (a 300 ms timeout fires after about a second), so each request
- * gets an AbortController and a sweep every min(250 ms, timeout / 4) aborts those past their
- * deadline: timeouts are exact to the sweep, with no timer per request.
+ * timeouts run on coarse timers (a 300 ms timeout fires after about a second), so a sweep every
+ * min(250 ms, timeout / 4) aborts the requests past their deadline: timeouts are exact to the
+ * sweep, with no timer per request.
  */
 export class PoolSet {
-  private readonly pools = new Map<string, Pool>();
-  private readonly inFlight = new Set<{ deadlineMs: number; ac: AbortController }>();
+  private readonly pools = new Map<string, OriginPool>();
+  private readonly inFlight = new Set<Deadline>();
   private sweep: ReturnType<typeof setInterval> | undefined;
   /** Set once the run is over: failures from then on are the shutdown's, not the target's. */
   closing = false;
@@ -75,36 +83,42 @@ export class PoolSet {
   constructor(
     private readonly timeoutMs: number,
     private readonly now: () => number,
+    private readonly maxConnections = DEFAULT_MAX_CONNECTIONS,
   ) {}
 
-  get(origin: string): Pool {
+  get(origin: string): OriginPool {
     let p = this.pools.get(origin);
     if (!p) {
       // undici's timeouts stay as a backstop, above ours.
       const backstop = this.timeoutMs + 2000;
-      p = new Pool(origin, { pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: Math.min(this.timeoutMs, 10_000) });
+      p = new OriginPool(origin, this.maxConnections, { pipelining: 1, keepAliveTimeout: 10_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: Math.min(this.timeoutMs, 10_000) });
       this.pools.set(origin, p);
     }
     return p;
   }
 
-  /** Registers a request; the returned signal aborts at the deadline. */
-  track(timeoutMs: number): { signal: AbortSignal; done(): void } {
-    const entry = { deadlineMs: this.now() + timeoutMs, ac: new AbortController() };
-    this.inFlight.add(entry);
+  /** Registers a request's deadline; `untrack` when it settles. */
+  track(timeoutMs: number): Deadline {
+    const d: Deadline = { deadlineMs: this.now() + timeoutMs, expired: false, controller: undefined };
+    this.inFlight.add(d);
     if (!this.sweep) {
       this.sweep = setInterval(() => this.expire(), Math.max(10, Math.min(250, this.timeoutMs / 4)));
       this.sweep.unref();
     }
-    return { signal: entry.ac.signal, done: () => this.inFlight.delete(entry) };
+    return d;
+  }
+
+  untrack(d: Deadline): void {
+    this.inFlight.delete(d);
   }
 
   private expire(): void {
     const now = this.now();
-    for (const e of this.inFlight) {
-      if (e.deadlineMs <= now) {
-        this.inFlight.delete(e);
-        e.ac.abort(new RequestTimeout());
+    for (const d of this.inFlight) {
+      if (d.deadlineMs <= now) {
+        this.inFlight.delete(d);
+        d.expired = true;
+        d.controller?.abort(new RequestTimeout());
       }
     }
   }
@@ -113,13 +127,9 @@ export class PoolSet {
     this.closing = true;
     if (this.sweep) clearInterval(this.sweep);
     this.sweep = undefined;
-    await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
   }
-}
-
-class RequestTimeout extends Error {
-  override name = "TimeoutError";
 }
 
 export interface SendArgs {
@@ -132,38 +142,57 @@ export interface SendArgs {
   classAcc?: ClassAccumulator;
 }
 
-function makeResponse(status: number, headers: HttpResponse["headers"], text: string, latencyMs: number): HttpResponse {
+/** A response whose text and JSON are decoded only when a task asks for them. */
+function makeResponse(status: number, headers: HttpResponse["headers"], body: Buffer, latencyMs: number): HttpResponse {
+  let text: string | undefined;
   return {
     status,
     ok: false,
     headers,
-    text,
+    get text(): string {
+      return (text ??= body.toString("utf8"));
+    },
     latencyMs,
     json<T>(): T {
-      return JSON.parse(text) as T;
+      return JSON.parse((text ??= body.toString("utf8"))) as T;
     },
   };
+}
+
+const NO_BODY = Buffer.alloc(0);
+const base = new Map<string, { origin: string; url: URL }>();
+
+/** Origin and path+query of a request path relative to the base URL (no URL object for "/..." paths). */
+export function resolveTarget(baseUrl: string, path: string, query: string): { origin: string; path: string } {
+  let b = base.get(baseUrl);
+  if (!b) {
+    const url = new URL(baseUrl);
+    base.set(baseUrl, (b = { origin: url.origin, url }));
+  }
+  if (path.startsWith("/") && !path.startsWith("//")) return { origin: b.origin, path: path + query };
+  let url: URL;
+  try {
+    url = new URL(path + query, b.url);
+  } catch {
+    throw new Error(`request path "${path}" is not a valid URL relative to "${baseUrl}"`);
+  }
+  return { origin: url.origin, path: url.pathname + url.search };
 }
 
 /** Sends one request and records it. */
 export async function sendRequest(ctx: HttpContext, pools: PoolSet, args: SendArgs): Promise<HttpResponse> {
   const { method, path, opts } = args;
-  const query = buildQuery(opts.query);
-  let url: URL;
-  try {
-    url = new URL(path + query, ctx.baseUrl);
-  } catch {
-    throw new Error(`request path "${path}" is not a valid URL relative to "${ctx.baseUrl}"`);
-  }
-  const name = opts.name ?? url.pathname;
+  const target = resolveTarget(ctx.baseUrl, path, buildQuery(opts.query));
+  const q = target.path.indexOf("?");
+  const name = opts.name ?? (q < 0 ? target.path : target.path.slice(0, q));
   const acc = ctx.recorder.endpoint(name, method);
-  const headers: Record<string, string> = { ...args.headers };
+  const headers = args.headers;
   let body: string | Uint8Array | undefined = opts.body;
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
     if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
   }
-  const bytesOut = (body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) + method.length + url.pathname.length + url.search.length + 12;
+  const bytesOut = (body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) + method.length + target.path.length + 12;
   const timeoutMs = opts.timeoutMs ?? ctx.timeoutMs;
   let res: HttpResponse;
   let errorClass: ErrorClass | undefined;
@@ -171,24 +200,19 @@ export async function sendRequest(ctx: HttpContext, pools: PoolSet, args: SendAr
   let bytesIn = 0;
   const deadline = pools.track(timeoutMs);
   try {
-    const pool = pools.get(url.origin);
-    const r: Dispatcher.ResponseData = await pool.request({
-      method: method as Dispatcher.HttpMethod,
-      path: url.pathname + url.search,
-      headers,
-      signal: deadline.signal,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const text = await r.body.text();
-    bytesIn = Buffer.byteLength(text) + 17;
-    for (const [k, v] of Object.entries(r.headers)) bytesIn += k.length + (Array.isArray(v) ? v.join(", ").length : String(v ?? "").length) + 4;
-    res = makeResponse(r.statusCode, r.headers, text, ctx.clock.now() - args.startMs);
+    const r = await pools.get(target.origin).send({ method: method as Dispatcher.HttpMethod, path: target.path, headers, ...(body !== undefined ? { body } : {}) }, deadline);
+    bytesIn = r.body.length + 17;
+    for (const k in r.headers) {
+      const v = r.headers[k];
+      bytesIn += k.length + 4 + (typeof v === "string" ? v.length : Array.isArray(v) ? v.join(", ").length : 0);
+    }
+    res = makeResponse(r.status, r.headers, r.body, ctx.clock.now() - args.startMs);
   } catch (e) {
-    errorClass = deadline.signal.aborted ? "timeout" : classifyError(e);
+    errorClass = deadline.expired ? "timeout" : classifyError(e);
     errorMessage = errorClass === "timeout" ? `no complete response within ${timeoutMs} ms` : ((e as Error)?.message ?? String(e));
-    res = makeResponse(0, {}, "", ctx.clock.now() - args.startMs);
+    res = makeResponse(0, {}, NO_BODY, ctx.clock.now() - args.startMs);
   } finally {
-    deadline.done();
+    pools.untrack(deadline);
   }
   if (pools.closing && res.status === 0) {
     // Cut off by the end of the run after the grace period: not a result about the target.

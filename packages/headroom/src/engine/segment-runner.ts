@@ -96,13 +96,19 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
     opts.emit(line);
   };
 
-  // One line per second until the last second, which closes after the grace period.
+  // One line per second until the last second, which closes after the grace period. When the
+  // loop was blocked past a boundary, the seconds it missed are closed as they are caught up
+  // (what completed meanwhile counts in the first of them): every second gets its line.
   let secondTimer: TimerHandle | undefined;
+  const lastSecond = Math.ceil(durationSec) - 1;
   const armSecond = (): void => {
-    if (t + 1 >= durationSec) return;
+    if (t >= lastSecond) return;
     secondTimer = clock.setTimeout(() => {
-      flush(t);
-      t++;
+      const reached = Math.min(lastSecond, Math.floor((clock.now() - startMs) / 1000));
+      do {
+        flush(t);
+        t++;
+      } while (t < reached);
       armSecond();
     }, startMs + (t + 1) * 1000 - clock.now());
   };
@@ -110,6 +116,7 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
 
   await sleep(clock, startMs + durationSec * 1000 - clock.now(), signal);
   const outcome: SegmentOutcome = signal?.aborted ? "interrupted" : "completed";
+  const endedMs = clock.now();
   if (secondTimer) clock.clearTimeout(secondTimer);
   // The last line reports the users the plan had at its end, not the zero left after stopping.
   const usersAtEnd = users();
@@ -121,9 +128,14 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   await Promise.race([settled(), sleep(clock, graceMs, grace.signal)]);
   grace.abort();
   await workload.close();
-  // Requests completed during the grace period count in the last second of the plan.
-  const last = outcome === "completed" ? Math.max(t, Math.ceil(durationSec) - 1) : t;
-  flush(last, true);
+  // Requests completed during the grace period count in the last second of the plan; seconds
+  // the loop never got to close (it was blocked) are closed first.
+  const reached = outcome === "completed" ? lastSecond : Math.min(lastSecond, Math.floor((endedMs - startMs) / 1000));
+  while (t < reached) {
+    flush(t);
+    t++;
+  }
+  flush(t, true);
   recorder.destroy();
   return outcome;
 }
