@@ -4,6 +4,8 @@
 export const MUEJAM_METRICS = {
   /** Histogram (seconds), labels route, method, status, cache. */
   httpRequestDuration: "muejam_http_request_duration_seconds",
+  /** Histogram, label route: statements one request ran. */
+  dbQueriesPerRequest: "muejam_db_queries_per_request",
   /** Gauges, label pool (primary | replica). */
   dbPoolMax: "muejam_db_pool_max_connections",
   dbPoolTotal: "muejam_db_pool_total_connections",

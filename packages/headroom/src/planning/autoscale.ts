@@ -125,7 +125,13 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
   if (o.capacity.sloRpsPerInstance !== null) {
     const cpuAtSlo = cpuPctAt(o.capacity, o.capacity.sloRpsPerInstance);
     const cpuBound = o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct;
-    if (cpuAtSlo <= cpuBound)
+    // Far below any CPU bound: CPU does not track what limits the platform, so no CPU rule can.
+    const slo = o.capacity.sloRpsPerInstance;
+    if (cpuAtSlo < 30)
+      advice.push(
+        `CPU does not track the limit: at the SLO bound (${round(slo, 1)} req/s per instance) the app uses ${round(cpuAtSlo, 1)} % CPU, so a CPU rule scales too late; scale on requests per instance instead (for example target ${Math.floor(slo * 0.8)} req/s per instance, 80 % of the bound, with the load balancer's request count per target)`,
+      );
+    else if (cpuAtSlo <= cpuBound)
       advice.push(
         `the SLO bound (${round(o.capacity.sloRpsPerInstance, 1)} req/s per instance) is reached at ${round(cpuAtSlo, 1)} % CPU, at or below the ${o.policy === "step" ? "scale-up" : "target"} CPU of ${cpuBound} %: the policy acts only after latency has passed the SLO; ${o.policy === "step" ? "scale up" : "target"} below ${Math.floor(cpuAtSlo * 0.9)} % CPU`,
       );

@@ -30,14 +30,14 @@ export function capacityFromAnalysis(capacity: CapacityAnalysis, opts: { measure
   if (ok.length > 0) {
     const best = Math.max(...ok.map((st) => st.rps));
     out.maxRpsPerInstance = round(best / n, 2);
-    s.maxRpsPerInstance = `${source}: highest throughput of ${ok.length} step(s) within the SLO (${sloText}) / ${n} instance(s)`;
+    s.maxRpsPerInstance = `${source}: highest throughput of ${ok.length} step(s) within the SLO (${sloText}) / ${n} instance(s); ${capacity.confidence} confidence: ${capacity.confidenceReason}`;
   } else if (capacity.maxRps.value !== null) {
     out.maxRpsPerInstance = round(capacity.maxRps.value / n, 2);
     s.maxRpsPerInstance = `${source}: maxRps (${capacity.maxRps.confidence} confidence: ${capacity.maxRps.reason}) / ${n} instance(s)`;
   }
   if (capacity.comfortable.rps !== null) {
     out.comfortableRpsPerInstance = round(capacity.comfortable.rps / n, 2);
-    s.comfortableRpsPerInstance = `${source}: comfortable capacity (${capacity.comfortable.confidence} confidence) / ${n} instance(s)`;
+    s.comfortableRpsPerInstance = `${source}: comfortable capacity / ${n} instance(s); ${capacity.comfortable.confidence} confidence: ${capacity.comfortable.reason}`;
   }
   if (capacity.comfortable.users !== null) {
     out.comfortableUsersPerInstance = round(capacity.comfortable.users / n, 2);

@@ -43,6 +43,9 @@ function series(lines: TelemetryLine[], source: string, key: string, match?: (na
   return [...byTs.values()].sort((a, b) => a.t - b.t);
 }
 
+/** Every series of one Prometheus metric name (keys are `name` or `name{labels}`). */
+const promSeries = (name: string) => (k: string) => k === name || k.startsWith(`${name}{`);
+
 /** Requests per second over [from, to) seconds of the run. */
 function rpsBetween(lines: IntervalLine[], from: number, to: number): number | undefined {
   let n = 0;
@@ -142,10 +145,15 @@ export function capacityFromRun(run: RunData, opts: { measuredInstances?: number
   if (total > 0) set("readShare", ((byMethod.get("GET") ?? 0) + (byMethod.get("HEAD") ?? 0)) / total, `GET and HEAD requests / all ${total} requests`);
 
   // Database.
-  set("dbQueriesPerRequest", perRequest(pairWithRps(series(run.telemetry, "postgres", POSTGRES_KEYS.queriesPerSec), lines)), `postgres ${POSTGRES_KEYS.queriesPerSec} / RPS (mean over samples)`);
+  // Statements per request: the app's own histogram when scraped (exact), else PostgreSQL's statement rate over RPS.
+  const qSum = series(run.telemetry, "prometheus", "", promSeries(`${MUEJAM_METRICS.dbQueriesPerRequest}_sum`));
+  const qCount = series(run.telemetry, "prometheus", "", promSeries(`${MUEJAM_METRICS.dbQueriesPerRequest}_count`));
+  const counted = qCount.length > 1 ? qCount[qCount.length - 1]!.v - qCount[0]!.v : 0;
+  if (qSum.length > 1 && counted > 0) set("dbQueriesPerRequest", (qSum[qSum.length - 1]!.v - qSum[0]!.v) / counted, `prometheus ${MUEJAM_METRICS.dbQueriesPerRequest} (increase of _sum / _count over the run, ${counted} requests)`);
+  else set("dbQueriesPerRequest", perRequest(pairWithRps(series(run.telemetry, "postgres", POSTGRES_KEYS.queriesPerSec), lines)), `postgres ${POSTGRES_KEYS.queriesPerSec} / RPS (mean over samples)`);
   // Connections held: what counts against max_connections is every connection a pool keeps open,
   // idle or not. The app's own gauge (primary pool) when scraped, else what PostgreSQL saw.
-  const primary = (name: string) => (k: string) => k === name || (k.startsWith(`${name}{`) && !k.includes('pool="replica"'));
+  const primary = (name: string) => (k: string) => promSeries(name)(k) && !k.includes('pool="replica"');
   const poolOpen = series(run.telemetry, "prometheus", "", primary(MUEJAM_METRICS.dbPoolTotal));
   if (poolOpen.length > 0) {
     set("dbConnectionsPeakPerInstance", Math.max(...poolOpen.map((s) => s.v)) / n, `max of prometheus ${MUEJAM_METRICS.dbPoolTotal} (open connections of the primary pool) / ${n} instance(s)`, 2);

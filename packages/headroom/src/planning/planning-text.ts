@@ -80,18 +80,22 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export function replicaText(r: ReplicaPlan): string {
-  return `read share ${figureCell(r.readShare, 1)} %, statements ${figureCell(r.queriesPerSec)}/s -> replicas ${figureCell(r.replicasNeeded)}: ${r.recommendation}; lag target < ${r.lagTargetMs / 1000} s\n`;
+  const share = r.readShare.value === null ? "read share not measured" : `read share ${fmt(r.readShare.value, 1)} %`;
+  const statements = r.queriesPerSec.value === null ? "statements not measured" : `statements ${fmt(r.queriesPerSec.value, 0)}/s`;
+  return `${share}, ${statements} -> replicas ${figureCell(r.replicasNeeded)}: ${r.recommendation}; lag target < ${r.lagTargetMs / 1000} s\n`;
 }
 
 export function cacheText(c: CachePlan): string {
+  const commands = c.opsPerSec.value === null ? "commands not measured" : `commands ${fmt(c.opsPerSec.value, 0)}/s`;
   const mib = (f: PlanFigure) => (f.value === null ? "not measured" : `${fmt(f.value / 2 ** 20, 1)} MiB`);
-  return `working set ${mib(c.workingSetBytes)}, memory needed ${mib(c.memoryNeededBytes)}, eviction ${c.evictionPct.value === null ? "not measured" : `${fmt(c.evictionPct.value, 3)} %`}, commands ${figureCell(c.opsPerSec)}/s: ${c.recommendation}\n`;
+  return `working set ${mib(c.workingSetBytes)}, memory needed ${mib(c.memoryNeededBytes)}, eviction ${c.evictionPct.value === null ? "not measured" : `${fmt(c.evictionPct.value, 3)} %`}, ${commands}: ${c.recommendation}\n`;
 }
 
 export function growthText(g: GrowthPlan, infra: InfrastructureModel): string {
   const out: string[] = [];
   const p = g.perInstance;
   out.push(`Capacity per instance (${infra.app.size.type}): ${p.usableCores.worked} usable cores; ${fmt(infra.app.targetCpuPct)} % CPU at ${figureCell(p.rpsAtTargetCpu, 1)} req/s; SLO bound ${figureCell(p.sloRps, 1)} req/s; planning uses ${figureCell(p.planningRps, 1)} req/s (${p.planningRps.worked})\n`);
+  if (p.rpsAtTargetCpu.note && p.rpsAtTargetCpu.value !== null) out.push(`  note: ${fmt(infra.app.targetCpuPct)} % CPU figure ${p.rpsAtTargetCpu.note}\n`);
   out.push("User growth\n");
   out.push(
     table(

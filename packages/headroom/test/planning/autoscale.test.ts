@@ -175,3 +175,12 @@ test("advice: loads beyond the measured range are flagged as extrapolated", () =
   const within = replayAutoscaling({ ...base, capacity: { ...base.capacity, sloRpsPerInstance: 90, observedMaxRpsPerInstance: 60 }, rpsPerMinute: flat(100, 10) });
   assert.deepEqual(within.advice, []);
 });
+
+test("advice: when the SLO bound is reached at low CPU, scale on requests per instance", () => {
+  // 1 % CPU per 10 req/s: the 200 req/s bound is reached at 20 % CPU.
+  const r = replayAutoscaling({ ...base, capacity: { idleCpuPct: 0, cpuPctPerRps: 0.1, sloRpsPerInstance: 200 }, rpsPerMinute: flat(500, 10) });
+  assert.match(r.advice[0]!, /CPU does not track the limit: at the SLO bound \(200 req\/s per instance\) the app uses 20 % CPU.*target 160 req\/s per instance/);
+  // And the replay shows the cost: 250 req/s per instance on 2 instances, never scaled (25 % CPU).
+  assert.equal(r.actions.length, 0);
+  assert.equal(r.minutesOverSlo, 10);
+});

@@ -121,3 +121,18 @@ test("from a run with the app's pool gauges: open connections of the primary poo
   assert.equal(c.dbPoolPerInstance, 20);
   assert.match(c.sources!.dbConnectionsPeakPerInstance!, /muejam_db_pool_total_connections \(open connections of the primary pool\)/);
 });
+
+test("from a run with the app's statements-per-request histogram: its increase, not PostgreSQL's rate", () => {
+  const base = syntheticRun();
+  const prom = (k: number, sum: number, count: number) => ({
+    ts: T0 + 5000 * k,
+    t: 5 * k,
+    ok: true,
+    source: "prometheus",
+    values: { 'muejam_db_queries_per_request_sum{route="/a"}': sum, 'muejam_db_queries_per_request_count{route="/a"}': count, 'muejam_db_queries_per_request_sum{route="/b"}': sum / 2, 'muejam_db_queries_per_request_count{route="/b"}': count },
+  });
+  // From the first to the last scrape: (30 + 15) - (10 + 5) = 30 statements over (20 + 20) - (10 + 10) = 20 requests.
+  const c = capacityFromRun({ ...base, telemetry: [...base.telemetry, prom(1, 10, 10), prom(6, 20, 15), prom(12, 30, 20)] });
+  assert.equal(c.dbQueriesPerRequest, 1.5);
+  assert.match(c.sources!.dbQueriesPerRequest!, /muejam_db_queries_per_request \(increase of _sum \/ _count over the run, 20 requests\)/);
+});
