@@ -100,6 +100,8 @@ export function build(opts: BuildOptions): MueJamApp {
     forceCloseConnections: "idle",
   });
   app.decorate("muejam", deps);
+  // A JSON API: any other body type is a 415, not a string that fails validation.
+  app.removeContentTypeParser("text/plain");
 
   registerGuard(app, deps);
   app.addHook("onResponse", async (req, reply) => {

@@ -4,6 +4,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { AggregatorRegistry } from "prom-client";
 import type { BuildOptions } from "./app.js";
+import { freePort } from "./platform/free-port.js";
 import { startServer } from "./server.js";
 
 export interface WorkerConfig {
@@ -29,8 +30,10 @@ export interface ClusterHandle {
 export async function startClusterPrimary(config: WorkerConfig, instances: number, log: (line: string) => void): Promise<ClusterHandle> {
   const aggregator = new AggregatorRegistry();
   let shuttingDown = false;
-  let port = config.port;
-  const env = { [WORKER_ENV]: JSON.stringify(config) };
+  // Every worker must ask for the same port to share the primary's listening handle; port 0
+  // would be resolved afresh whenever the handle is recreated, so pick a concrete port first.
+  const port = config.port === 0 ? await freePort() : config.port;
+  const env = { [WORKER_ENV]: JSON.stringify({ ...config, port }) };
   const restarts: number[] = [];
 
   cluster.on("message", (worker: Worker, msg: Message) => {
@@ -43,10 +46,9 @@ export async function startClusterPrimary(config: WorkerConfig, instances: numbe
 
   const fork = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
-      const worker = cluster.fork({ ...env, MUEJAM_WORKER_PORT: String(port) });
+      const worker = cluster.fork(env);
       const onMessage = (msg: Message): void => {
         if (msg?.type !== "muejam:listening") return;
-        port = msg.port; // a worker asked for port 0 tells the others which port it got
         worker.off("message", onMessage);
         worker.off("exit", onEarlyExit);
         resolve(worker);
@@ -58,9 +60,7 @@ export async function startClusterPrimary(config: WorkerConfig, instances: numbe
       worker.on("exit", onEarlyExit);
     });
 
-  // The first worker binds (and resolves port 0); the rest share its port.
-  await fork();
-  await Promise.all(Array.from({ length: instances - 1 }, fork));
+  await Promise.all(Array.from({ length: instances }, fork));
 
   cluster.on("exit", (worker, code, signal) => {
     // A clean exit (code 0) is a worker that drained on a signal: only crashes are restarted.
@@ -99,7 +99,7 @@ export async function startClusterPrimary(config: WorkerConfig, instances: numbe
 /** The body of a cluster worker: read the config the primary passed, serve, drain on SIGTERM. */
 export async function runClusterWorker(env: Record<string, string | undefined>): Promise<void> {
   const config = JSON.parse(env[WORKER_ENV] ?? "{}") as WorkerConfig;
-  const port = Number(env.MUEJAM_WORKER_PORT ?? config.port);
+  const port = config.port;
   let nextId = 0;
   const pending = new Map<number, { resolve(text: string): void; reject(err: Error): void }>();
   process.on("message", (msg: Message) => {

