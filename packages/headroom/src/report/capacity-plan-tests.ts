@@ -3,7 +3,7 @@
 import type { RunAnalysis, Verdict } from "../analysis/types.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { findRun, type PlanReportModel, type SuiteRun } from "./plan-report-model.js";
-import { userMix, VERDICT_MARK } from "./test-result.js";
+import { describeUserMix, spawnRateOf, VERDICT_MARK } from "./test-result.js";
 import { describeBound, describeMeasured } from "./verdict-text.js";
 
 type Kind = "standard" | "sustained" | "rate" | "db" | "cache";
@@ -43,13 +43,14 @@ function configuration(t: SeedTest, run: SuiteRun | undefined, scale: number): s
   if (t.kind === "rate") {
     const waits = p.classes?.map((c) => `${c.name} ${c.wait}`).join(", ");
     lines.push(`- Request Rate: Very high (${waits ? `wait ${waits}` : "0.1-0.5s wait time"})`);
-  } else if (p.spawnRate !== undefined || t.spawnRate !== undefined) {
-    lines.push(`- Spawn Rate: ${p.spawnRate !== undefined ? `${formatNumber(p.spawnRate, 3)} users/second` : "not recorded in the run's plan"}${p.spawnRate !== undefined && p.spawnRate !== t.spawnRate && t.spawnRate !== undefined ? seedNote(`${t.spawnRate}/s`) : ""}`);
+  } else if (spawnRateOf(p) !== undefined || t.spawnRate !== undefined) {
+    const spawn = spawnRateOf(p);
+    lines.push(`- Spawn Rate: ${spawn !== undefined ? `${formatNumber(spawn, 3)} users/second` : "not measured: the run's plan records no spawn rate"}${spawn !== undefined && spawn !== t.spawnRate && t.spawnRate !== undefined ? seedNote(`${t.spawnRate}/s`) : ""}`);
   }
   for (const e of t.extra ?? []) lines.push(`- ${e}`);
   const dur = run.report.summary.durationSec;
   lines.push(`- Duration: ${formatDuration(dur)}${Math.abs(dur - t.durationSec) > 1 ? seedNote(formatDuration(t.durationSec)) : ""}`);
-  if (t.heading.startsWith("Baseline")) lines.push(`- User Mix: ${p.classes?.length ? userMix(p.classes) : "not measured: the run recorded no user classes"}`);
+  if (t.heading.startsWith("Baseline")) lines.push(`- User Mix: ${describeUserMix(run.report)}`);
   return lines;
 }
 

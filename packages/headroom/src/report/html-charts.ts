@@ -174,3 +174,23 @@ export function autoscaleChart(step: AutoscaleResult, target: AutoscaleResult, p
     height: 280,
   });
 }
+
+/** The load generator's own CPU and event-loop lag: when these saturate, the run measured headroom, not the target. */
+export function generatorChart(series: RunSeries, workers: number): string {
+  return renderChart({
+    id: "chart-generator",
+    title: `Load generator (headroom, ${workers} worker${workers === 1 ? "" : "s"})${stepNote(series)}`,
+    x: series.tSec,
+    xLabel: TIME,
+    xFormat: "elapsed",
+    yLabel: "CPU (% of one core)",
+    yUnit: "%",
+    yRightLabel: "event-loop lag p99 (ms)",
+    yRightUnit: "ms",
+    series: [
+      { name: "generator CPU", y: series.generator.cpuPct, color: PALETTE[5] },
+      { name: "event-loop lag p99", y: series.generator.eventLoopLagMsP99, axis: "right", color: PALETTE[8], style: "dashed" },
+    ],
+    bands: bands(series),
+  });
+}

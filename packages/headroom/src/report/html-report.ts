@@ -5,10 +5,10 @@ import type { MetricVerdict } from "../analysis/types.js";
 import { escapeXml as e } from "./escape.js";
 import { absent, badge, bottleneckCard, capacitySection, table } from "./html-parts.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
-import { errorsChart, latencyChart, loadChart, rateLimitByClassChart, telemetryChart, throughputCurveChart } from "./html-charts.js";
+import { errorsChart, generatorChart, latencyChart, loadChart, rateLimitByClassChart, telemetryChart, throughputCurveChart } from "./html-charts.js";
 import { REPORT_CSS } from "./html-style.js";
 import type { RunReportModel } from "./run-report-model.js";
-import { describeBound, describeMeasured } from "./verdict-text.js";
+import { boundParts, describeMeasured } from "./verdict-text.js";
 
 function measuredText(v: MetricVerdict): string {
   return v.measured === undefined ? "—" : describeMeasured(v);
@@ -28,10 +28,17 @@ function headline(m: RunReportModel): string {
 <div class="cards">${card("Requests", formatInt(s.requests.total))}${card("Throughput", formatNumber(s.requests.ratePerSec, 3), "req/s")}${card("P50 latency", formatMs(s.latencyMs.p50), "ms")}${card("P95 latency", formatMs(s.latencyMs.p95), "ms")}${card("P99 latency", formatMs(s.latencyMs.p99), "ms")}${card("Errors", formatPct(errPct), "%")}${card("429 rate limited", formatInt(r429))}${card("Peak users", formatInt(s.peakUsers))}${card("Duration", e(formatDuration(s.durationSec)))}</div>`;
 }
 
+const SEVERITY: Record<MetricVerdict["verdict"], number> = { FAIL: 0, WARN: 1, NOT_MEASURED: 2, PASS: 3 };
+
+/** The verdicts, worst first (a reader sees what failed before what passed). */
 function verdictSection(m: RunReportModel): string {
   if (m.verdicts.length === 0) return absent("Not judged: no analysis with targets was given for this run.");
-  const rows = m.verdicts.map((v) => [badge(v.verdict), e(v.label), e(v.scope), measuredText(v), e(describeBound(v.bound)), e(v.tier ?? "—"), `<span class="src">${e(v.note ? `${v.source}; ${v.note}` : v.source)}</span>`]);
-  return table(["Verdict", "Metric", "Scope", "Measured", "Bound", "Tier", "Source / note"], rows, [false, false, false, true, false, false, false]);
+  const sorted = m.verdicts.map((v, i) => ({ v, i })).sort((a, b) => SEVERITY[a.v.verdict] - SEVERITY[b.v.verdict] || a.i - b.i);
+  const rows = sorted.map(({ v }) => {
+    const b = boundParts(v.bound);
+    return [badge(v.verdict), e(v.label), e(v.scope), measuredText(v), e(b.target), e(b.acceptable), e(v.tier ?? "—"), `<span class="src">${e(v.note ? `${v.source}; ${v.note}` : v.source)}</span>`];
+  });
+  return table(["Verdict", "Metric", "Scope", "Measured", "Target", "Acceptable", "Tier", "Source / note"], rows, [false, false, false, true, true, true, false, false]);
 }
 
 function endpointSection(m: RunReportModel): string {
@@ -82,7 +89,8 @@ function latencySection(m: RunReportModel): string {
 
 function serverSection(m: RunReportModel): string {
   const t = m.telemetry;
-  const charts = t.panels.map(telemetryChart).join("");
+  const generator = m.series.tSec.length ? generatorChart(m.series, Math.max(1, m.manifest.plan.workers ?? 1)) : "";
+  const charts = t.panels.map(telemetryChart).join("") + generator;
   const missing = t.absent.map((a) => absent(`${a.title}: not measured: ${a.reason}.`)).join("");
   return `${charts ? `<div class="grid">${charts}</div>` : ""}${missing}`;
 }

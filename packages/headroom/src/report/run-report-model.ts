@@ -4,7 +4,7 @@ import type { CapacityAnalysis, EndpointRow, MetricVerdict, RunAnalysis, Verdict
 import { summarizeIntervals } from "../analysis/summary.js";
 import { initHistograms } from "../metrics/histogram.js";
 import type { RunStore } from "../store/run-store.js";
-import type { Manifest, RunSummary } from "../store/types.js";
+import type { IntervalLine, Manifest, RunSummary } from "../store/types.js";
 import { buildRunSeries, type RunSeries } from "./run-series.js";
 import { buildTelemetryPanels, type TelemetryPanels } from "./telemetry-panels.js";
 
@@ -24,6 +24,8 @@ export interface RunReportModel {
   verdict?: Verdict;
   verdicts: MetricVerdict[];
   endpoints: EndpointRow[];
+  /** Virtual users per user class in the second with the most users (the mix as it ran). */
+  userMix: { name: string; users: number }[];
   series: RunSeries;
   telemetry: TelemetryPanels;
   /** Facts a reader needs: rebuilt summary, skipped lines, telemetry gaps, generator limits. */
@@ -51,6 +53,15 @@ export function endpointRowsFromSummary(summary: RunSummary): EndpointRow[] {
     rps: e.ratePerSec,
     latencyMs: { avg: e.latencyMs.mean, p50: e.latencyMs.p50, p95: e.latencyMs.p95, p99: e.latencyMs.p99, max: e.latencyMs.max },
   }));
+}
+
+/** Users per class in the busiest second (the measured user mix). */
+export function measuredUserMix(lines: IntervalLine[]): { name: string; users: number }[] {
+  let best: IntervalLine | undefined;
+  for (const l of lines) if (l.classes && (!best || l.users > best.users)) best = l;
+  return Object.entries(best?.classes ?? {})
+    .map(([name, c]) => ({ name, users: c.users }))
+    .filter((c) => c.users > 0);
 }
 
 /** The stored summary, or one rebuilt from the interval lines (a killed run has none). */
@@ -83,6 +94,7 @@ export async function buildRunReportModel(store: RunStore, opts: RunReportOption
     summaryRebuilt: rebuilt,
     verdicts: analysis?.verdicts ?? [],
     endpoints: analysis?.endpoints ?? endpointRowsFromSummary(summary),
+    userMix: measuredUserMix(store.intervals),
     series: buildRunSeries(store.intervals, opts.maxPoints),
     telemetry,
     notes,

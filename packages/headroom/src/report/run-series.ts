@@ -44,6 +44,8 @@ export interface RunSeries {
   overall: LatencySeries;
   endpoints: EndpointSeries[];
   phases: PhaseSpan[];
+  /** The load generator watching itself: CPU (% of one core, all workers) and event-loop lag p99 (worst second of each point). */
+  generator: { cpuPct: number[]; eventLoopLagMsP99: number[] };
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -91,6 +93,7 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
     overall: { p50Ms: [], p95Ms: [], p99Ms: [] },
     endpoints: [],
     phases: [],
+    generator: { cpuPct: [], eventLoopLagMsP99: [] },
   };
   if (lines.length === 0) return empty;
   const t0 = lines[0]!.t;
@@ -100,7 +103,7 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
   const zeros = (): number[] => new Array<number>(n).fill(0);
   const secondsIn = (i: number): number => Math.min(step, durationSec - i * step);
 
-  const series: RunSeries = { ...empty, stepSec: step, tSec: Array.from({ length: n }, (_, i) => i * step), users: zeros(), requestsPerSec: zeros(), failedPerSec: zeros(), rateLimitedPerSec: zeros(), droppedPerSec: zeros() };
+  const series: RunSeries = { ...empty, stepSec: step, tSec: Array.from({ length: n }, (_, i) => i * step), users: zeros(), requestsPerSec: zeros(), failedPerSec: zeros(), rateLimitedPerSec: zeros(), droppedPerSec: zeros(), generator: { cpuPct: zeros(), eventLoopLagMsP99: zeros() } };
   const hasTargetRate = lines.some((l) => l.targetRate !== undefined);
   if (hasTargetRate) series.targetRatePerSec = zeros();
   const endpointCounts = new Map<string, { method: string; requests: number[]; hists: (Histogram | undefined)[]; total: number }>();
@@ -109,6 +112,8 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
   for (const line of lines) {
     const i = Math.floor((line.t - t0) / step);
     series.users[i] = line.users;
+    series.generator.cpuPct[i] = Math.max(series.generator.cpuPct[i]!, Math.round(line.generator.cpuPct * 10) / 10);
+    series.generator.eventLoopLagMsP99[i] = Math.max(series.generator.eventLoopLagMsP99[i]!, Math.round(line.generator.eventLoopLagMsP99 * 100) / 100);
     series.droppedPerSec[i]! += line.dropped;
     if (series.targetRatePerSec) series.targetRatePerSec[i]! += line.targetRate ?? 0;
     for (const [name, ep] of Object.entries(line.endpoints)) {

@@ -1,6 +1,8 @@
 // Server-side panels for the report: CPU, memory, database connections and cache hit rate over
 // time, from the telemetry lines of a run (keys in store/telemetry-keys.ts). A failed sample
 // becomes a gap in its line, and the gaps are counted so the report can say so.
+import { appMetricName, appPoolSeries } from "../analysis/app-metrics.js";
+import { promCounterRate, promScrapes, type Point, type PromScrape } from "../analysis/telemetry-series.js";
 import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
 import type { TelemetryLine } from "../store/types.js";
 
@@ -57,6 +59,33 @@ function seriesOf(lines: TelemetryLine[], key: string, name: string, scale = 1, 
   return any ? { name, xSec, y, ...extra } : undefined;
 }
 
+/** "/usr/bin/node --import tsx /srv/app/src/main.ts" → "node main.ts": the program and its script. */
+export function shortCommand(command: string): string {
+  const parts = command.trim().split(/\s+/);
+  const base = (p: string): string => p.split("/").pop() ?? p;
+  const program = base(parts[0] ?? command);
+  const script = parts.slice(1).reverse().find((p) => !p.startsWith("-") && /\.(m?[jt]s|cjs|py|rb)$/.test(p));
+  const short = script ? `${program} ${base(script)}` : program;
+  return short.length > 40 ? `${short.slice(0, 39)}…` : short;
+}
+
+function toSeries(points: Point[], name: string, extra: Partial<PanelSeries> = {}): PanelSeries | undefined {
+  if (points.length === 0) return undefined;
+  return { name, xSec: points.map((p) => Math.round(p.t * 1000) / 1000), y: points.map((p) => Math.round(p.v * 1000) / 1000), ...extra };
+}
+
+/** The app's own cache hit rate over time, from its hit and miss counters (rate of each between scrapes). */
+function appCacheHitPct(scrapes: PromScrape[]): Point[] {
+  const hitName = appMetricName(scrapes, "cacheHits");
+  const missName = appMetricName(scrapes, "cacheMisses");
+  if (!hitName || !missName) return [];
+  const misses = new Map(promCounterRate(scrapes, missName).map((p) => [p.t, p.v]));
+  return promCounterRate(scrapes, hitName).flatMap((h) => {
+    const m = misses.get(h.t);
+    return m !== undefined && h.v + m > 0 ? [{ t: h.t, v: (h.v / (h.v + m)) * 100 }] : [];
+  });
+}
+
 /** Groups process samples by pid (several processes can be watched at once). */
 function byProcess(lines: TelemetryLine[]): { label: string; lines: TelemetryLine[] }[] {
   const groups = new Map<string, TelemetryLine[]>();
@@ -68,7 +97,7 @@ function byProcess(lines: TelemetryLine[]): { label: string; lines: TelemetryLin
   }
   return [...groups.entries()].map(([pid, ls]) => {
     const command = ls.find((l) => l.labels?.command)?.labels?.command;
-    const label = command ? `${command}${pid ? ` (pid ${pid})` : ""}` : pid ? `pid ${pid}` : "process";
+    const label = command ? `${shortCommand(command)}${pid ? ` (pid ${pid})` : ""}` : pid ? `pid ${pid}` : "process";
     return { label, lines: ls };
   });
 }
@@ -120,6 +149,8 @@ export function buildTelemetryPanels(telemetry: TelemetryLine[]): TelemetryPanel
     "no process or host telemetry in this run",
   );
   const pg = src("postgres");
+  const scrapes = promScrapes(src("prometheus"));
+  const pool = scrapes.length ? appPoolSeries(scrapes) : undefined;
   add(
     {
       id: "db-connections",
@@ -131,9 +162,12 @@ export function buildTelemetryPanels(telemetry: TelemetryLine[]): TelemetryPanel
         seriesOf(pg, POSTGRES_KEYS.active, "active"),
         seriesOf(pg, POSTGRES_KEYS.idleInTx, "idle in transaction"),
         seriesOf(pg, POSTGRES_KEYS.maxConnections, "max_connections", 1, { style: "dashed" }),
+        pool ? toSeries(pool.inUse, "app pool in use") : undefined,
+        pool && pool.waiting.some((p) => p.v > 0) ? toSeries(pool.waiting, "app pool waiting clients") : undefined,
+        pool?.max !== undefined && pool.inUse.length ? { name: "app pool size", xSec: pool.inUse.map((p) => p.t), y: pool.inUse.map(() => pool.max!), style: "dashed" as const } : undefined,
       ]),
     },
-    "no PostgreSQL telemetry in this run (give telemetry.postgres a connection string)",
+    "no PostgreSQL telemetry and no app pool metrics in this run (give telemetry.postgres a connection string)",
   );
   add(
     {
@@ -142,9 +176,9 @@ export function buildTelemetryPanels(telemetry: TelemetryLine[]): TelemetryPanel
       yLabel: "hit rate (%)",
       yUnit: "%",
       yMax: 100,
-      series: present([seriesOf(src("redis"), REDIS_KEYS.hitPct, "Redis keyspace hits"), seriesOf(pg, POSTGRES_KEYS.cacheHitPct, "PostgreSQL buffer cache", 1, { style: "dashed" })]),
+      series: present([seriesOf(src("redis"), REDIS_KEYS.hitPct, "Redis keyspace hits"), toSeries(appCacheHitPct(scrapes), "app cache hits (its counters)"), seriesOf(pg, POSTGRES_KEYS.cacheHitPct, "PostgreSQL buffer cache", 1, { style: "dashed" })]),
     },
-    "no Redis or PostgreSQL hit-rate telemetry in this run (give telemetry.redis a URL)",
+    "no Redis, app cache counters or PostgreSQL hit-rate telemetry in this run (give telemetry.redis a URL)",
   );
 
   const sources: TelemetryGap[] = [...bySource.entries()].map(([source, lines]) => {

@@ -3,6 +3,7 @@
 // error rate per third, stability verdicts, cache, recovery and bottlenecks. Every figure is
 // measured or says "not measured: <reason>". Also what `headroom report --format md` writes.
 import type { MetricVerdict, RunAnalysis, Verdict } from "../analysis/types.js";
+import type { PlanDescription } from "../store/types.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable, orNotMeasured } from "./markdown.js";
 import type { RunReportModel } from "./run-report-model.js";
@@ -34,15 +35,28 @@ function configuration(m: RunReportModel): string {
   const p = m.manifest.plan;
   const lines = [
     p.users !== undefined ? `- Users: ${formatInt(p.users)}` : p.rate !== undefined ? `- Arrival rate: ${formatNumber(p.rate, 4)} per second` : "",
-    p.spawnRate !== undefined ? `- Spawn Rate: ${formatNumber(p.spawnRate, 3)} users/second` : "",
+    spawnRateOf(p) !== undefined ? `- Spawn Rate: ${formatNumber(spawnRateOf(p)!, 3)} users/second` : "",
     p.stages?.length ? `- Stages: ${p.stages.map((s) => `${s.name ? `${s.name} ` : ""}${formatDuration(s.durationSec)}${s.users !== undefined ? ` to ${s.users} users` : ""}${s.rate !== undefined ? ` to ${s.rate}/s` : ""}${s.spawnRate !== undefined ? ` at ${s.spawnRate}/s` : ""}`).join(", ")}` : "",
     `- Duration: ${formatDuration(p.durationSec)} planned, ${formatDuration(m.summary.durationSec)} recorded`,
-    p.classes?.length ? `- User Mix: ${userMix(p.classes)}` : "",
+    `- User Mix: ${describeUserMix(m)}`,
     `- Load model: ${p.executor}${p.workers ? `, ${p.workers} worker thread(s)` : ""}${p.seed !== undefined ? `, seed ${p.seed}` : ""}`,
     m.manifest.loadLevel ? `- Judged at load level: ${m.manifest.loadLevel}` : "",
     m.manifest.scale !== undefined && m.manifest.scale !== 1 ? `- Scale factor: ${m.manifest.scale} (users and durations multiplied by it; run with --full for the seed's values)` : "",
   ];
   return lines.filter(Boolean).join("\n");
+}
+
+/** The spawn rate of the run: the profile's, or its first stage's (staged profiles). */
+export function spawnRateOf(p: PlanDescription): number | undefined {
+  return p.spawnRate ?? p.stages?.find((s) => s.spawnRate !== undefined)?.spawnRate;
+}
+
+/** The configured class weights, else the mix measured at the busiest second, else why it is absent. */
+export function describeUserMix(m: RunReportModel): string {
+  const classes = m.manifest.plan.classes;
+  if (classes?.length) return `${userMix(classes)} (configured weights)`;
+  if (m.userMix.length) return `${userMix(m.userMix.map((c) => ({ name: c.name, weight: c.users })))} (measured: virtual users per class at the busiest second)`;
+  return "not measured: the run recorded no user classes";
 }
 
 export function userMix(classes: { name: string; weight: number }[]): string {

@@ -22,3 +22,9 @@ export function notMeasuredText(v: MetricVerdict): string {
   const note = v.note ?? "no data";
   return /^not measured\b/i.test(note) ? note : `not measured: ${note}`;
 }
+
+/** The target and acceptable bounds apart: { target: "< 500 ms", acceptable: "< 1000 ms" } ("—" when they coincide). */
+export function boundParts(b: TargetBound): { target: string; acceptable: string } {
+  const op = b.direction === "max" ? "<" : ">";
+  return { target: `${op} ${formatNumber(b.target, 4)}${unitSuffix(b.unit)}`, acceptable: b.acceptable !== b.target ? `${op} ${formatNumber(b.acceptable, 4)}${unitSuffix(b.unit)}` : "—" };
+}

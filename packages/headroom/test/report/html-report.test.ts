@@ -9,6 +9,8 @@ import { renderHtmlReport } from "../../src/report/html-report.js";
 import { buildRunReportModel, summaryOf } from "../../src/report/run-report-model.js";
 import { buildRunSeries } from "../../src/report/run-series.js";
 import { renderChart } from "../../src/report/svg-chart.js";
+import { buildTelemetryPanels, shortCommand } from "../../src/report/telemetry-panels.js";
+import type { TelemetryLine } from "../../src/store/types.js";
 import { readRunStore } from "../../src/store/run-store.js";
 import { fixtureAnalysis, fixtureCapacity } from "./fixture-analysis.js";
 import { buildIntervals, writeFixtureRun } from "./fixture-run.js";
@@ -118,5 +120,28 @@ describe("report.html", () => {
     assert.match(html, /Capacity<\/h2><p class="absent">Not measured: a capacity analysis needs several load levels/);
     assert.match(html, /summary\.json was missing/);
     assert.equal(charts(html).filter((c) => c.id.startsWith("chart-cpu")).length, 0);
+  });
+});
+
+describe("telemetry panels", () => {
+  test("the app's own pool gauges and cache counters become series; commands are shortened", () => {
+    const prom = (t: number, hits: number, misses: number, total: number, idle: number): TelemetryLine => ({
+      ts: 1_700_000_000_000 + t * 1000,
+      t,
+      source: "prometheus",
+      ok: true,
+      values: { 'muejam_cache_hits_total{family="story"}': hits, 'muejam_cache_misses_total{family="story"}': misses, 'muejam_db_pool_total_connections{pool="primary"}': total, 'muejam_db_pool_idle_connections{pool="primary"}': idle, 'muejam_db_pool_max_connections{pool="primary"}': 20 },
+    });
+    const proc: TelemetryLine = { ts: 1_700_000_000_000, t: 0, source: "process", ok: true, values: { cpu_pct: 40, rss_bytes: 100 * 1024 * 1024 }, labels: { pid: "77", command: "/usr/bin/node --import tsx /srv/app/src/main.ts" } };
+    const panels = buildTelemetryPanels([proc, prom(0, 0, 0, 5, 5), prom(5, 80, 20, 12, 2), prom(10, 80, 120, 12, 12)]);
+    const cache = panels.panels.find((p) => p.id === "cache")!;
+    const app = cache.series.find((s) => s.name.startsWith("app cache hits"))!;
+    assert.deepEqual(app.xSec, [5, 10]);
+    assert.deepEqual(app.y, [80, 0]);
+    const db = panels.panels.find((p) => p.id === "db-connections")!;
+    assert.deepEqual(db.series.find((s) => s.name === "app pool in use")!.y, [0, 10, 0]);
+    assert.deepEqual(db.series.find((s) => s.name === "app pool size")!.y, [20, 20, 20]);
+    assert.equal(panels.panels.find((p) => p.id === "cpu")!.series[0]!.name, "node main.ts (pid 77), % of one core");
+    assert.equal(shortCommand("postgres: 16/main: writer"), "postgres:");
   });
 });

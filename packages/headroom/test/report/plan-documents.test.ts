@@ -126,6 +126,14 @@ describe("per-test result documents", () => {
     }
   });
 
+  test("the user mix is the configured weights, else the mix measured at the busiest second", () => {
+    const report = full.runs[0]!.report;
+    assert.match(renderTestResult(report), /- User Mix: 73\.7% AuthenticatedUser, 26\.3% UnauthenticatedUser \(configured weights\)/);
+    const { classes: _classes, ...plan } = report.manifest.plan;
+    const measured = renderTestResult({ ...report, manifest: { ...report.manifest, plan } });
+    assert.match(measured, /- User Mix: 75% AuthenticatedUser, 25% UnauthenticatedUser \(measured: virtual users per class at the busiest second\)/);
+  });
+
   test("a run without analysis says what is missing instead of inventing it", () => {
     const report = { ...full.runs[0]!.report, analysis: undefined, verdict: undefined, verdicts: [] };
     const md = renderTestResult(report);
