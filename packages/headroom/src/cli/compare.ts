@@ -42,6 +42,20 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--max-regression <pct>", "largest tolerated worsening relative to A", "10%")
     .option("--alpha <p>", "significance level, Holm-adjusted over all tests", "0.05")
     .option("--out <file>", "also write the output to this file")
+    .addHelpText(
+      "after",
+      `
+How it decides (so noise is not called a regression):
+  Figures (A, B, change) come from each run's merged HDR histograms and counts.
+  Each change is tested: Mann-Whitney U over per-second samples (that second's P50/P95/P99,
+  its request count) and a two-proportion z-test on error counts; the p-values are
+  Holm-Bonferroni adjusted over every test of the comparison.
+  A REGRESSION is worse, beyond --max-regression (relative to A), at least 1 ms of latency or
+  0.1 percentage points of error rate, and significant (adjusted p < --alpha).
+
+Exit codes: 0 no regression, 100 regression beyond the bound, 2 bad usage, 3 unreadable run.
+Example (CI): headroom compare runs/last-week runs/today --max-regression 10% --md --out compare.md`,
+    )
     .action(async (runA: string, runB: string, flags: CompareFlags) => {
       if (flags.json && flags.md) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--json and --md were both given; compare prints one format", "choose one of --json or --md (or neither for the text table)");
       const maxRegressionPct = parsePercent(flags.maxRegression, "--max-regression");

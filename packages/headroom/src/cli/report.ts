@@ -72,6 +72,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--out <dir>", "where to write the files (default: the run directory)")
     .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
     .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
+    .addHelpText(
+      "after",
+      `
+Files (in --out, default the run directory): report.md (the test's result document),
+report.html (one self-contained page with charts), report.json, junit.xml (one test case per
+target: FAIL fails, WARN passes with a note, not measured is skipped).
+A run killed before it finished has no summary.json: it is rebuilt from intervals.ndjson.
+Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usage, 3 unreadable run.`,
+    )
     .action(async (run: string, flags: ReportFlags) => {
       const formats = parseFormats(flags.format);
       const level = parseLevel(flags.level);

@@ -118,8 +118,10 @@ export function renderChart(spec: ChartSpec): string {
   const xMin = allX.length ? Math.min(...allX) : 0;
   const xMaxData = allX.length ? Math.max(...allX) : 1;
   const xs = spec.xFormat === "elapsed" ? elapsedScale(Math.min(0, xMin), Math.max(xMaxData, xMin + 1)) : niceScale(Math.min(0, xMin), xMaxData);
-  const left = niceScale(0, spec.yMax ?? Math.max(yExtent(spec.series.filter((s) => s.axis !== "right")), 1e-9));
-  const right = niceScale(0, spec.yRightMax ?? Math.max(yExtent(spec.series.filter((s) => s.axis === "right")), 1e-9));
+  // An all-zero series (no errors at all) gets a 0-1 axis rather than ticks of 0.0000001.
+  const extent = (xs: ChartSeries[]): number => yExtent(xs) || 1;
+  const left = niceScale(0, spec.yMax ?? extent(spec.series.filter((s) => s.axis !== "right")));
+  const right = niceScale(0, spec.yRightMax ?? extent(spec.series.filter((s) => s.axis === "right")));
   const px = (x: number): number => m.left + ((x - xs.min) / (xs.max - xs.min || 1)) * plotW;
   const py = (y: number, sc: Scale): number => m.top + plotH - ((y - sc.min) / (sc.max - sc.min || 1)) * plotH;
   const r1 = (v: number): string => String(Math.round(v * 10) / 10);
