@@ -51,3 +51,17 @@ export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./re
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
 export { startTelemetry, createCollectors, scheduleCollectors, createPrometheusCollector, createPostgresCollector, createRedisCollector, createProcessCollector, createHostCollector, findPortProcesses, parsePrometheusText, seriesKey, bucketQuantile, parseRedisInfo, summarizeTelemetry, formatTelemetryTable, REDIS_EXTRA_KEYS, HOST_EXTRA_KEYS, type StartTelemetryOptions, type TelemetryConfig, type TelemetryHandle, type TelemetrySink, type TelemetryTimers, type Collector, type CollectorReading, type SlowStatement, type QuerySource, type PortProcesses, type PromExposition, type PromSample, type TelemetrySummary, type TelemetrySourceStats, type TelemetrySeriesStats } from "./telemetry/index.js";
 export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./store/telemetry-keys.js";
+// analysis (issue 5, issue 4 item 3): targets and verdicts, per-run analysis, capacity, USL, bottlenecks, search
+export type * from "./analysis/types.js";
+export { buildTargets, loadTargets, validateTargetsFile, judge, describeBound, worstVerdict, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";
+export { DEFAULT_TARGETS_FILE } from "./plan/targets-default.js";
+export { analyzeRun, type AnalyzeRunOptions } from "./analysis/analyze-run.js";
+export { analyzeCapacity, sustainedVsPeak, COMFORTABLE_FRACTION, type CapacityOptions } from "./analysis/capacity.js";
+export { stepFromLines, stepsFromRun, stepsFromRuns } from "./analysis/load-steps.js";
+export { fitUsl, uslThroughput, parseUslCsv, USL_MIN_POINTS, type UslPoint } from "./analysis/usl.js";
+export { findBottlenecks, slowStatements } from "./analysis/bottlenecks.js";
+export { searchCapacity, type SearchOptions, type StepRunner, type RecoveryRunner, type StepLoad } from "./analysis/search.js";
+export { parseSlo, describeSlo, sloBreach, sloFromTargets, DEFAULT_SLO_TEXT } from "./analysis/slo.js";
+export { recoveryAfterLoadDrop } from "./analysis/recovery.js";
+export { leakVerdict, trendTest } from "./analysis/trend.js";
+export { runAnalysisText, capacityText, searchText, uslText, bottleneckText } from "./analysis/analysis-text.js";

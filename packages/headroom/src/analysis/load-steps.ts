@@ -70,7 +70,9 @@ export function stepsFromRun(store: RunStore, opts: { minSec?: number; settleSec
       }
       run = [];
     };
-    for (const l of span.lines) {
+    // The run's last line also holds the requests of the stop's grace period: not a steady second.
+    const spanLines = span.lines[span.lines.length - 1] === store.intervals[store.intervals.length - 1] ? span.lines.slice(0, -1) : span.lines;
+    for (const l of spanLines) {
       if (run.length > 0 && Math.abs(loadOf(l) - loadOf(run[0]!)) > 0.05 * Math.max(1, loadOf(run[0]!))) flush();
       run.push(l);
     }

@@ -417,5 +417,13 @@ export interface SearchResult {
   /** users: null in the open model, where the load is `targetRate`. */
   steps: { users: number | null; targetRate?: number; rps: number; p95Ms: number; errorPct: number }[];
   /** The full step records, the capacity analysis and the USL fit behind the figures. */
-  detail: { steps: SearchStep[]; capacity: CapacityAnalysis; stopReason: string };
+  detail: {
+    steps: SearchStep[];
+    capacity: CapacityAnalysis;
+    stopReason: string;
+    /** The bottlenecks of the first broken step (when telemetry was collected, or the generator limited it). */
+    bottlenecks?: Bottleneck[];
+    /** Run directory of each step, in order. */
+    stepDirs?: string[];
+  };
 }

@@ -69,8 +69,17 @@ export function loadOf(l: IntervalLine): number {
 /**
  * The seconds where the load was held at (at least 90 % of) its maximum: the window the
  * steady figures (throughput per user, leak trends) are judged on. All lines when none qualify.
+ * When the window runs to the end of the run, its last line is left out: the engine counts the
+ * requests that finish in the stop's grace period in the last second, so its rate is not steady.
  */
 export function steadyLines(lines: readonly IntervalLine[], fraction = 0.9): IntervalLine[] {
+  const w = heldLines(lines, fraction);
+  const endsRun = w.length > 0 && w[w.length - 1] === lines[lines.length - 1];
+  return endsRun && w.length > 3 ? w.slice(0, -1) : w;
+}
+
+/** The seconds from the first to the last at 90 % of the peak load or more (all of them, grace second included). */
+export function heldLines(lines: readonly IntervalLine[], fraction = 0.9): IntervalLine[] {
   const peak = Math.max(0, ...lines.map(loadOf));
   if (peak === 0) return [...lines];
   const first = lines.findIndex((l) => loadOf(l) >= fraction * peak);
@@ -99,7 +108,7 @@ export function phaseSpans(lines: readonly IntervalLine[]): PhaseSpan[] {
   if (labelled) {
     labels = lines.map((l) => l.phase ?? "unlabelled");
   } else {
-    const steady = steadyLines(lines);
+    const steady = heldLines(lines);
     const from = steady[0]?.t ?? 0;
     const to = steady[steady.length - 1]?.t ?? 0;
     labels = lines.map((l) => (l.t < from ? "ramp-up" : l.t <= to ? "steady" : "ramp-down"));

@@ -1,0 +1,356 @@
+// `headroom search`: finds the breaking point of a single URL or a scenario. Each step is a run
+// directory under the search's output directory, held until steady; the algorithm is
+// analysis/search.ts, this file only runs the steps through the engine and prints.
+//   headroom search --url URL [--model closed|open] [--slo "p95<500ms,errors<1%"] [--json]
+//   headroom search FILE.ts --host URL [--model closed|open] ...
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { analyzeRun } from "../analysis/analyze-run.js";
+import { searchText } from "../analysis/analysis-text.js";
+import { recoveryAfterLoadDrop } from "../analysis/recovery.js";
+import { searchCapacity, type StepLoad } from "../analysis/search.js";
+import { DEFAULT_SLO_TEXT, parseSlo } from "../analysis/slo.js";
+import { DEFAULT_STEADY, isSteady, measuredLines } from "../analysis/steady-state.js";
+import { stepFromLines } from "../analysis/load-steps.js";
+import type { Recovery, SearchStep, Slo } from "../analysis/types.js";
+import { newRunId, newRunManifest } from "../engine/manifest.js";
+import { checkReachable } from "../engine/preflight.js";
+import { defaultWorkers, runTest } from "../engine/run-test.js";
+import type { SingleRequest } from "../engine/single-request.js";
+import { EXIT, HeadroomError } from "../errors.js";
+import { initHistograms } from "../metrics/histogram.js";
+import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
+import { loadScenario } from "../plan/load-scenario.js";
+import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import { loadTargets } from "../plan/targets.js";
+import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { between, constant, describeWait, type WaitSpec } from "../plan/wait.js";
+import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
+import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
+import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
+import type { CommandContext } from "./main.js";
+import { parseHeader } from "./run.js";
+
+interface SearchFlags {
+  url?: string;
+  method: string;
+  header: string[];
+  body?: string;
+  host?: string;
+  var: string[];
+  model: string;
+  start?: string;
+  growth: string;
+  max?: string;
+  maxSteps: string;
+  tolerance: string;
+  stepTime: string;
+  warmup: string;
+  window: string;
+  think?: string;
+  slo: string;
+  recovery: boolean;
+  repeat: boolean;
+  recoveryHold: string;
+  recoveryTime: string;
+  timeout: string;
+  workers?: string;
+  seed?: string;
+  out?: string;
+  json?: boolean;
+  typecheck: boolean;
+  targets?: string;
+  prometheus?: string;
+  postgres?: string;
+  redis?: string;
+  appPort?: string;
+  hostMetrics?: boolean;
+  telemetryInterval: string;
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+function num(text: string, flag: string, opts: { min?: number; integer?: boolean } = {}): number {
+  const n = Number(text);
+  const min = opts.min ?? 0;
+  if (!Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
+    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not ${opts.integer ? "a whole number" : "a number"} >= ${min}`, `give ${flag} a ${opts.integer ? "whole " : ""}number, e.g. ${flag} ${Math.max(min, opts.integer ? 10 : 2)}`);
+  }
+  return n;
+}
+
+function url(text: string, flag: string): string {
+  try {
+    const u = new URL(text);
+    if (u.protocol === "http:" || u.protocol === "https:") return u.href;
+  } catch {
+    /* reported below */
+  }
+  throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" is not an http(s) URL`, `give an absolute URL such as ${flag} http://127.0.0.1:8000/health`);
+}
+
+function think(text: string): WaitSpec {
+  const [a, b] = text.split(/-(?=\d)/);
+  const lo = parseDurationMs(a!, "--think") / 1000;
+  return b === undefined ? constant(lo) : between(lo, parseDurationMs(b, "--think") / 1000);
+}
+
+function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
+  const c: TelemetryConfig = {};
+  if (f.prometheus) c.prometheus = { url: f.prometheus };
+  if (f.postgres) c.postgres = { connectionString: f.postgres };
+  if (f.redis) c.redis = { url: f.redis };
+  if (f.appPort) c.processes = { port: num(f.appPort, "--app-port", { min: 1, integer: true }) };
+  if (f.hostMetrics) c.host = true;
+  return Object.keys(c).length > 0 ? c : undefined;
+}
+
+/** runTest finishes the store itself; deferring that lets telemetry's last sample land first. */
+function deferFinish(store: RunStoreWriter): { writer: RunStoreWriter; finish(status?: RunStatus): void } {
+  let args: [RunStatus, RunSummary | undefined, Date | undefined] | undefined;
+  const writer: RunStoreWriter = {
+    dir: store.dir,
+    appendInterval: (l) => store.appendInterval(l),
+    appendTelemetry: (l) => store.appendTelemetry(l),
+    updateManifest: (p) => store.updateManifest(p),
+    finish: (status, summary, endedAt) => {
+      args = [status, summary, endedAt];
+    },
+  };
+  return {
+    writer,
+    finish(status) {
+      if (!args) return;
+      const [s, summary, endedAt] = args;
+      const final = status ?? s;
+      store.finish(final, summary ? { ...summary, runStatus: final } : undefined, endedAt);
+    },
+  };
+}
+
+/** A window at twice the SLO's latency or error bound: broken whatever the rest of the step would show. */
+function farPastSlo(window: IntervalLine[], slo: Slo): boolean {
+  const step = stepFromLines(window, {});
+  if (step.requests === 0) return false;
+  return (slo.p95Ms !== undefined && step.p95Ms > 2 * slo.p95Ms) || (slo.errorPct !== undefined && step.errorPct > 2 * slo.errorPct && step.errorPct >= 1);
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("search")
+    .description("find the breaking point of a URL or a scenario: step the load up until the SLO breaks or throughput stops growing, then bisect; report max RPS, breaking point, comfortable capacity, recovery and confidence")
+    .argument("[scenario]", "scenario file (TypeScript); or use --url")
+    .option("--url <url>", "single-URL search: the URL to load")
+    .option("--method <method>", "single-URL search: HTTP method", "GET")
+    .option("--header <header>", 'single-URL search: a header "Name: value" (repeatable)', collect, [])
+    .option("--body <body>", "single-URL search: request body")
+    .option("--host <url>", "scenario: base URL of the target")
+    .option("--var <k=v>", "scenario: a variable (repeatable)", collect, [])
+    .option("--model <model>", "closed (steps users) or open (steps the arrival rate)", "closed")
+    .option("--start <n>", "first step: users (closed) or req/s (open)", "10")
+    .option("--growth <f>", "each upward step multiplies the load by this", "2")
+    .option("--max <n>", "never step beyond this load (default 10000 users / 100000 req/s)")
+    .option("--max-steps <n>", "ramp and bisection steps in all", "14")
+    .option("--tolerance <f>", "stop bisecting when the bracket is within this share of the good load", "0.1")
+    .option("--step-time <d>", "longest a step may run while waiting to be steady", "20s")
+    .option("--warmup <d>", "seconds of each step not measured", "2s")
+    .option("--window <d>", "steady window: the last seconds that must hold steady, and are measured", "5s")
+    .option("--think <t>", "single-URL closed model: pause between a user's requests, 2s or 1s-5s")
+    .option("--slo <limits>", "limits a step must meet", DEFAULT_SLO_TEXT)
+    .option("--no-repeat", "skip repeating the best good load (the repeat measures run-to-run variance for the confidence)")
+    .option("--no-recovery", "skip the recovery run (break held, then dropped to the comfortable load)")
+    .option("--recovery-hold <d>", "recovery run: how long the breaking load is held", "5s")
+    .option("--recovery-time <d>", "recovery run: how long the comfortable load runs after the drop", "15s")
+    .option("--timeout <d>", "per-request timeout", "30s")
+    .option("--workers <n>", "worker threads (default: one per core)")
+    .option("--seed <n>", "random seed")
+    .option("--targets <file>", "targets JSON used to judge the breaking step's bottlenecks")
+    .option("--prometheus <url>", "telemetry: the target's /metrics URL")
+    .option("--postgres <url>", "telemetry: PostgreSQL connection string")
+    .option("--redis <url>", "telemetry: Redis URL")
+    .option("--app-port <port>", "telemetry: sample the processes listening on this port")
+    .option("--host-metrics", "telemetry: sample this host's CPU, memory and network")
+    .option("--telemetry-interval <d>", "telemetry sampling period", "2s")
+    .option("--out <dir>", "output directory, one run directory per step (default runs/search-<id>)")
+    .option("--json", "print only the result as one JSON object on stdout")
+    .option("--no-typecheck", "scenario: skip the TypeScript type check")
+    .action(async (file: string | undefined, f: SearchFlags) => ctx.setExitCode(await searchCommand(file, f, ctx)));
+}
+
+async function searchCommand(file: string | undefined, f: SearchFlags, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  if (!file === !f.url) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to search: no scenario file and no --url", 'run `headroom search --url http://host/path --slo "p95<500ms,errors<1%"` or `headroom search my.scenario.ts --host http://host`');
+  }
+  if (f.model !== "closed" && f.model !== "open") throw new HeadroomError("HR_BAD_ARGUMENT", `--model "${f.model}" is not a load model; expected closed or open`, "use --model closed (steps users) or --model open (steps the arrival rate)");
+  const model = f.model;
+  const slo = parseSlo(f.slo);
+  const stepSec = parsePositiveDurationSec(f.stepTime, "--step-time");
+  const warmupSec = Math.round(parseDurationMs(f.warmup, "--warmup") / 1000);
+  const windowSec = Math.max(1, Math.round(parsePositiveDurationSec(f.window, "--window")));
+  // One more second than warm-up and window: the last line of a run also carries the stop's grace period.
+  if (warmupSec + windowSec + 1 > stepSec) throw new HeadroomError("HR_CONFLICTING_FLAGS", `--warmup ${f.warmup} + --window ${f.window} + 1 s exceed --step-time ${f.stepTime}`, "give each step time for its warm-up, its steady window and a final second, e.g. --step-time 20s --warmup 2s --window 5s");
+  const timeoutMs = parseDurationMs(f.timeout, "--timeout");
+  const workers = f.workers ? num(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers();
+  const seed = f.seed !== undefined ? num(f.seed, "--seed", { integer: true }) : undefined;
+  const thinkTime = f.think ? think(f.think) : undefined;
+  const telemetry = telemetryConfig(f);
+  const telemetryMs = parseDurationMs(f.telemetryInterval, "--telemetry-interval");
+  const targets = loadTargets(f.targets ? resolve(io.cwd, f.targets) : undefined);
+  const vars = Object.fromEntries(
+    f.var.map((v) => {
+      const i = v.indexOf("=");
+      if (i <= 0) throw new HeadroomError("HR_BAD_ARGUMENT", `--var "${v}" is not of the form key=value`, "write variables as --var tokens=./tokens.json");
+      return [v.slice(0, i), v.slice(i + 1)];
+    }),
+  );
+
+  let request: SingleRequest | undefined;
+  let scenario: Scenario | undefined;
+  let baseUrl: string | undefined;
+  if (f.url) {
+    request = { url: url(f.url, "--url"), method: f.method.toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
+  } else {
+    const path = resolve(io.cwd, file!);
+    if (f.typecheck) await typecheckScenario(path);
+    scenario = await loadScenario(path);
+    baseUrl = f.host ? url(f.host, "--host") : scenario.host;
+    if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  }
+  await checkReachable(request?.url ?? baseUrl!);
+  await initHistograms();
+
+  const outDir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", `search-${newRunId()}`);
+  const log = f.json ? io.stderr : io.stdout;
+  const stop = new AbortController();
+  const unhook = io.onInterrupt(() => {
+    if (!stop.signal.aborted) io.stderr.write("\nstopping the search after the current step's requests in flight (Ctrl-C again to quit at once)\n");
+    stop.abort();
+  });
+  const stepDirs: string[] = [];
+  const target = request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name };
+  const planExtra = {
+    workers,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(request ? { url: request.url, method: request.method } : {}),
+    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: scenario.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) })) } : {}),
+  };
+  const profileAt = (name: string, load: StepLoad, durationSec: number): Profile => {
+    const base = { name, durationSec, timeoutMs, loadLevel: "normal" as const };
+    if (model === "open") return validateProfile({ ...base, executor: "open", rate: load.rate! });
+    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(thinkTime ? { thinkTime } : {}) });
+  };
+
+  /** Runs one profile into its own run directory (with telemetry); `until` may stop it early. */
+  const runInto = async (dir: string, profile: Profile, note: string, until?: (lines: IntervalLine[]) => boolean): Promise<{ lines: IntervalLine[]; stoppedEarly: boolean; stoppedAt: number }> => {
+    const manifest = newRunManifest({ name: profile.name, plan: describeProfile(profile, planExtra), target, loadLevel: "normal", notes: [note] });
+    const store = createRunStore(dir, manifest);
+    const deferred = deferFinish(store);
+    const handle = telemetry ? startTelemetry(telemetry, (l) => store.appendTelemetry(l), { startedAtMs: Date.parse(manifest.startedAt), intervalMs: telemetryMs, diskPath: dir }) : undefined;
+    const lines: IntervalLine[] = [];
+    const local = new AbortController();
+    let stoppedEarly = false;
+    let stoppedAt = 0;
+    const onStop = (): void => local.abort();
+    stop.signal.addEventListener("abort", onStop, { once: true });
+    try {
+      await runTest({
+        profile,
+        store: deferred.writer,
+        workers,
+        signal: local.signal,
+        vars,
+        ...(request ? { request } : { scenario: scenario! }),
+        ...(baseUrl ? { baseUrl } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        onInterval: (line) => {
+          lines.push(line);
+          if (!local.signal.aborted && until?.(lines)) {
+            stoppedEarly = true;
+            stoppedAt = lines.length;
+            local.abort();
+          }
+        },
+        onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+      });
+    } finally {
+      stop.signal.removeEventListener("abort", onStop);
+      await handle?.stop();
+      // Stopped because it was steady is a completed step, not an interrupted one.
+      deferred.finish(stoppedEarly && !stop.signal.aborted ? "completed" : undefined);
+    }
+    return { lines, stoppedEarly, stoppedAt };
+  };
+
+  const steadyOpts = { ...DEFAULT_STEADY, warmupSec: 0, windowSec };
+  const runStep = async (load: StepLoad, index: number, pass: SearchStep["pass"]) => {
+    const label = model === "open" ? `rate-${load.rate}` : `users-${load.users}`;
+    const dir = join(outDir, `step-${String(index + 1).padStart(2, "0")}-${label}`);
+    stepDirs.push(dir);
+    // A step ends once its window is steady, or as soon as its window is far past the SLO (no
+    // need to hold an overload for the whole step time).
+    let why: "steady" | "broken" | undefined;
+    const { lines, stoppedEarly, stoppedAt } = await runInto(dir, profileAt(`search-step-${index + 1}`, load, stepSec), `headroom search: ${pass} step ${index + 1} at ${model === "open" ? `${load.rate} req/s` : `${load.users} users`}, held until steady`, (ls) => {
+      if (ls.length < warmupSec + windowSec) return false;
+      if (isSteady(ls.slice(warmupSec), steadyOpts)) why = "steady";
+      else if (farPastSlo(ls.slice(-windowSec), slo)) why = "broken";
+      return why !== undefined;
+    });
+    // The engine counts requests that finish in the stop's grace period in the last line: that line is not measured.
+    const measured = stoppedEarly ? lines.slice(stoppedAt - windowSec, stoppedAt) : measuredLines(lines.slice(0, -1), warmupSec);
+    const steady = why === "steady" ? true : why === "broken" ? undefined : false;
+    return stepFromLines(measured, { ...(model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source: dir, ...(steady !== undefined ? { steady } : {}), workers });
+  };
+  const holdSec = parsePositiveDurationSec(f.recoveryHold, "--recovery-hold");
+  const settleSec = parsePositiveDurationSec(f.recoveryTime, "--recovery-time");
+  const runRecovery = async (brk: StepLoad, settle: StepLoad): Promise<Recovery> => {
+    const dir = join(outDir, "recovery");
+    stepDirs.push(dir);
+    const base = { name: "search-recovery", durationSec: holdSec + settleSec, timeoutMs, loadLevel: "normal" as const };
+    const profile: Profile =
+      model === "open"
+        ? validateProfile({ ...base, executor: "open", rate: brk.rate!, stages: [{ name: "overload", durationSec: holdSec, rate: brk.rate! }, { name: "drop", durationSec: 1, rate: settle.rate! }, { name: "recovery", durationSec: Math.max(1, settleSec - 1), rate: settle.rate! }] })
+        : validateProfile({ ...base, executor: "closed", ...(thinkTime ? { thinkTime } : {}), stages: [{ name: "overload", durationSec: holdSec, users: brk.users! }, { name: "recovery", durationSec: settleSec, users: settle.users! }] });
+    const { lines } = await runInto(dir, profile, `headroom search: recovery run, ${holdSec} s at the breaking load then ${settleSec} s at the comfortable load`);
+    return recoveryAfterLoadDrop(lines, { p95Ms: slo.p95Ms ?? 500, errorPct: slo.errorPct ?? 1 });
+  };
+
+  if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);
+  try {
+    const result = await searchCapacity(
+      {
+        model,
+        slo,
+        start: num(f.start ?? "10", "--start", { min: model === "open" ? 0.01 : 1, integer: model === "closed" }),
+        growth: num(f.growth, "--growth", { min: 1.1 }),
+        ...(f.max ? { maxLoad: num(f.max, "--max", { min: 1 }) } : {}),
+        maxSteps: num(f.maxSteps, "--max-steps", { min: 1, integer: true }),
+        tolerance: num(f.tolerance, "--tolerance", { min: 0.001 }),
+        repeat: f.repeat,
+        signal: stop.signal,
+        onStep: (s) =>
+          log.write(`step ${stepDirs.length}: ${s.pass} ${model === "open" ? `${s.targetRate} req/s offered` : `${s.users} users`}: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`),
+      },
+      runStep,
+      f.recovery ? runRecovery : undefined,
+    );
+    result.detail.stepDirs = stepDirs;
+    const firstBroken = result.detail.steps.findIndex((s) => !s.ok);
+    if (firstBroken >= 0) {
+      const a = analyzeRun(readRunStore(stepDirs[firstBroken]!), targets, { level: "normal" });
+      result.detail.bottlenecks = a.bottlenecks;
+    }
+    writeFileSync(join(outDir, "search.json"), JSON.stringify(result, null, 2) + "\n");
+    if (f.json) io.stdout.write(JSON.stringify(result) + "\n");
+    else {
+      io.stdout.write("\n" + searchText(result));
+      if (!telemetry) io.stdout.write("(no telemetry collected: add --prometheus, --postgres, --redis, --app-port or --host-metrics to name the platform's bottleneck)\n");
+      io.stdout.write(`result written to ${join(outDir, "search.json")}\n`);
+    }
+    return stop.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
+  } finally {
+    unhook();
+  }
+}

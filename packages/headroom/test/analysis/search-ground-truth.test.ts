@@ -1,0 +1,88 @@
+// `headroom search` against a server whose capacity is known in closed form: C workers, each
+// request holding one for S ms (a semaphore of C with a FIFO queue), so the maximum throughput
+// is C/S per second; with think time Z the closed model's knee is N* = C (S + Z) / S.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { SearchResult } from "../../src/analysis/types.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+
+const C = 8;
+const S_MS = 40;
+const CAPACITY_RPS = (C * 1000) / S_MS; // 200
+
+let server: Server;
+let base = "";
+const holdsMs: number[] = [];
+const out = mkdtempSync(join(tmpdir(), "search-gt-"));
+
+before(async () => {
+  let busy = 0;
+  const queue: (() => void)[] = [];
+  server = createServer((_req, res) => {
+    const start = (): void => {
+      busy++;
+      const t0 = performance.now();
+      setTimeout(() => {
+        holdsMs.push(performance.now() - t0);
+        busy--;
+        res.end("ok");
+        queue.shift()?.();
+      }, S_MS);
+    };
+    if (busy < C) start();
+    else queue.push(start);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/work`;
+});
+
+after(() => {
+  server.closeAllConnections();
+  server.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+async function search(args: string[]): Promise<SearchResult> {
+  const io = memoryIo();
+  const code = await main(["search", "--url", base, "--workers", "1", "--window", "1s", "--timeout", "2s", "--no-recovery", "--no-repeat", "--max-steps", "5", "--json", ...args], io);
+  assert.equal(code, 0, io.err());
+  return JSON.parse(io.out()) as SearchResult;
+}
+
+/** The capacity the server actually had: C over the mean hold time it measured (timers overshoot S a little). */
+const measuredCapacity = (): number => (C * 1000) / (holdsMs.reduce((a, b) => a + b, 0) / holdsMs.length);
+
+test("open model: search finds the maximum throughput C/S within 10 %", async () => {
+  // Constant arrivals need no warm-up: 2 s steps, the first second measured.
+  const r = await search(["--model", "open", "--step-time", "2s", "--warmup", "0s", "--start", "100", "--tolerance", "0.15", "--slo", "p95<300ms,errors<1%", "--out", join(out, "open")]);
+  assert.ok(r.maxRps !== null);
+  const err = Math.abs(r.maxRps! / CAPACITY_RPS - 1);
+  assert.ok(err <= 0.1, `maxRps ${r.maxRps} vs C/S = ${CAPACITY_RPS} (${(err * 100).toFixed(1)} %), steps ${JSON.stringify(r.steps)}`);
+  assert.ok(Math.abs(r.maxRps! / measuredCapacity() - 1) <= 0.1, `maxRps ${r.maxRps} vs measured capacity ${measuredCapacity().toFixed(1)}`);
+  // The break is an offered rate the server could not keep up with, within the bisection's tolerance above the maximum.
+  assert.ok(r.breakingPoint.rps! > r.maxRps! && r.breakingPoint.rps! <= CAPACITY_RPS * 1.3, `break ${r.breakingPoint.rps}: ${r.breakingPoint.limit}`);
+  assert.equal(r.breakingPoint.users, null);
+  assert.ok(r.steps.length === 5 && r.steps.every((s) => s.users === null && typeof s.targetRate === "number"));
+});
+
+test("closed model with think time: the knee lands where queueing theory puts it", async () => {
+  // Z uniform in 100-220 ms (mean 160 ms): N* = C (S + Z) / S = 8 x 200 / 40 = 40 users.
+  const zMs = 160;
+  const kneeUsers = (C * (S_MS + zMs)) / S_MS;
+  // Users all start at once: the first second of each step is their burst, not measured.
+  const r = await search(["--model", "closed", "--step-time", "3s", "--warmup", "1s", "--start", "10", "--think", "100ms-220ms", "--tolerance", "0.15", "--slo", "p95<1000ms,errors<1%", "--out", join(out, "closed")]);
+  const knee = r.detail.capacity.knee!;
+  assert.ok(Math.abs(knee.value! / kneeUsers - 1) <= 0.1, `knee ${knee.value} (${knee.formula}) vs N* = ${kneeUsers}; steps ${JSON.stringify(r.steps)}`);
+  assert.ok(Math.abs(r.maxRps! / CAPACITY_RPS - 1) <= 0.1, `maxRps ${r.maxRps}`);
+  // Past the knee more users add no throughput: that is the break the search reports.
+  assert.match(r.breakingPoint.limit, /throughput flat/);
+  assert.ok(r.breakingPoint.users! >= kneeUsers && r.breakingPoint.users! <= 2 * kneeUsers, `break at ${r.breakingPoint.users} users`);
+  assert.ok(r.comfortable.users! < kneeUsers);
+  assert.ok(r.detail.stepDirs!.length === r.detail.steps.length);
+});
