@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HeadroomError } from "../errors.js";
+import { resolveHeadroomForScenarios } from "./resolve-headroom.js";
 import { isScenario, type Scenario } from "./scenario-api.js";
 import { validateScenario } from "./validate-scenario.js";
 
@@ -20,6 +21,7 @@ export async function loadScenario(path: string): Promise<Scenario> {
   if (!existsSync(abs)) {
     throw new HeadroomError("HR_SCENARIO_NOT_FOUND", `scenario file "${path}" does not exist (looked at ${abs})`, "check the path; scenario files are TypeScript modules such as loadtests/api.scenario.ts");
   }
+  resolveHeadroomForScenarios();
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
