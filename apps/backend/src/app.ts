@@ -160,6 +160,11 @@ export function build(opts: BuildOptions): MueJamApp {
   app.addHook("preClose", async () => {
     deps.state.shuttingDown = true;
   });
+  // While draining, each response closes its connection, so keep-alive clients (a load
+  // balancer, a load generator) cannot hold the shutdown open.
+  app.addHook("onSend", async (_req, reply) => {
+    if (deps.state.shuttingDown) reply.header("connection", "close");
+  });
   app.addHook("onClose", async () => {
     await db.close();
     if (redis) redis.disconnect();

@@ -41,7 +41,7 @@ export interface Database {
 
 export const POOL_ACQUIRE_TIMEOUT_MS = 10_000;
 
-function poolConfig(url: string, config: AppConfig): pg.PoolConfig {
+export function poolConfig(url: string, config: AppConfig): pg.PoolConfig {
   const base: pg.PoolConfig = {
     connectionString: url,
     max: config.poolSize,
@@ -56,6 +56,12 @@ function poolConfig(url: string, config: AppConfig): pg.PoolConfig {
     : { ...base, statement_timeout: config.requestTimeoutMs };
 }
 
+/** Named (prepared once per connection) unless behind pgbouncer in transaction mode, where a
+ * prepared statement would live on whichever server connection happened to run it. */
+export function queryConfig(stmt: Statement, values: unknown[], pgbouncer: boolean): pg.QueryConfig {
+  return pgbouncer ? { text: stmt.text, values } : { name: stmt.name, text: stmt.text, values };
+}
+
 export function createDatabase(config: AppConfig): Database {
   const primary = new pg.Pool(poolConfig(config.databaseUrl, config));
   const replica = config.databaseReplicaUrl ? new pg.Pool(poolConfig(config.databaseReplicaUrl, config)) : undefined;
@@ -67,7 +73,7 @@ export function createDatabase(config: AppConfig): Database {
 
   async function run<R extends pg.QueryResultRow>(pool: pg.Pool, kind: "read" | "write", stmt: Statement, values: unknown[], counter?: QueryCounter | null): Promise<pg.QueryResult<R>> {
     if (counter) counter.queries += 1;
-    const query: pg.QueryConfig = config.pgbouncer ? { text: stmt.text, values } : { name: stmt.name, text: stmt.text, values };
+    const query = queryConfig(stmt, values, config.pgbouncer);
     const t0 = performance.now();
     try {
       const result = await pool.query<R>(query);
