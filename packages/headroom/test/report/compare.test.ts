@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
@@ -9,6 +10,7 @@ import { EXIT } from "../../src/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { compareRuns, type CompareInput } from "../../src/report/compare.js";
 import { renderComparisonMarkdown, renderComparisonText } from "../../src/report/compare-render.js";
+import { readRunStore } from "../../src/store/run-store.js";
 import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/report/significance.js";
 import { buildIntervals, fixtureManifest, writeFixtureRun, type FixtureOptions } from "./fixture-run.js";
 
@@ -111,6 +113,33 @@ describe("compareRuns on recorded runs", () => {
     const md = renderComparisonMarkdown(c);
     assert.match(md, /^# Run comparison/);
     assert.match(md, /\| GET \/api\/search\/stories \| P95 \(ms\) \|.*\*\*REGRESSION\*\*/);
+  });
+});
+
+describe("compare on runs recorded by headroom run (fixtures/recorded)", () => {
+  const REC = join(dirname(fileURLToPath(import.meta.url)), "fixtures/recorded");
+  const load = (name: string): CompareInput => {
+    const s = readRunStore(join(REC, name));
+    return { dir: name, manifest: s.manifest, intervals: s.intervals };
+  };
+
+  test("the same test run twice: the figures move (P99 by over 30 %) but nothing is a regression", () => {
+    const c = compareRuns(load("run-a"), load("run-b"));
+    assert.equal(c.regression, false, c.regressions.join("; "));
+    const p99 = c.overall.metrics.find((m) => m.metric === "p99Ms")!;
+    assert.ok(p99.changePct! > 30, `p99 change ${p99.changePct}`);
+    assert.equal(p99.verdict, "not significant");
+  });
+
+  test("the service time doubled: P50, P95 and P99 regress, significantly", () => {
+    const c = compareRuns(load("run-a"), load("run-slow"));
+    assert.equal(c.regression, true);
+    for (const metric of ["p50Ms", "p95Ms", "p99Ms"]) {
+      const m = c.overall.metrics.find((x) => x.metric === metric)!;
+      assert.equal(m.verdict, "regression", metric);
+      assert.ok(m.changePct! > 80 && m.changePct! < 130, `${metric} ${m.changePct}`);
+      assert.ok(m.test!.adjustedP < 0.001);
+    }
   });
 });
 

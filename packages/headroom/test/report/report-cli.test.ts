@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
@@ -77,6 +78,18 @@ describe("headroom report (CLI)", () => {
     const io2 = memoryIo({}, dir);
     assert.equal(await main(["report", run, "--targets", join(dir, "none.json")], io2), EXIT.CONFIG);
     assert.match(io2.err(), /targets file .* does not exist/);
+  });
+
+  test("renders a run recorded by headroom run", async () => {
+    const rec = join(dirname(fileURLToPath(import.meta.url)), "fixtures/recorded/run-a");
+    const out = join(dir, "recorded");
+    const io = memoryIo({}, dir);
+    assert.equal(await main(["report", rec, "--out", out, "--format", "html,md"], io), EXIT.OK, io.err());
+    assert.match(io.out(), /recorded: 3835 requests in 20 s, 191\.75 req\/s, p95 7\.923 ms, 0 failed; verdict /);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    assert.match(html, /<figure class="chart" id="chart-latency-all">/);
+    assert.match(html, /CPU: not measured: no process or host telemetry/);
+    assert.match(readFileSync(join(out, "report.md"), "utf8"), /\| GET \/ \| 3,835 \|/);
   });
 
   test("an unknown format and a missing run are usage and config errors", async () => {
