@@ -42,7 +42,7 @@ function bestRecommendation(model: PlanReportModel, component: Bottleneck["compo
   const all = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, run })));
   all.sort((x, y) => y.b.score - x.b.score);
   const top = all[0];
-  return top ? `${top.b.recommendation} (${top.run.profile} test: ${top.b.symptom}; limit: ${top.b.limit})` : undefined;
+  return top ? `${top.b.recommendation} (${top.b.rank} bottleneck of the ${top.run.profile} test; limit: ${top.b.limit})` : undefined;
 }
 
 function infrastructureSection(model: PlanReportModel, a: RunAnalysis | undefined): string[] {
@@ -155,7 +155,7 @@ function bottleneckSection(model: PlanReportModel, a: RunAnalysis | undefined): 
     `   - Recommendation: ${rec("cache", "hit rate and memory within targets")}`,
     "",
     "4. **Network**:",
-    `   - Bandwidth: ${!a ? none : n?.bytesInPerSec !== undefined ? `${formatBytes(n.bytesInPerSec)}/s received and ${formatBytes(n.bytesOutPerSec ?? 0)}/s sent by the load generator on average${n.rxBytesPerSecMax !== undefined ? `; host interface peaked at ${formatBytes(n.rxBytesPerSecMax)}/s in` : ""}` : "not measured: no requests"}`,
+    `   - Bandwidth: ${!a ? none : n?.bytesInPerSec !== undefined ? `${formatBytes(n.bytesInPerSec)}/s received and ${formatBytes(n.bytesOutPerSec ?? 0)}/s sent by the load generator on average${n.rxBytesPerSecMax !== undefined ? (n.rxBytesPerSecMax > 0 ? `; the host's network interface peaked at ${formatBytes(n.rxBytesPerSecMax)}/s received` : "; none of it crossed the host's network interface (generator and platform talk over loopback)") : ""}` : "not measured: no requests"}`,
     `   - Latency: ${!a ? none : n?.minLatencyMs !== undefined ? `${formatMs(n.minLatencyMs)} ms (fastest request of the ${where ?? "heaviest"} test: an upper bound on the network round trip)` : "not measured: no requests"}`,
     `   - Recommendation: ${rec("network", "the network was not the limit (generator and platform on one host)")}`,
     "",
