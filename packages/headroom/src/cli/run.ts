@@ -8,6 +8,7 @@ import { describeRun } from "../engine/describe-run.js";
 import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { defaultWorkers, runTest } from "../engine/run-test.js";
+import { parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
@@ -45,6 +46,8 @@ interface RunFlags {
   seed?: string;
   name?: string;
   profile?: string;
+  segment?: string;
+  startAt?: string;
   typecheck: boolean;
 }
 
@@ -152,6 +155,18 @@ export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
   return validateProfile(p);
 }
 
+function parseSegmentFlag(text: string): Segment {
+  const seg = parseSegment(text);
+  if (!seg) throw new HeadroomError("HR_BAD_ARGUMENT", `--segment "${text}" is not of the form i/n (0 <= i < n) or from:to/n`, "give this host's lane, e.g. --segment 0/4 on the first of four hosts");
+  return seg;
+}
+
+function parseStartAt(text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new HeadroomError("HR_BAD_ARGUMENT", `--start-at "${text}" is not a time`, "give an ISO 8601 time (2025-01-01T12:00:00Z) or epoch milliseconds");
+  return ms;
+}
+
 function pickProfile(s: Scenario, name: string): Profile {
   const available = Object.keys(s.profiles ?? {});
   const p = s.profiles?.[name];
@@ -230,6 +245,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--name <name>", "test name recorded in the run (default: the profile's name, else run)")
     .option("--profile <name>", "scenario: run a profile the file exports as `profiles` (flags given override it)")
     .option("--no-typecheck", "scenario: skip the TypeScript type check before running")
+    .option("--segment <i/n>", "run only this host's share of the load, e.g. 2/4 (lane 2 of 4, 0-based; as a Kubernetes Indexed Job's index)")
+    .option("--start-at <time>", "start the load at this time (ISO 8601 or epoch ms), so the hosts of one test start together")
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
 
@@ -241,6 +258,8 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   const vars = Object.fromEntries(f.var.map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
+  const segment = f.segment !== undefined ? parseSegmentFlag(f.segment) : undefined;
+  const startAtEpochMs = f.startAt !== undefined ? parseStartAt(f.startAt) : undefined;
   let request: SingleRequest | undefined;
   let scenario: Scenario | undefined;
   let baseUrl: string | undefined;
@@ -274,7 +293,8 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
 
   const id = newRunId();
   const dir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", id);
-  const manifest = newRunManifest({ id, name: profile.name, plan, ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
+  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
+  const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const store = createRunStore(dir, manifest);
   const log = f.json ? io.stderr : io.stdout;
   const progress = progressSink(log, plan.durationSec);
@@ -295,6 +315,8 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       ...(request ? { request } : { scenario: scenario! }),
       ...(baseUrl ? { baseUrl } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(segment ? { segment: [segment] } : {}),
+      ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
       onInterval: (line) => progress.line(line),
       onWarning: (message) => {
         warnings.push(message);
@@ -304,7 +326,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     });
     progress.end();
     // The manifest is final by now; the warnings join it as notes.
-    if (warnings.length > 0) store.updateManifest({ notes: warnings });
+    if (warnings.length > 0) store.updateManifest({ notes: [...(notes ?? []), ...warnings] });
     if (f.json) io.stdout.write(JSON.stringify(summary) + "\n");
     else io.stdout.write("\n" + formatSummaryTable(summary));
     return summary.runStatus === "interrupted" ? EXIT.INTERRUPTED : EXIT.OK;

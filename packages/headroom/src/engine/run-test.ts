@@ -15,9 +15,9 @@ import { realClock } from "./clock.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { scenarioWorkload } from "./scenario-workload.js";
 import { runSegment } from "./segment-runner.js";
-import { WHOLE } from "./segments.js";
+import { formatSegment, WHOLE, type SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";
-import { urlWorkload } from "./url-workload.js";
+import { singleUrlWorkload } from "./url-workload.js";
 import { runWorkers } from "./worker-pool.js";
 
 export interface RunTestOptions {
@@ -34,6 +34,10 @@ export interface RunTestOptions {
   vars?: Record<string, string>;
   baseUrl?: string;
   seed?: number;
+  /** This host's share when a test is split across hosts (a Kubernetes Indexed Job): e.g. [{ from: 2, to: 3, of: 4 }]. */
+  segment?: SegmentPath;
+  /** Epoch ms at which the load starts (hosts of one test share it); default: now. */
+  startAtEpochMs?: number;
 }
 
 /** Worker threads to use by default: one per core this process may run on (taskset is respected). */
@@ -50,7 +54,10 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
   await initHistograms();
   const manifest = readRunStore(store.dir).manifest;
   const lines: IntervalLine[] = [];
+  // A host's share of a multi-host test is marked, so the hosts' streams merge by second later.
+  const segmentLabel = opts.segment && opts.segment.length > 0 ? formatSegment(opts.segment) : undefined;
   const accept = (line: IntervalLine): void => {
+    if (segmentLabel) line.segment = segmentLabel;
     store.appendInterval(line);
     lines.push(line);
     opts.onInterval?.(line);
@@ -67,7 +74,8 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
       const sampler = generatorSampler();
       const rng = opts.seed !== undefined ? seededRng(opts.seed) : mathRng;
       const clock = realClock;
-      const start = clock.now() + 20;
+      const startEpochMs = Math.max(Date.now() + 20, opts.startAtEpochMs ?? 0);
+      const start = clock.now() + (startEpochMs - Date.now());
       // A scenario bug (onStart threw) stops the run like Ctrl-C, then fails it.
       const stop = new AbortController();
       let fatal: Error | undefined;
@@ -77,16 +85,16 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
       try {
         const outcome = await runSegment({
           profile,
-          segment: WHOLE,
+          segment: opts.segment ?? WHOLE,
           clock,
           startMs: start,
-          startEpochMs: Date.now() + 20,
+          startEpochMs,
           signal: stop.signal,
           emit: accept,
           sampleGenerator: () => sampler.sample(),
           makeWorkload: (recorder) =>
             opts.request
-              ? urlWorkload({ request: opts.request, timeoutMs, recorder, clock, rng, ...(profile.thinkTime ? { thinkTime: profile.thinkTime } : {}) })
+              ? singleUrlWorkload({ request: opts.request, profile, timeoutMs, recorder, clock, rng })
               : scenarioWorkload({ scenario: opts.scenario!, profile, recorder, clock, rng, timeoutMs, vars: opts.vars ?? {}, baseUrl: opts.baseUrl, onWarning: opts.onWarning, onFatal: (e) => ((fatal ??= e), stop.abort()) }),
         });
         if (fatal) throw fatal;
@@ -107,6 +115,8 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
         ...(opts.signal ? { signal: opts.signal } : {}),
         emit: accept,
         ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+        ...(opts.segment ? { segment: opts.segment } : {}),
+        ...(opts.startAtEpochMs !== undefined ? { startAtEpochMs: opts.startAtEpochMs } : {}),
       });
       if (outcome === "interrupted") status = "interrupted";
     }

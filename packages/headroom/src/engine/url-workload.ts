@@ -1,11 +1,15 @@
 // The single-URL workload on the raw client: a user sends the request, waits its think time
 // (none by default), and sends again; an arrival sends it once. Nothing is allocated per request.
 import { nextWaitMs, type WaitSpec } from "../plan/wait.js";
+import type { Profile } from "../plan/profile.js";
+import { constant, NO_WAIT } from "../plan/wait.js";
+import { scenario, task, userClass } from "../plan/scenario-api.js";
 import type { Rng } from "../util/rng.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { encodeRequest, RawClient } from "./raw-http.js";
 import type { Recorder } from "./recorder.js";
 import type { SingleRequest } from "./single-request.js";
+import { scenarioWorkload } from "./scenario-workload.js";
 import type { UserHandle, Workload } from "./workload.js";
 
 /** With no think time, a user whose request got no response at all pauses this long before retrying, so a dead target is not hammered in a tight loop. */
@@ -69,4 +73,33 @@ export function urlWorkload(opts: { request: SingleRequest; timeoutMs: number; r
       client.close(false);
     },
   };
+}
+
+/**
+ * The workload of a single-URL test: the raw client for http, undici (through a one-request
+ * scenario built in memory) for https, where TLS is needed.
+ */
+export async function singleUrlWorkload(opts: { request: SingleRequest; profile: Profile; timeoutMs: number; recorder: Recorder; clock: Clock; rng: Rng }): Promise<Workload> {
+  const { request, profile } = opts;
+  const url = new URL(request.url);
+  if (url.protocol === "http:") return urlWorkload({ ...opts, ...(profile.thinkTime ? { thinkTime: profile.thinkTime } : {}) });
+  const method = (request.method ?? "GET").toUpperCase();
+  const name = request.name ?? (url.pathname || "/");
+  const path = url.pathname + url.search;
+  const s = scenario({
+    name: "url",
+    classes: [
+      userClass({
+        name: "url",
+        weight: 1,
+        wait: profile.thinkTime ?? NO_WAIT,
+        tasks: [
+          task("request", 1, async (u) => {
+            await u.request(method, path, { name, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) });
+          }),
+        ],
+      }),
+    ],
+  });
+  return scenarioWorkload({ scenario: s, profile: { ...profile, thinkTime: profile.thinkTime ?? constant(0) }, recorder: opts.recorder, clock: opts.clock, rng: opts.rng, timeoutMs: opts.timeoutMs, vars: {}, baseUrl: url.origin, onWarning: undefined });
 }

@@ -10,7 +10,7 @@ import { realClock } from "./clock.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { scenarioWorkload } from "./scenario-workload.js";
 import { runSegment } from "./segment-runner.js";
-import { urlWorkload } from "./url-workload.js";
+import { singleUrlWorkload } from "./url-workload.js";
 import type { FromWorker, ToWorker, WireError, WorkerData } from "./worker-protocol.js";
 
 const data = workerData as WorkerData;
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
                 index0: data.workerIndex,
                 stride: data.workers,
               })
-            : urlWorkload({ request: data.request!, timeoutMs, recorder, clock, rng, ...(profile.thinkTime ? { thinkTime: profile.thinkTime } : {}) });
+            : await singleUrlWorkload({ request: data.request!, profile, timeoutMs, recorder, clock, rng });
           resolve();
           post({ type: "ready" });
           await started;

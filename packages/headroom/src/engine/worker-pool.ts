@@ -8,7 +8,7 @@ import { mergeSameSecond } from "../metrics/interval-merge.js";
 import type { Profile } from "../plan/profile.js";
 import type { IntervalLine } from "../store/types.js";
 import { generatorSampler } from "./generator-sampler.js";
-import { equalSegments } from "./segments.js";
+import { equalSegments, type SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";
 import type { FromWorker, ToWorker, WireError, WorkerData } from "./worker-protocol.js";
 
@@ -36,9 +36,12 @@ export async function runWorkers(opts: {
   signal?: AbortSignal;
   emit(line: IntervalLine): void;
   onWarning?(message: string): void;
+  /** This host's share; the workers split it. */
+  segment?: SegmentPath;
+  startAtEpochMs?: number;
 }): Promise<"completed" | "interrupted"> {
   const n = opts.workers;
-  const segments = equalSegments(n);
+  const segments = equalSegments(n, opts.segment);
   const sampler = generatorSampler();
   const pending = new Map<number, IntervalLine[]>();
   let nextT = 0;
@@ -147,7 +150,7 @@ export async function runWorkers(opts: {
   try {
     await allReady;
     clearTimeout(readyTimer);
-    const startEpochMs = Date.now() + START_DELAY_MS;
+    const startEpochMs = Math.max(Date.now() + START_DELAY_MS, opts.startAtEpochMs ?? 0);
     for (const w of workers) send(w, { type: "start", startEpochMs });
     sampler.sample(); // open the first CPU window at the start
   } catch {

@@ -138,3 +138,16 @@ test("--dry-run prints the plan without sending anything", async () => {
     ],
   );
 });
+
+test("--segment runs one host's share of the arrivals; the shares add up to the plan", async () => {
+  const totals: number[] = [];
+  for (const seg of ["0/2", "1/2"]) {
+    const io = memoryIo();
+    const out = join(tmp, `seg-${seg.replace("/", "of")}`);
+    const code = await main(["run", "--url", `${base}/`, "--rate", "21", "--duration", "1s", "--segment", seg, "--workers", "1", "--json", "--out", out], io);
+    assert.equal(code, 0, io.err());
+    totals.push((JSON.parse(io.out()) as RunSummary).requests.total);
+    assert.equal(readRunStore(out).intervals[0]!.segment, seg);
+  }
+  assert.deepEqual(totals, [11, 10]);
+});
