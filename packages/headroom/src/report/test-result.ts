@@ -125,6 +125,7 @@ export function classTable(m: RunReportModel): string {
 
 function fmtUnit(v: number, unit: string): string {
   if (unit === "bytes") return formatBytes(v);
+  if (unit === "bytes/s") return `${formatBytes(v)}/s`;
   return `${formatNumber(v, 4)}${unit === "%" ? "%" : unit ? ` ${unit}` : ""}`;
 }
 
