@@ -29,6 +29,8 @@ export { runTest, defaultWorkers, type RunTestOptions } from "./engine/run-test.
 export { newRunManifest, newRunId, hostInfo } from "./engine/manifest.js";
 export { checkReachable } from "./engine/preflight.js";
 export type { SingleRequest } from "./engine/single-request.js";
+export { parseSegment, formatSegment, equalSegments, countInSegment, inSegment, WeightedPartition, type Segment, type SegmentPath } from "./engine/segments.js";
+export { mergeSameSecond, mergeSegments } from "./metrics/interval-merge.js";
 // planning (issue 6): infrastructure model, autoscaling replay, connection budget, replicas, cache, growth and cost; alert rules and dashboard
 export type * from "./planning/types.js";
 export { infrastructureSchema, parseInfrastructure, resolveInfrastructure, mergeInfrastructure } from "./planning/infrastructure.js";

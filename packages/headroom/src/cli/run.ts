@@ -25,7 +25,7 @@ import { progressSink } from "./progress.js";
 interface RunFlags {
   url?: string;
   method?: string;
-  header: string[];
+  header?: string[];
   body?: string;
   connections?: string;
   rate?: string;
@@ -42,7 +42,7 @@ interface RunFlags {
   dryRun?: boolean;
   host?: string;
   baseUrl?: string;
-  var: string[];
+  var?: string[];
   seed?: string;
   name?: string;
   profile?: string;
@@ -51,7 +51,7 @@ interface RunFlags {
   typecheck: boolean;
 }
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
+const collect = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];
 
 function parseCount(text: string, flag: string, min = 1): number {
   const n = Number(text);
@@ -223,7 +223,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument("[scenario]", "scenario file (TypeScript) exporting scenario({ ... })")
     .option("--url <url>", "single-URL test: the URL to load")
     .option("--method <method>", "single-URL test: HTTP method", "GET")
-    .option("--header <header>", 'single-URL test: a header "Name: value" (repeatable)', collect, [])
+    .option("--header <header>", 'single-URL test: a header "Name: value" (repeatable)', collect)
     .option("--body <body>", "single-URL test: request body")
     .option("--connections <n>", "throughput mode: connections kept busy with no think time")
     .option("--rate <r>", "open model: arrivals per second (with --stages, the start rate)")
@@ -240,7 +240,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--dry-run", "print the plan and exit without sending a request")
     .option("--host <url>", "scenario: base URL of the target")
     .option("--base-url <url>", "scenario: the same as --host")
-    .option("--var <k=v>", "scenario: a variable (repeatable)", collect, [])
+    .option("--var <k=v>", "scenario: a variable (repeatable)", collect)
     .option("--seed <n>", "random seed (reproducible user mix and waits)")
     .option("--name <name>", "test name recorded in the run (default: the profile's name, else run)")
     .option("--profile <name>", "scenario: run a profile the file exports as `profiles` (flags given override it)")
@@ -255,7 +255,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   if (!file === !f.url) {
     throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
   }
-  const vars = Object.fromEntries(f.var.map(parseVar));
+  const vars = Object.fromEntries((f.var ?? []).map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
   const segment = f.segment !== undefined ? parseSegmentFlag(f.segment) : undefined;
@@ -267,7 +267,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   if (f.url) {
     if (f.profile) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--profile picks a profile exported by a scenario file; it does not apply to --url", "drop --profile, or run the scenario file that exports the profile");
     profile = profileFromFlags(f, false);
-    request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
+    request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries((f.header ?? []).map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
   } else {
     const path = resolve(io.cwd, file!);
     if (f.typecheck) await typecheckScenario(path);
