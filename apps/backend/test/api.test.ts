@@ -110,7 +110,9 @@ describe("GET /api/stories/:slug", () => {
     const author = Number(row!.author_id);
     assert.equal((await app.inject({ url: `/api/stories/${row!.slug}`, headers: anon() })).statusCode, 404);
     assert.equal((await app.inject({ url: `/api/stories/${row!.slug}`, headers: auth(author === 1 ? 2 : 1) })).statusCode, 404);
-    assert.equal((await app.inject({ url: `/api/stories/${row!.slug}`, headers: auth(author) })).statusCode, 200);
+    const own = await app.inject({ url: `/api/stories/${row!.slug}`, headers: auth(author) });
+    assert.equal(own.statusCode, 200);
+    assert.equal(own.headers["x-cache"], "MISS", "private stories are never cached");
   });
 });
 
@@ -184,6 +186,8 @@ describe("GET /api/search/stories", () => {
       assert.equal(body.query, term);
       assert.ok(body.results.length > 0 && body.results.length <= 5, term);
       for (const s of body.results) assert.ok(`${s.title} ${s.genre} ${s.blurb}`.toLowerCase().includes(term), `${term}: ${s.title}`);
+      const likes = body.results.map((s: { likeCount: number }) => s.likeCount);
+      assert.deepEqual(likes, [...likes].sort((a, b) => b - a), "most liked first");
     }
     const withToken = await app.inject({ url: "/api/search/stories?q=mystery", headers: auth(7) });
     assert.equal(withToken.statusCode, 200);
@@ -370,6 +374,8 @@ describe("rate limits shared through Redis", () => {
 
 describe("GET /metrics", () => {
   it("exposes the request histogram with cache labels, pool, cache and limiter metrics", async () => {
+    const [row] = await db.query<{ slug: string }>("SELECT slug FROM stories WHERE visibility = 'public' ORDER BY id LIMIT 1 OFFSET 30");
+    for (let i = 0; i < 2; i++) await app.inject({ url: `/api/stories/${row!.slug}`, headers: anon() });
     const text = (await app.inject({ url: "/metrics" })).body;
     for (const name of [METRIC.dbPoolMax, METRIC.dbPoolTotal, METRIC.dbPoolIdle, METRIC.dbPoolWaiting, METRIC.cacheHits, METRIC.cacheMisses, METRIC.rateLimited, METRIC.rateLimiterFailOpen, METRIC.eventLoopLag, METRIC.processCpu, METRIC.processResidentMemory, METRIC.dbQueriesPerRequest, METRIC.appInfo]) {
       assert.ok(text.includes(`${name}`), name);

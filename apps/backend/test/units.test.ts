@@ -118,14 +118,16 @@ describe("cache", () => {
     let loads = 0;
     const load = async (): Promise<{ n: number }> => ({ n: ++loads });
     assert.deepEqual(await aside.read("story", "k", 10, load), { value: { n: 1 }, hit: false });
-    assert.deepEqual(await aside.read("story", "k", 10, load), { value: { n: 1 }, hit: true });
+    assert.deepEqual(await aside.read("story", "k", 10, load), { json: '{"n":1}', hit: true });
     now += 10_000;
     assert.deepEqual(await aside.read("story", "k", 10, load), { value: { n: 2 }, hit: false });
+    assert.equal((await aside.read("story", "private", 10, load, { storable: () => false })).hit, false);
+    assert.equal((await aside.read("story", "private", 10, load, { storable: () => false })).hit, false, "not storable: never stored");
     const off = createCacheAside(store, events, { disabled: true });
     assert.equal((await off.read("story", "x", 10, load)).hit, false);
     assert.equal((await off.read("story", "x", 10, load)).hit, false);
     assert.equal(await store.get("x"), undefined);
-    assert.deepEqual(counts, { hit: 1, miss: 4, error: 0 });
+    assert.deepEqual(counts, { hit: 1, miss: 6, error: 0 });
   });
 
   it("a failing store counts an error and reads through", async () => {

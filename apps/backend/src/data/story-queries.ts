@@ -140,6 +140,7 @@ export async function storyBySlugNPlusOne(db: Database, slug: string, counter?: 
   return { ...story, tags, chapters, recentWhispers };
 }
 
+/** Public stories matching the query, most liked first (see migration 002 for why not ts_rank). */
 function searchStatement(slowMs: number): Statement {
   // The slow-query lab fault puts a pg_sleep inside the search statement itself, so the time is
   // spent in PostgreSQL and pg_stat_statements attributes it to this statement.
@@ -149,7 +150,7 @@ function searchStatement(slowMs: number): Statement {
     text: `SELECT ${summaryColumns}
            FROM stories s JOIN users u ON u.id = s.author_id CROSS JOIN websearch_to_tsquery('english', $1) AS q ${slow}
            WHERE s.visibility = 'public' AND s.search @@ q
-           ORDER BY ts_rank(s.search, q) DESC, s.id DESC
+           ORDER BY s.like_count DESC, s.id DESC
            LIMIT $2 OFFSET $3`,
   };
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "../app-deps.js";
 import { trendingStories } from "../data/story-queries.js";
+import { JSON_TYPE } from "./json-type.js";
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Querystring: { limit: number } }>(
@@ -12,10 +13,11 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps): vo
     },
     async (req, reply) => {
       const { limit } = req.query;
-      const read = await deps.cache.read("trending", `trending:${limit}`, deps.config.cacheTtls.trendingSec, () => trendingStories(deps.db, limit, req.queryCounter));
+      const read = await deps.cache.read("trending", `trending:${limit}`, deps.config.cacheTtls.trendingSec, async () => ({ results: await trendingStories(deps.db, limit, req.queryCounter) }));
       req.cacheStatus = read.hit ? "hit" : "miss";
       reply.header("x-cache", read.hit ? "HIT" : "MISS");
-      return { results: read.value ?? [] };
+      if (read.hit) return reply.type(JSON_TYPE).send(read.json);
+      return read.value;
     },
   );
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from "../app-deps.js";
 import { createStory, storiesByAuthor, storyBySlug, storyBySlugNPlusOne, updateStory, type StoryDetail } from "../data/story-queries.js";
 import { HttpError, notFound } from "../errors.js";
 import { requireIdentity } from "../guard.js";
+import { JSON_TYPE } from "./json-type.js";
 
 const VISIBILITY = ["public", "unlisted", "private"];
 const title = { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" };
@@ -62,11 +63,15 @@ export function registerStoryRoutes(app: FastifyInstance, deps: AppDeps): void {
         story = await storyBySlugNPlusOne(deps.db, slug, req.queryCounter);
         req.cacheStatus = "miss";
       } else {
-        const read = await deps.cache.read("story", storyCacheKey(slug), deps.config.cacheTtls.storySec, () => storyBySlug(deps.db, slug, req.queryCounter));
-        story = read.value;
+        // Only stories anyone may read are cached, so a hit can be sent to anyone as stored.
+        const read = await deps.cache.read("story", storyCacheKey(slug), deps.config.cacheTtls.storySec, () => storyBySlug(deps.db, slug, req.queryCounter), {
+          storable: (s) => s.visibility !== "private",
+        });
         req.cacheStatus = read.hit ? "hit" : "miss";
+        if (read.hit) return reply.header("x-cache", "HIT").type(JSON_TYPE).send(read.json);
+        story = read.value;
       }
-      reply.header("x-cache", req.cacheStatus === "hit" ? "HIT" : "MISS");
+      reply.header("x-cache", "MISS");
       if (!story || (story.visibility === "private" && story.author.id !== req.identity?.userId)) {
         throw notFound(`no story with slug "${slug}"`);
       }

@@ -4,6 +4,7 @@ import type { AppDeps } from "../app-deps.js";
 import { profileById, shelvesOf } from "../data/user-queries.js";
 import { notFound } from "../errors.js";
 import { requireIdentity } from "../guard.js";
+import { JSON_TYPE } from "./json-type.js";
 
 export function profileCacheKey(userId: string): string {
   return `profile:${userId}`;
@@ -15,6 +16,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     const read = await deps.cache.read("profile", profileCacheKey(me.userId), deps.config.cacheTtls.profileSec, () => profileById(deps.db, me.userId, req.queryCounter));
     req.cacheStatus = read.hit ? "hit" : "miss";
     reply.header("x-cache", read.hit ? "HIT" : "MISS");
+    if (read.hit) return reply.type(JSON_TYPE).send(read.json);
     if (!read.value) throw notFound(`user ${me.userId} no longer exists`);
     return read.value;
   });
