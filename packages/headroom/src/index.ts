@@ -28,6 +28,7 @@ export { loadScenario } from "./plan/load-scenario.js";
 export { runTest, defaultWorkers, type RunTestOptions } from "./engine/run-test.js";
 export { newRunManifest, newRunId, hostInfo } from "./engine/manifest.js";
 export { checkReachable } from "./engine/preflight.js";
+export { describeClasses } from "./engine/scenario-workload.js";
 export type { SingleRequest } from "./engine/single-request.js";
 export { parseSegment, formatSegment, equalSegments, countInSegment, inSegment, WeightedPartition, type Segment, type SegmentPath } from "./engine/segments.js";
 export { mergeSameSecond, mergeSegments } from "./metrics/interval-merge.js";

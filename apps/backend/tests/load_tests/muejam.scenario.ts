@@ -10,6 +10,12 @@
 // Authenticated users and writers each take a different token (user i takes token i), so mint at
 // least as many tokens as the profile has users. For every endpoint but health a 429 is expected
 // behaviour (the limiter working), not a failure.
+//
+// In production every user reaches the API through the load balancer from its own address, and
+// the per-IP limits for anonymous clients apply per user. From one generator every request comes
+// from 127.0.0.1, so each user sends X-Forwarded-For with an address of its own (10.x.y.z from its
+// index), as the load balancer would; the API trusts it from loopback only. `--var forwardedFor=off`
+// sends none, and every anonymous user then shares one address's limits.
 import { readFileSync } from "node:fs";
 import { acceptAlso, between, scenario, task, userClass, type HttpResponse, type VirtualUser } from "headroom";
 import { profiles } from "./profiles.js";
@@ -45,9 +51,19 @@ function loadTokens(path: string | undefined): string[] {
   return parsed.map((t) => (t as { token: string }).token);
 }
 
+/** The user's own client address, as the load balancer would forward it. */
+export function clientAddress(index: number): string {
+  return `10.${(index >>> 16) & 255}.${(index >>> 8) & 255}.${index & 255}`;
+}
+
+function forwardFor(u: VirtualUser<unknown, Shared>): void {
+  if (u.vars.forwardedFor !== "off") u.headers["x-forwarded-for"] = clientAddress(u.index);
+}
+
 function authorize(u: VirtualUser<unknown, Shared>): void {
   const { tokens } = u.shared;
   u.headers.authorization = `Bearer ${tokens[u.index % tokens.length]}`;
+  forwardFor(u);
 }
 
 function rememberSlugs(u: VirtualUser<Reader, Shared>, res: HttpResponse): void {
@@ -101,6 +117,7 @@ export const UnauthenticatedUser = userClass<Reader, Shared>({
   weight: 25,
   wait: between(2, 8),
   state: readerState,
+  onStart: forwardFor,
   tasks: [task("trending", 10, trending), task("view story", 5, viewStory), task("search", 2, search)],
 });
 

@@ -7,6 +7,7 @@ import { EXIT, HeadroomError } from "../errors.js";
 import { describeRun } from "../engine/describe-run.js";
 import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
+import { describeClasses } from "../engine/scenario-workload.js";
 import { defaultWorkers, runTest } from "../engine/run-test.js";
 import { parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
@@ -15,7 +16,7 @@ import { loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
-import { between, constant, describeWait, type WaitSpec } from "../plan/wait.js";
+import { between, constant, type WaitSpec } from "../plan/wait.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
 import type { CommandContext } from "./main.js";
@@ -282,7 +283,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     workers,
     ...(seed !== undefined ? { seed } : {}),
     ...(request ? { url: request.url, method: request.method } : {}),
-    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: scenario.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) })) } : {}),
+    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: describeClasses(scenario, profile) } : {}),
   });
   if (f.dryRun) {
     const d = describeRun(profile, plan);

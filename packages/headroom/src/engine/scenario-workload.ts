@@ -6,7 +6,7 @@
 import { HeadroomError } from "../errors.js";
 import type { Profile } from "../plan/profile.js";
 import { SkipTask, type HttpResponse, type RequestOptions, type Scenario, type TaskDef, type UserClassDef, type VirtualUser } from "../plan/scenario-api.js";
-import { nextWaitMs, type WaitSpec } from "../plan/wait.js";
+import { describeWait, nextWaitMs, type WaitSpec } from "../plan/wait.js";
 import type { Rng } from "../util/rng.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { SimpleCookieJar } from "./cookie-jar.js";
@@ -35,6 +35,11 @@ export function effectiveClasses(scenario: Scenario, profile: Pick<Profile, "cla
     out.push({ def, name: def.name, weight, wait: o?.wait ?? def.wait, tasks });
   }
   return out;
+}
+
+/** The classes as a profile runs them, for the manifest's plan: name, weight (share) and wait. */
+export function describeClasses(scenario: Scenario, profile: Pick<Profile, "classWeights" | "classOverrides">): { name: string; weight: number; wait: string }[] {
+  return effectiveClasses(scenario, profile).map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) }));
 }
 
 /** Draws a task by weight, leaving out those already skipped this round. */
