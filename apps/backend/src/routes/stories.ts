@@ -61,6 +61,7 @@ export function registerStoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (nPlusOne) {
         // The fault reads through on every request, as with a cold cache, so its queries show under load.
         story = await storyBySlugNPlusOne(deps.db, slug, req.queryCounter);
+        deps.metrics.cacheMiss("story");
         req.cacheStatus = "miss";
       } else {
         // Only stories anyone may read are cached, so a hit can be sent to anyone as stored.
