@@ -1,0 +1,56 @@
+// A run killed with SIGKILL (no chance to clean up) leaves every completed second on disk.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { summarizeIntervals } from "../../src/analysis/summary.js";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { readRunStore } from "../../src/store/run-store.js";
+
+let server: Server;
+let base = "";
+before(async () => {
+  await initHistograms();
+  server = createServer((_req, res) => res.end("ok"));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+test("SIGKILL mid-run: the completed seconds are on disk and summarize", async () => {
+  const out = join(mkdtempSync(join(tmpdir(), "headroom-killed-")), "run");
+  const bin = new URL("../../bin/headroom.js", import.meta.url).pathname;
+  const child = spawn(process.execPath, [bin, "run", "--url", `${base}/`, "--rate", "50", "--duration", "60s", "--workers", "1", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+  // Wait until the run has closed at least three seconds, then kill it without warning.
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`no progress: ${seen}`)), 30_000);
+    child.stdout.on("data", (c: Buffer) => {
+      seen += c.toString();
+      if (seen.includes("run directory")) {
+        setTimeout(() => {
+          clearTimeout(timer);
+          resolve();
+        }, 4500);
+      }
+    });
+  });
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
+  const store = readRunStore(out);
+  assert.equal(store.manifest.status, "running", "nobody got to finish the manifest");
+  assert.equal(store.summary, undefined);
+  assert.ok(store.intervals.length >= 3, `lines on disk: ${store.intervals.length}`);
+  assert.deepEqual(
+    store.intervals.map((l) => l.t),
+    store.intervals.map((_, i) => i),
+  );
+  const s = summarizeIntervals(store.intervals, store.manifest, out);
+  // 50 arrivals a second; a request completing just after a boundary counts in the next second.
+  const expected = 50 * store.intervals.length;
+  assert.ok(Math.abs(s.requests.total - expected) <= 5, `${s.requests.total} requests in ${store.intervals.length} seconds`);
+});
