@@ -15,6 +15,8 @@ export interface PlatformCaseResult {
   errors: number;
   /** CPU of the API process(es) over the case, in percent of one core. */
   apiCpuPct: number;
+  /** CPU of the PostgreSQL processes over the case (percent of one core); null when not on this host. */
+  dbCpuPct: number | null;
   /** Cache hits / (hits + misses) the API counted during the case; null on an uncached route. */
   cacheHitPct: number | null;
   /** Database queries per request the API counted during the case. */
@@ -33,15 +35,15 @@ const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(d
 
 export function renderPlatformMarkdown(r: PlatformBenchReport): string {
   const rows = r.cases.map((c) =>
-    `| ${c.label} | \`${c.request}\` | ${Math.round(c.ratePerSec).toLocaleString("en-US")} | ${fmt(c.latencyP50Ms)} | ${fmt(c.latencyP99Ms)} | ${fmt(c.latencyMaxMs, 0)} | ${c.non2xx + c.errors} | ${fmt(c.apiCpuPct, 0)} % | ${c.cacheHitPct === null ? "-" : `${fmt(c.cacheHitPct, 1)} %`} | ${fmt(c.queriesPerRequest, 2)} |`,
+    `| ${c.label} | \`${c.request}\` | ${Math.round(c.ratePerSec).toLocaleString("en-US")} | ${fmt(c.latencyP50Ms)} | ${fmt(c.latencyP99Ms)} | ${fmt(c.latencyMaxMs, 0)} | ${c.non2xx + c.errors} | ${fmt(c.apiCpuPct, 0)} % | ${c.dbCpuPct === null ? "-" : `${fmt(c.dbCpuPct, 0)} %`} | ${c.cacheHitPct === null ? "-" : `${fmt(c.cacheHitPct, 1)} %`} | ${fmt(c.queriesPerRequest, 2)} |`,
   );
   return [
     `Measured ${r.date} with \`${r.command}\` on ${r.host}.`,
     "",
     r.setup,
     "",
-    "| case | request | req/s | p50 ms | p99 ms | max ms | non-2xx + errors | API CPU | cache hits | queries/req |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| case | request | req/s | p50 ms | p99 ms | max ms | non-2xx + errors | API CPU | PostgreSQL CPU | cache hits | queries/req |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
   ].join("\n");
 }

@@ -10,7 +10,7 @@
 // Rate limits are off for the run (MUEJAM_RATE_LIMITS=off): one client address and a few
 // hundred users would otherwise measure the limiter's 429s, not the API.
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -136,6 +136,31 @@ function cpuSeconds(pids: number[]): number {
   return total;
 }
 
+/** The embedded (or local) PostgreSQL serving `port`: its postmaster and every backend, from /proc. */
+function postgresPids(port: string): number[] {
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const postmaster = pids.find((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return /postgres$/.test(args[0] ?? "") && args.includes("-p") && args[args.indexOf("-p") + 1] === port;
+    } catch {
+      return false;
+    }
+  });
+  if (postmaster === undefined) return [];
+  return [
+    postmaster,
+    ...pids.filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    }),
+  ];
+}
+
 async function metricsText(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }
@@ -146,9 +171,13 @@ async function runCase(platform: RunningPlatform, spec: CaseSpec, ctx: { tokens:
   // Warm-up: connections, prepared statements, sessions of the tokens used, the cache.
   await run(opts.warmupSec);
   const m0 = await metricsText(platform.url);
+  // Backends live as long as the pool's connections, so the same pids are read before and after.
+  const dbPids = postgresPids(new URL(platform.databaseUrl).port || "5432");
   const cpu0 = cpuSeconds(platform.pids);
+  const db0 = cpuSeconds(dbPids);
   const result = await run(opts.durationSec);
   const cpu1 = cpuSeconds(platform.pids);
+  const db1 = cpuSeconds(dbPids);
   const m1 = await metricsText(platform.url);
   const delta = (series: string): number => promSum(m1, series) - promSum(m0, series);
   const hits = spec.cacheFamily ? delta(`muejam_cache_hits_total{family="${spec.cacheFamily}"}`) : 0;
@@ -169,6 +198,7 @@ async function runCase(platform: RunningPlatform, spec: CaseSpec, ctx: { tokens:
     non2xx: result.non2xx,
     errors: result.errors,
     apiCpuPct: ((cpu1 - cpu0) / result.duration) * 100,
+    dbCpuPct: dbPids.length > 0 ? ((db1 - db0) / result.duration) * 100 : null,
     cacheHitPct: spec.cacheFamily ? (hits / Math.max(1, hits + misses)) * 100 : null,
     queriesPerRequest: counted > 0 ? queries / counted : 0,
   };
@@ -237,7 +267,7 @@ async function main(): Promise<void> {
 
   const report: PlatformBenchReport = {
     date: new Date().toISOString().slice(0, 10),
-    command: `node --import tsx bench/platform.ts${process.argv.slice(2).length ? " " + process.argv.slice(2).filter((a) => a !== "--readme").join(" ") : ""}`,
+    command: ["node --import tsx bench/platform.ts", ...process.argv.slice(2).filter((a) => a !== "--readme")].join(" "),
     host: `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadBefore.toFixed(1)} before the run`,
     setup:
       `One API instance${instances > 1 ? ` × ${instances} (cluster)` : ""}, pool 20, ${platform.embeddedPostgres ? "embedded PostgreSQL 18" : "PostgreSQL from --database-url"} seeded with 10,000 users / 50,000 stories, ` +
