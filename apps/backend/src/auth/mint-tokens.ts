@@ -17,7 +17,7 @@ export async function mintTokens(opts: { databaseUrl: string; count: number; sec
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: "muejam-tokens" });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>("SELECT id::text AS id FROM users ORDER BY id LIMIT $1", [opts.count]);
+    const { rows } = await client.query<{ id: string }>("SELECT u.id::text AS id FROM users u ORDER BY u.id LIMIT $1", [opts.count]);
     if (rows.length < opts.count) {
       throw new Error(
         `asked for ${opts.count} tokens but the database has only ${rows.length} users; ` +
