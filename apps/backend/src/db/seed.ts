@@ -81,7 +81,7 @@ function seedStatements({ users: U, stories: S }: SeedSize): string[] {
      SELECT i, 1 + (i * 7919) % ${U},
             lower(t.adj || '-' || t.noun) || '-' || i,
             'The ' || t.adj || ' ' || t.noun,
-            CASE WHEN t.genre ~ '^[aeiou]' THEN 'An ' ELSE 'A ' END || t.genre || ' story of the ' || lower(t.adj) || ' ' || lower(t.noun) || ', told across ' || (1 + i % 5) || ' chapters. '
+            CASE WHEN t.genre ~ '^[aeiou]' THEN 'An ' ELSE 'A ' END || t.genre || ' story of the ' || lower(t.adj) || ' ' || lower(t.noun) || ', told across ' || (1 + i % 5) || CASE WHEN i % 5 = 0 THEN ' chapter. ' ELSE ' chapters. ' END
               || 'Readers of ' || (${genres})[1 + (i * 3) % 10] || ' will find ' || lower((${sqlArray(NOUNS)})[1 + (i * 11) % 20]) || 's and ' || lower((${sqlArray(ADJECTIVES)})[1 + (i * 5) % 20]) || ' secrets.',
             t.genre,
             CASE WHEN i % 20 = 0 THEN 'private' WHEN i % 10 = 5 THEN 'unlisted' ELSE 'public' END,
