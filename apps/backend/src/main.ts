@@ -83,7 +83,8 @@ if (cluster.isWorker) {
       process.exit(2);
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`muejam: error: ${message}\n${/Unknown option|unexpected argument/i.test(message) ? USAGE + "\n" : ""}`);
+    const hint = /EADDRINUSE/.test(message) ? "  hint: another process listens there; set PORT (or --port) to a free port, or 0 for any\n" : "";
+    process.stderr.write(`muejam: error: ${message}\n${hint}${/Unknown option|unexpected argument/i.test(message) ? USAGE + "\n" : ""}`);
     process.exit(/Unknown option|unexpected argument/i.test(message) ? 2 : 1);
   }
 }
