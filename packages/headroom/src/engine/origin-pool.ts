@@ -47,13 +47,10 @@ export class OriginPool {
   }
 
   /** Sends one request on a connection of its own and gathers the whole response. */
-  async send(opts: Dispatcher.DispatchOptions, deadline: Deadline): Promise<RawResponse> {
-    const client = this.free.pop() ?? (this.all.size < this.maxConnections ? this.create() : await new Promise<Client>((resolve) => this.waiting.push(resolve)));
-    try {
-      return await dispatchOnce(client, opts, deadline);
-    } finally {
-      this.release(client);
-    }
+  send(opts: Dispatcher.DispatchOptions, deadline: Deadline): Promise<RawResponse> {
+    const client = this.free.pop() ?? (this.all.size < this.maxConnections ? this.create() : undefined);
+    if (client) return new Promise((resolve, reject) => dispatchOnce(this, client, opts, deadline, resolve, reject));
+    return new Promise<Client>((r) => this.waiting.push(r)).then((c) => new Promise((resolve, reject) => dispatchOnce(this, c, opts, deadline, resolve, reject)));
   }
 
   private create(): Client {
@@ -62,7 +59,8 @@ export class OriginPool {
     return c;
   }
 
-  private release(c: Client): void {
+  /** Returns a connection after its response (or error) is complete. */
+  release(c: Client): void {
     if (this.closed) return;
     const next = this.waiting.shift();
     if (next) next(c);
@@ -77,37 +75,50 @@ export class OriginPool {
   }
 }
 
-function dispatchOnce(client: Client, opts: Dispatcher.DispatchOptions, deadline: Deadline): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    try {
-      client.dispatch(opts, {
-        onRequestStart(controller) {
-          deadline.controller = controller;
-          if (deadline.expired) controller.abort(new RequestTimeout());
-        },
-        onResponseStart(_c, statusCode, h) {
-          status = statusCode;
-          headers = h;
-        },
-        onResponseData(_c, chunk) {
-          size += chunk.length;
-          if (!first) first = chunk;
-          else (chunks ??= [first]).push(chunk);
-        },
-        onResponseEnd() {
-          resolve({ status, headers, body: chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY) });
-        },
-        onResponseError(_c, err) {
-          reject(err);
-        },
-      });
-    } catch (e) {
-      reject(e as Error);
-    }
-  });
+/** undici dispatch handler that gathers one response; one object per request, methods on the prototype. */
+class Gather implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private first: Buffer | undefined;
+  private chunks: Buffer[] | undefined;
+  private size = 0;
+
+  constructor(
+    private readonly pool: OriginPool,
+    private readonly client: Client,
+    private readonly deadline: Deadline,
+    private readonly resolve: (r: RawResponse) => void,
+    private readonly reject: (e: Error) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.deadline.controller = controller;
+    if (this.deadline.expired) controller.abort(new RequestTimeout());
+  }
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    this.headers = headers;
+  }
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (!this.first) this.first = chunk;
+    else (this.chunks ??= [this.first]).push(chunk);
+  }
+  onResponseEnd(): void {
+    this.pool.release(this.client);
+    this.resolve({ status: this.status, headers: this.headers, body: this.chunks ? Buffer.concat(this.chunks, this.size) : (this.first ?? EMPTY) });
+  }
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.pool.release(this.client);
+    this.reject(err);
+  }
+}
+
+function dispatchOnce(pool: OriginPool, client: Client, opts: Dispatcher.DispatchOptions, deadline: Deadline, resolve: (r: RawResponse) => void, reject: (e: Error) => void): void {
+  try {
+    client.dispatch(opts, new Gather(pool, client, deadline, resolve, reject));
+  } catch (e) {
+    pool.release(client);
+    reject(e as Error);
+  }
 }

@@ -143,20 +143,29 @@ export interface SendArgs {
 }
 
 /** A response whose text and JSON are decoded only when a task asks for them. */
-function makeResponse(status: number, headers: HttpResponse["headers"], body: Buffer, latencyMs: number): HttpResponse {
-  let text: string | undefined;
-  return {
-    status,
-    ok: false,
-    headers,
-    get text(): string {
-      return (text ??= body.toString("utf8"));
-    },
-    latencyMs,
-    json<T>(): T {
-      return JSON.parse((text ??= body.toString("utf8"))) as T;
-    },
-  };
+class Response implements HttpResponse {
+  ok = false;
+  error?: ErrorClass;
+  errorMessage?: string;
+  private decoded: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: HttpResponse["headers"],
+    private readonly body: Buffer,
+    readonly latencyMs: number,
+  ) {}
+
+  get text(): string {
+    return (this.decoded ??= this.body.toString("utf8"));
+  }
+  json<T>(): T {
+    return JSON.parse(this.text) as T;
+  }
+}
+
+function makeResponse(status: number, headers: HttpResponse["headers"], body: Buffer, latencyMs: number): Response {
+  return new Response(status, headers, body, latencyMs);
 }
 
 const NO_BODY = Buffer.alloc(0);
@@ -194,7 +203,7 @@ export async function sendRequest(ctx: HttpContext, pools: PoolSet, args: SendAr
   }
   const bytesOut = (body === undefined ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) + method.length + target.path.length + 12;
   const timeoutMs = opts.timeoutMs ?? ctx.timeoutMs;
-  let res: HttpResponse;
+  let res: Response;
   let errorClass: ErrorClass | undefined;
   let errorMessage: string | undefined;
   let bytesIn = 0;

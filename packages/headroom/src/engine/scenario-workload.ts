@@ -8,11 +8,12 @@ import type { Profile } from "../plan/profile.js";
 import { SkipTask, type HttpResponse, type RequestOptions, type Scenario, type TaskDef, type UserClassDef, type VirtualUser } from "../plan/scenario-api.js";
 import { describeWait, nextWaitMs, type WaitSpec } from "../plan/wait.js";
 import type { Rng } from "../util/rng.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { SimpleCookieJar } from "./cookie-jar.js";
 import type { ClassAccumulator, Recorder } from "./recorder.js";
 import { PoolSet, sendRequest, type HttpContext } from "./scenario-http.js";
 import { WeightedPartition } from "./segments.js";
+import { WakeHeap, type Sleeper } from "./wake-heap.js";
 import type { UserHandle, Workload } from "./workload.js";
 
 /** A class as this profile runs it: weights and waits after the profile's overrides. */
@@ -41,6 +42,8 @@ export function effectiveClasses(scenario: Scenario, profile: Pick<Profile, "cla
 export function describeClasses(scenario: Scenario, profile: Pick<Profile, "classWeights" | "classOverrides">): { name: string; weight: number; wait: string }[] {
   return effectiveClasses(scenario, profile).map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) }));
 }
+
+const NONE_SKIPPED: ReadonlySet<number> = new Set();
 
 /** Draws a task by weight, leaving out those already skipped this round. */
 export function pickTask<T extends { weight: number }>(tasks: readonly T[], skipped: ReadonlySet<number>, rng: Rng): number {
@@ -174,6 +177,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
   const pools = new PoolSet(opts.timeoutMs, () => clock.now());
   const http: HttpContext = { baseUrl, clock, recorder, timeoutMs: opts.timeoutMs, defaults: { ...(scenario.defaults?.headers ? { headers: scenario.defaults.headers } : {}), ...(scenario.defaults?.accept ? { accept: scenario.defaults.accept } : {}) } };
   const classAccs = classes.map((c) => recorder.userClass(c.name));
+  const heap = new WakeHeap(clock);
   const live = classes.map(() => 0);
   const warned = new Map<string, number>();
   let fatal: HeadroomError | undefined;
@@ -203,9 +207,9 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
   /** Runs one task: skipped tasks are replaced at once; returns false when every task skipped. */
   const runOneTask = async (u: User): Promise<boolean> => {
     const tasks = u.cls.tasks;
-    const skipped = new Set<number>();
+    let skipped: Set<number> | undefined;
     for (;;) {
-      const i = pickTask(tasks, skipped, rng);
+      const i = pickTask(tasks, skipped ?? NONE_SKIPPED, rng);
       if (i < 0) return false;
       const t = tasks[i]!;
       try {
@@ -214,7 +218,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
         return true;
       } catch (e) {
         if (e instanceof SkipTask) {
-          skipped.add(i);
+          (skipped ??= new Set()).add(i);
           continue;
         }
         const msg = (e as Error)?.message ?? String(e);
@@ -227,12 +231,6 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
     }
   };
 
-  const pause = (ms: number, stop: { timer?: TimerHandle; wake?: () => void }): Promise<void> =>
-    new Promise((resolve) => {
-      stop.wake = resolve;
-      stop.timer = clock.setTimeout(resolve, ms);
-    });
-
   // Open model: idle users per class, reused across arrivals.
   const idle: User[][] = classes.map(() => []);
   const createdByClass = classes.map(() => 0);
@@ -243,42 +241,19 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
     startUser(index): UserHandle {
       const k = split.partOf(index);
       const u = makeUser(index, k, split.countIn(k, index));
-      const ctl: { stopped: boolean; timer?: TimerHandle; wake?: () => void } = { stopped: false };
       live[k]!++;
-      const run = async (): Promise<void> => {
-        try {
-          if (u.cls.def.onStart) {
-            try {
-              await u.cls.def.onStart(u);
-            } catch (e) {
-              onStartFailed(u, e);
-              return;
-            }
-          }
-          while (!ctl.stopped && !fatal) {
-            const t0 = clock.now();
-            const ran = await runOneTask(u);
-            if (ctl.stopped) break;
-            // When every task skipped with no wait, still yield to the event loop.
-            const waitMs = nextWaitMs(u.cls.wait, rng, clock.now() - t0);
-            await pause(ran ? waitMs : Math.max(waitMs, 10), ctl);
-          }
-          if (u.cls.def.onStop) await u.cls.def.onStop(u);
-        } catch (e) {
-          warn(`${u.className}.onStop`, `onStop of ${u.className} threw: ${(e as Error)?.message ?? String(e)}`);
-        } finally {
-          live[k]!--;
-        }
-      };
-      const done = run();
-      return {
-        stop() {
-          ctl.stopped = true;
-          if (ctl.timer) clock.clearTimeout(ctl.timer);
-          ctl.wake?.();
-        },
-        done,
-      };
+      const loop = new UserLoop(u, {
+        clock,
+        heap,
+        rng,
+        runOneTask,
+        isFatal: () => fatal !== undefined,
+        onStartFailed,
+        onStopFailed: (e) => warn(`${u.className}.onStop`, `onStop of ${u.className} threw: ${(e as Error)?.message ?? String(e)}`),
+        ended: () => live[k]!--,
+      });
+      loop.start();
+      return loop;
     },
     startIteration(dueMs, done) {
       const k = split.partOf(iterations++);
@@ -309,7 +284,99 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
       for (let k = 0; k < classes.length; k++) classAccs[k]!.users = live[k]!;
     },
     async close() {
+      heap.stop();
       await pools.close();
     },
   };
+}
+
+interface LoopEnv {
+  clock: Clock;
+  heap: WakeHeap;
+  rng: Rng;
+  runOneTask(u: User): Promise<boolean>;
+  isFatal(): boolean;
+  onStartFailed(u: User, e: unknown): void;
+  onStopFailed(e: unknown): void;
+  ended(): void;
+}
+
+/**
+ * One closed-model user: onStart, then task, wait, task, ... until stopped. Driven by callbacks
+ * and the wake heap rather than an async loop, so a waiting user holds no timer, promise or
+ * suspended frame.
+ */
+class UserLoop implements Sleeper, UserHandle {
+  wakeAtMs = 0;
+  heapIndex = -1;
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private stopped = false;
+  private finished = false;
+  private taskStartMs = 0;
+
+  constructor(
+    private readonly u: User,
+    private readonly env: LoopEnv,
+  ) {
+    this.done = new Promise<void>((r) => (this.resolveDone = r));
+  }
+
+  start(): void {
+    const onStart = this.u.cls.def.onStart;
+    if (!onStart) return this.step();
+    Promise.resolve()
+      .then(() => onStart.call(this.u.cls.def, this.u))
+      .then(
+        () => this.step(),
+        (e: unknown) => {
+          this.env.onStartFailed(this.u, e);
+          this.finish(false);
+        },
+      );
+  }
+
+  private step(): void {
+    if (this.stopped || this.env.isFatal()) return this.finish(true);
+    this.taskStartMs = this.env.clock.now();
+    void this.env.runOneTask(this.u).then((ran) => this.afterTask(ran));
+  }
+
+  private afterTask(ran: boolean): void {
+    if (this.stopped || this.env.isFatal()) return this.finish(true);
+    const waitMs = nextWaitMs(this.u.cls.wait, this.env.rng, this.env.clock.now() - this.taskStartMs);
+    // No wait: go on after the event loop turns (a task without I/O must not starve it).
+    if (waitMs <= 0 && ran) setImmediate(() => this.step());
+    // When every task skipped, pause at least a tick before trying again.
+    else this.env.heap.sleep(this, ran ? waitMs : Math.max(waitMs, 10));
+  }
+
+  onWake(): void {
+    this.step();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    // A waiting user stops at once; one in a task stops when the task ends.
+    if (this.heapIndex >= 0) {
+      this.env.heap.cancel(this);
+      this.finish(true);
+    }
+  }
+
+  private finish(runOnStop: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    const onStop = runOnStop ? this.u.cls.def.onStop : undefined;
+    const end = (): void => {
+      this.env.ended();
+      this.resolveDone();
+    };
+    if (!onStop) return end();
+    Promise.resolve()
+      .then(() => onStop.call(this.u.cls.def, this.u))
+      .catch((e: unknown) => this.env.onStopFailed(e))
+      .finally(end);
+  }
 }

@@ -5,11 +5,12 @@ import type { Profile } from "../plan/profile.js";
 import { constant, NO_WAIT } from "../plan/wait.js";
 import { scenario, task, userClass } from "../plan/scenario-api.js";
 import type { Rng } from "../util/rng.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { encodeRequest, RawClient } from "./raw-http.js";
 import type { Recorder } from "./recorder.js";
 import type { SingleRequest } from "./single-request.js";
 import { scenarioWorkload } from "./scenario-workload.js";
+import { WakeHeap, type Sleeper } from "./wake-heap.js";
 import type { UserHandle, Workload } from "./workload.js";
 
 /** With no think time, a user whose request got no response at all pauses this long before retrying, so a dead target is not hammered in a tight loop. */
@@ -30,33 +31,33 @@ export function urlWorkload(opts: { request: SingleRequest; timeoutMs: number; r
     now: () => clock.now(),
   });
   const think = thinkTime && !(thinkTime.kind === "constant" && thinkTime.sec === 0) ? thinkTime : undefined;
+  const heap = new WakeHeap(clock);
 
   return {
     startUser(): UserHandle {
       let stopped = false;
-      let waiting: TimerHandle | undefined;
       let resolveDone!: () => void;
       const done = new Promise<void>((r) => (resolveDone = r));
       let sentAt = 0;
       const next = (): void => {
-        waiting = undefined;
         if (stopped) return resolveDone();
         sentAt = clock.now();
         client.send(sentAt, after);
       };
+      // A waiting user sits in the wake heap: no timer per wait.
+      const sleeper: Sleeper = { wakeAtMs: 0, heapIndex: -1, onWake: next };
       const after = (_ok: boolean, status: number): void => {
         if (stopped) return resolveDone();
         const waitMs = think ? nextWaitMs(think, rng, clock.now() - sentAt) : status === 0 ? NO_RESPONSE_BACKOFF_MS : 0;
         if (waitMs <= 0) next();
-        else waiting = clock.setTimeout(next, waitMs);
+        else heap.sleep(sleeper, waitMs);
       };
       next();
       return {
         stop() {
           stopped = true;
-          if (waiting) {
-            clock.clearTimeout(waiting);
-            waiting = undefined;
+          if (sleeper.heapIndex >= 0) {
+            heap.cancel(sleeper);
             resolveDone();
           }
         },
@@ -68,6 +69,7 @@ export function urlWorkload(opts: { request: SingleRequest; timeoutMs: number; r
     },
     inFlight: () => client.inFlight,
     async close() {
+      heap.stop();
       // Requests still in flight after the grace period are cut off, not recorded: they are
       // about the end of the run, not the target.
       client.close(false);

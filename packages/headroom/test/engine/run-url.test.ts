@@ -89,12 +89,13 @@ test("Ctrl-C stops a multi-worker run too", async () => {
   const io = memoryIo();
   const out = join(tmp, "interrupted-workers");
   const running = main(["run", "--url", `${base}/`, "--rate", "50", "--duration", "30s", "--workers", "2", "--out", out, "--json"], io);
-  await new Promise((r) => setTimeout(r, 2500));
+  // Workers take a moment to start: interrupt once the first merged second is on disk.
+  for (let i = 0; i < 100 && !(existsSync(join(out, "intervals.ndjson")) && readRunStore(out).intervals.length >= 1); i++) await new Promise((r) => setTimeout(r, 100));
   io.interrupt();
   assert.equal(await running, 130, io.err());
   const s = JSON.parse(io.out()) as RunSummary;
   assert.equal(s.runStatus, "interrupted");
-  assert.ok(s.requests.total >= 50, `requests ${s.requests.total}`);
+  assert.ok(s.requests.total >= 40, `requests ${s.requests.total}`);
   assert.equal(readRunStore(out).manifest.status, "interrupted");
 });
 
