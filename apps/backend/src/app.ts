@@ -75,7 +75,7 @@ export function build(opts: BuildOptions): MueJamApp {
     labCpuBurnSeconds: config.faults.has("cpu-burn") ? () => lab.cpuBurnedSeconds() : undefined,
     info: { version: APP_VERSION, cache: storeKind, labFaults: [...config.faults].join(",") || "none", poolSize: config.poolSize },
   });
-  db.setObserver((kind, sec, failed) => metrics.observeQuery(kind, sec, failed));
+  db.setObserver((timing) => metrics.observeQuery(timing));
   const cacheStore = redis ? createRedisCache(redis, config.redisPrefix) : createMemoryCache({ now });
   const deps: AppDeps = {
     config,

@@ -2,15 +2,17 @@
 // telemetry and analysis: import them from here, never retype them.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CacheFamily } from "./cache/cache-aside.js";
-import type { PoolStats } from "./db/database.js";
+import type { PoolStats, QueryTiming } from "./db/database.js";
 
 export const METRIC = {
   /** Histogram (seconds), labels route (the route template, e.g. /api/stories/:slug), method, status, cache (hit | miss | none). */
   httpRequestDuration: "muejam_http_request_duration_seconds",
   /** Histogram, label route: queries one request ran (N+1 shows as a high count on one route). */
   dbQueriesPerRequest: "muejam_db_queries_per_request",
-  /** Histogram (seconds), labels kind (read | write), outcome (ok | error): as seen from the app. */
+  /** Histogram (seconds), labels kind (read | write), outcome (ok | error): a statement on its connection, as seen from the app. */
   dbQueryDuration: "muejam_db_query_duration_seconds",
+  /** Histogram (seconds), label pool: waiting to check a connection out of the pool (pool pressure). */
+  dbPoolAcquire: "muejam_db_pool_acquire_seconds",
   /** Gauges, label pool (primary | replica): configured size, open connections, idle ones, requests waiting for one. */
   dbPoolMax: "muejam_db_pool_max_connections",
   dbPoolTotal: "muejam_db_pool_total_connections",
@@ -46,7 +48,7 @@ export type CacheLabel = "hit" | "miss" | "none";
 export interface AppMetrics {
   registry: Registry;
   observeRequest(labels: { route: string; method: string; status: number; cache: CacheLabel }, durationSec: number, queries: number): void;
-  observeQuery(kind: "read" | "write", durationSec: number, failed: boolean): void;
+  observeQuery(timing: QueryTiming): void;
   cacheHit(family: CacheFamily): void;
   cacheMiss(family: CacheFamily): void;
   cacheError(family: CacheFamily): void;
@@ -86,9 +88,16 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
   });
   const queryDuration = new Histogram({
     name: METRIC.dbQueryDuration,
-    help: "Database query duration in seconds as seen by the app (includes waiting for a pooled connection)",
+    help: "Database statement duration in seconds as seen by the app, on a connection already checked out",
     labelNames: ["kind", "outcome"] as const,
     buckets: LATENCY_BUCKETS_SEC,
+    registers,
+  });
+  const acquireDuration = new Histogram({
+    name: METRIC.dbPoolAcquire,
+    help: "Seconds spent waiting to check a connection out of the pool",
+    labelNames: ["pool"] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const poolGauge = (name: string, help: string, pick: (s: PoolStats) => number): Gauge<"pool"> =>
@@ -138,8 +147,9 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
       requestDuration.observe({ route: labels.route, method: labels.method, status: String(labels.status), cache: labels.cache }, durationSec);
       queriesPerRequest.observe({ route: labels.route }, queries);
     },
-    observeQuery(kind, durationSec, failed) {
-      queryDuration.observe({ kind, outcome: failed ? "error" : "ok" }, durationSec);
+    observeQuery(t) {
+      acquireDuration.observe({ pool: t.pool }, t.acquireSec);
+      if (t.querySec !== undefined) queryDuration.observe({ kind: t.kind, outcome: t.failed ? "error" : "ok" }, t.querySec);
     },
     cacheHit: (family) => cacheHits.inc({ family }),
     cacheMiss: (family) => cacheMisses.inc({ family }),

@@ -377,7 +377,7 @@ describe("GET /metrics", () => {
     const [row] = await db.query<{ slug: string }>("SELECT slug FROM stories WHERE visibility = 'public' ORDER BY id LIMIT 1 OFFSET 30");
     for (let i = 0; i < 2; i++) await app.inject({ url: `/api/stories/${row!.slug}`, headers: anon() });
     const text = (await app.inject({ url: "/metrics" })).body;
-    for (const name of [METRIC.dbPoolMax, METRIC.dbPoolTotal, METRIC.dbPoolIdle, METRIC.dbPoolWaiting, METRIC.cacheHits, METRIC.cacheMisses, METRIC.rateLimited, METRIC.rateLimiterFailOpen, METRIC.eventLoopLag, METRIC.processCpu, METRIC.processResidentMemory, METRIC.dbQueriesPerRequest, METRIC.appInfo]) {
+    for (const name of [METRIC.dbPoolMax, METRIC.dbPoolTotal, METRIC.dbPoolIdle, METRIC.dbPoolWaiting, METRIC.cacheHits, METRIC.cacheMisses, METRIC.rateLimited, METRIC.rateLimiterFailOpen, METRIC.eventLoopLag, METRIC.processCpu, METRIC.processResidentMemory, METRIC.dbQueriesPerRequest, METRIC.dbPoolAcquire, METRIC.dbQueryDuration, METRIC.appInfo]) {
       assert.ok(text.includes(`${name}`), name);
     }
     assert.match(text, new RegExp(`${METRIC.httpRequestDuration}_count\\{route="/api/stories/:slug",method="GET",status="200",cache="hit"\\} \\d+`));

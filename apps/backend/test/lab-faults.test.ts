@@ -81,6 +81,8 @@ it("slow-query: search sleeps inside PostgreSQL; tiny-pool: two connections, req
   assert.ok(maxWaiting >= 1, `requests waited for a connection (max waiting ${maxWaiting})`);
   const text = (await app.inject({ url: "/metrics" })).body;
   assert.equal(metric(text, 'muejam_db_pool_max_connections{pool="primary"}'), 2);
+  // Four of the six searches queued behind two 150 ms statements: at least 0.9 s of waiting in all.
+  assert.ok(metric(text, 'muejam_db_pool_acquire_seconds_sum{pool="primary"}') >= 0.3, "time waiting for a connection is measured");
   assert.match(text, /muejam_app_info\{[^}]*lab_faults="slow-query,tiny-pool"/);
 });
 

@@ -23,9 +23,17 @@ export interface PoolStats {
   waiting: number;
 }
 
-export interface QueryObserver {
-  (kind: "read" | "write", durationSec: number, failed: boolean): void;
+/** One query: how long it waited for a pooled connection, then how long it ran on it. */
+export interface QueryTiming {
+  kind: "read" | "write";
+  pool: "primary" | "replica";
+  acquireSec: number;
+  /** Undefined when no connection was obtained (acquire timed out or connecting failed). */
+  querySec?: number;
+  failed: boolean;
 }
+
+export type QueryObserver = (timing: QueryTiming) => void;
 
 export interface Database {
   /** A read: goes to the replica when one is configured. */
@@ -71,16 +79,29 @@ export function createDatabase(config: AppConfig): Database {
   replica?.on("error", swallow);
   let observe: QueryObserver = () => {};
 
+  // Checkout and query are timed apart: waiting for a connection (pool too small) and a slow
+  // statement (database) are different bottlenecks with the same total latency.
   async function run<R extends pg.QueryResultRow>(pool: pg.Pool, kind: "read" | "write", stmt: Statement, values: unknown[], counter?: QueryCounter | null): Promise<pg.QueryResult<R>> {
     if (counter) counter.queries += 1;
-    const query = queryConfig(stmt, values, config.pgbouncer);
+    const poolName = pool === primary ? "primary" : "replica";
     const t0 = performance.now();
+    let client: pg.PoolClient;
     try {
-      const result = await pool.query<R>(query);
-      observe(kind, (performance.now() - t0) / 1000, false);
+      client = await pool.connect();
+    } catch (err) {
+      observe({ kind, pool: poolName, acquireSec: (performance.now() - t0) / 1000, failed: true });
+      throw err;
+    }
+    const t1 = performance.now();
+    try {
+      const result = await client.query<R>(queryConfig(stmt, values, config.pgbouncer));
+      client.release();
+      observe({ kind, pool: poolName, acquireSec: (t1 - t0) / 1000, querySec: (performance.now() - t1) / 1000, failed: false });
       return result;
     } catch (err) {
-      observe(kind, (performance.now() - t0) / 1000, true);
+      // A broken connection is discarded; after an ordinary SQL error it is still good.
+      client.release(isDatabaseUnavailable(err) ? (err as Error) : undefined);
+      observe({ kind, pool: poolName, acquireSec: (t1 - t0) / 1000, querySec: (performance.now() - t1) / 1000, failed: true });
       throw err;
     }
   }
