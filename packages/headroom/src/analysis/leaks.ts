@@ -26,6 +26,9 @@ export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict
       unit: "bytes",
       source: s.readings.get("app.rssBytes")?.source ?? "telemetry process.rss_bytes",
       minChangePerHour: Math.max(opts.memoryBytesPerHour ?? 64 * MiB, 0.1 * meanRss),
+      // Over the window the leak must add a tenth of the process's memory: below that, a short
+      // run cannot tell it from a process still growing its heap to its working size.
+      minFittedChange: 0.1 * meanRss,
     }),
   );
   const poolId = s.readings.has("app.poolInUse") ? "app.poolInUse" : "db.connections";
@@ -36,6 +39,7 @@ export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict
       unit: "connections",
       source: s.readings.get(poolId)?.source ?? "telemetry postgres.connections",
       minChangePerHour: opts.connectionsPerHour ?? 10,
+      minFittedChange: 2,
     }),
   );
   if (s.readings.has("db.idleInTx")) {
@@ -46,6 +50,7 @@ export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict
         unit: "connections",
         source: s.readings.get("db.idleInTx")!.source,
         minChangePerHour: opts.connectionsPerHour ?? 10,
+        minFittedChange: 2,
       }),
     );
   }

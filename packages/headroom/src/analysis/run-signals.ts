@@ -91,6 +91,8 @@ export interface RunSignals {
   appMemoryLimitBytes?: number;
   /** Distinct app processes sampled. */
   appProcesses: number;
+  /** The generator's worker threads (its CPU is a share of these many cores). */
+  workers: number;
 }
 
 export interface SignalOptions {
@@ -149,6 +151,7 @@ export function gatherSignals(store: RunStore, opts: SignalOptions = {}): RunSig
     scrapes,
     readings,
     appProcesses: pids.size,
+    workers: store.manifest.plan.workers ?? 1,
   };
   if (pool) signals.pool = pool;
   if (appMemoryLimitBytes) signals.appMemoryLimitBytes = appMemoryLimitBytes;

@@ -34,13 +34,23 @@ export interface LeakRule {
   source: string;
   /** Growth per hour below which a significant rise is only "growing", not a leak. */
   minChangePerHour: number;
+  /**
+   * Growth over the window (the fitted change) below which it is only "growing": in a short
+   * window a process still settling (heap sizing, JIT) can rise fast per hour without leaking.
+   */
+  minFittedChange?: number;
   /** Significance level of both tests. */
   alpha?: number;
 }
 
 /** Judges a series (taken over the steady window) for a leak. */
+/** Below this many samples the t test must reach p < 0.001: a few seconds of GC sawtooth can pass p < 0.01. */
+export const SHORT_TREND_SAMPLES = 20;
+
 export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdict {
-  const alpha = rule.alpha ?? 0.01;
+  const alpha = rule.alpha ?? (points.length < SHORT_TREND_SAMPLES ? 0.001 : 0.01);
+  // Mann-Kendall cannot go below p = 2/n! on n samples (8.4e-4 at n = 8): it keeps α = 0.01.
+  const mkAlpha = Math.max(alpha, 0.01);
   const base = { metric: rule.metric, label: rule.label, unit: rule.unit, source: rule.source };
   if (points.length < MIN_TREND_SAMPLES) {
     return {
@@ -57,7 +67,7 @@ export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdi
   const perHour = trend.slopePerMin * 60;
   const first = points[0]!.v;
   const last = points[points.length - 1]!.v;
-  const significant = trend.slopePerMin > 0 && trend.pValue < alpha && trend.mannKendall.pValue < alpha && trend.mannKendall.s > 0;
+  const significant = trend.slopePerMin > 0 && trend.pValue < alpha && trend.mannKendall.pValue < mkAlpha && trend.mannKendall.s > 0;
   const common = { ...base, trend, first, last, bound };
   const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
   const stats = `slope ${fmt(perHour)} ${rule.unit}/h, t = ${trend.tStat.toFixed(2)} (p = ${trend.pValue.toExponential(1)}), Mann-Kendall Z = ${trend.mannKendall.z.toFixed(2)} (p = ${trend.mannKendall.pValue.toExponential(1)}), ${trend.samples} samples over ${Math.round(trend.spanSec)} s`;
@@ -70,6 +80,9 @@ export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdi
   }
   if (perHour < rule.minChangePerHour) {
     return { ...common, verdict: "growing", reason: `significant but small rise (below the ${fmt(rule.minChangePerHour)} ${rule.unit}/h that would matter): ${stats}` };
+  }
+  if (rule.minFittedChange !== undefined && trend.fittedChange < rule.minFittedChange) {
+    return { ...common, verdict: "growing", reason: `significant rise, but only ${fmt(trend.fittedChange)} ${rule.unit} over the window (a leak must add ${fmt(rule.minFittedChange)} or more; run longer to tell a leak from a process settling): ${stats}` };
   }
   return { ...common, verdict: "leak", reason: `steady significant rise that does not level off: ${stats}` };
 }
