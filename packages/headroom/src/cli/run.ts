@@ -273,6 +273,10 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     const path = resolve(io.cwd, file!);
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
+    const exported = Object.keys(scenario.profiles ?? {});
+    if (!f.profile && exported.length > 0 && !f.users && !f.rate && !f.stages) {
+      throw new HeadroomError("HR_MISSING_ARGUMENT", `no load given; ${scenario.sourcePath ?? scenario.name} exports the profiles ${exported.join(", ")}`, `pick one with --profile ${exported[0]}, or give --users N (--spawn-rate R) or --rate R with --duration`);
+    }
     profile = f.profile ? profileWithOverrides(pickProfile(scenario, f.profile), f) : profileFromFlags(f, true);
     const host = f.host ?? f.baseUrl;
     baseUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : scenario.host;
