@@ -314,7 +314,8 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         ? validateProfile({ ...base, executor: "open", rate: brk.rate!, stages: [{ name: "overload", durationSec: holdSec, rate: brk.rate! }, { name: "drop", durationSec: 1, rate: settle.rate! }, { name: "recovery", durationSec: Math.max(1, settleSec - 1), rate: settle.rate! }] })
         : validateProfile({ ...base, executor: "closed", ...(thinkTime ? { thinkTime } : {}), stages: [{ name: "overload", durationSec: holdSec, users: brk.users! }, { name: "recovery", durationSec: settleSec, users: settle.users! }] });
     const { lines } = await runInto(dir, profile, `headroom search: recovery run, ${holdSec} s at the breaking load then ${settleSec} s at the comfortable load`);
-    return recoveryAfterLoadDrop(lines, { p95Ms: slo.p95Ms ?? 500, errorPct: slo.errorPct ?? 1 });
+    // The drop here is from the break to the comfortable load (about 65 % of it): any second below 90 % of the peak is after the drop.
+    return recoveryAfterLoadDrop(lines, { p95Ms: slo.p95Ms ?? 500, errorPct: slo.errorPct ?? 1 }, 0.9);
   };
 
   if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);

@@ -17,7 +17,8 @@ const S_MS = 40;
 const CAPACITY_RPS = (C * 1000) / S_MS; // 200
 
 let server: Server;
-let base = "";
+let origin = "";
+const SCENARIO = new URL("./fixtures/think-time.scenario.ts", import.meta.url).pathname;
 const holdsMs: number[] = [];
 const out = mkdtempSync(join(tmpdir(), "search-gt-"));
 
@@ -39,7 +40,7 @@ before(async () => {
     else queue.push(start);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/work`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 after(() => {
@@ -50,7 +51,7 @@ after(() => {
 
 async function search(args: string[]): Promise<SearchResult> {
   const io = memoryIo();
-  const code = await main(["search", "--url", base, "--workers", "1", "--window", "1s", "--timeout", "2s", "--no-recovery", "--no-repeat", "--max-steps", "5", "--json", ...args], io);
+  const code = await main(["search", "--workers", "1", "--window", "1s", "--timeout", "2s", "--no-repeat", "--max-steps", "5", "--json", ...args], io);
   assert.equal(code, 0, io.err());
   return JSON.parse(io.out()) as SearchResult;
 }
@@ -60,7 +61,8 @@ const measuredCapacity = (): number => (C * 1000) / (holdsMs.reduce((a, b) => a 
 
 test("open model: search finds the maximum throughput C/S within 10 %", async () => {
   // Constant arrivals need no warm-up: 2 s steps, the first second measured.
-  const r = await search(["--model", "open", "--step-time", "2s", "--warmup", "0s", "--start", "100", "--tolerance", "0.15", "--slo", "p95<300ms,errors<1%", "--out", join(out, "open")]);
+  // Recovery: 1 s at the breaking rate (a queue builds), then 4 s at the comfortable rate.
+  const r = await search(["--url", `${origin}/work`, "--recovery-hold", "1s", "--recovery-time", "4s", "--model", "open", "--step-time", "2s", "--warmup", "0s", "--start", "100", "--tolerance", "0.15", "--slo", "p95<300ms,errors<1%", "--out", join(out, "open")]);
   assert.ok(r.maxRps !== null);
   const err = Math.abs(r.maxRps! / CAPACITY_RPS - 1);
   assert.ok(err <= 0.1, `maxRps ${r.maxRps} vs C/S = ${CAPACITY_RPS} (${(err * 100).toFixed(1)} %), steps ${JSON.stringify(r.steps)}`);
@@ -69,14 +71,18 @@ test("open model: search finds the maximum throughput C/S within 10 %", async ()
   assert.ok(r.breakingPoint.rps! > r.maxRps! && r.breakingPoint.rps! <= CAPACITY_RPS * 1.3, `break ${r.breakingPoint.rps}: ${r.breakingPoint.limit}`);
   assert.equal(r.breakingPoint.users, null);
   assert.ok(r.steps.length === 5 && r.steps.every((s) => s.users === null && typeof s.targetRate === "number"));
+  // The queue built in 1 s of overload (up to ~25 % over capacity) drains at the comfortable rate
+  // (about 35 % under capacity) within a few seconds.
+  assert.ok(r.recoverySec !== null && r.recoverySec >= 0 && r.recoverySec <= 4, `recovery ${r.recoverySec} s: ${r.detail.stopReason}`);
 });
 
-test("closed model with think time: the knee lands where queueing theory puts it", async () => {
+test("closed model with think time (a scenario file): the knee lands where queueing theory puts it", async () => {
   // Z uniform in 100-220 ms (mean 160 ms): N* = C (S + Z) / S = 8 x 200 / 40 = 40 users.
   const zMs = 160;
   const kneeUsers = (C * (S_MS + zMs)) / S_MS;
   // Users all start at once: the first second of each step is their burst, not measured.
-  const r = await search(["--model", "closed", "--step-time", "3s", "--warmup", "1s", "--start", "10", "--think", "100ms-220ms", "--tolerance", "0.15", "--slo", "p95<1000ms,errors<1%", "--out", join(out, "closed")]);
+  // The same load as a scenario file (one class, wait between(0.1, 0.22)).
+  const r = await search([SCENARIO, "--host", origin, "--no-typecheck", "--no-recovery", "--model", "closed", "--step-time", "3s", "--warmup", "1s", "--start", "10", "--tolerance", "0.15", "--slo", "p95<1000ms,errors<1%", "--out", join(out, "closed")]);
   const knee = r.detail.capacity.knee!;
   assert.ok(Math.abs(knee.value! / kneeUsers - 1) <= 0.1, `knee ${knee.value} (${knee.formula}) vs N* = ${kneeUsers}; steps ${JSON.stringify(r.steps)}`);
   assert.ok(Math.abs(r.maxRps! / CAPACITY_RPS - 1) <= 0.1, `maxRps ${r.maxRps}`);
