@@ -38,6 +38,12 @@ export interface RunTestOptions {
   segment?: SegmentPath;
   /** Epoch ms at which the load starts (hosts of one test share it); default: now. */
   startAtEpochMs?: number;
+  /**
+   * Called with the epoch ms of t = 0 once it is fixed (worker threads take a moment to load):
+   * interval line t covers [start + t s, start + t + 1 s). Telemetry started with the same value,
+   * or with `startAtEpochMs` chosen a little ahead, lines up second for second.
+   */
+  onStart?: (startEpochMs: number) => void;
 }
 
 /** Worker threads to use by default: one per core this process may run on (taskset is respected). */
@@ -76,6 +82,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
       const clock = realClock;
       const startEpochMs = Math.max(Date.now() + 20, opts.startAtEpochMs ?? 0);
       const start = clock.now() + (startEpochMs - Date.now());
+      opts.onStart?.(startEpochMs);
       // A scenario bug (onStart threw) stops the run like Ctrl-C, then fails it.
       const stop = new AbortController();
       let fatal: Error | undefined;
@@ -117,6 +124,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
         ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
         ...(opts.segment ? { segment: opts.segment } : {}),
         ...(opts.startAtEpochMs !== undefined ? { startAtEpochMs: opts.startAtEpochMs } : {}),
+        ...(opts.onStart ? { onStart: opts.onStart } : {}),
       });
       if (outcome === "interrupted") status = "interrupted";
     }

@@ -39,6 +39,7 @@ export async function runWorkers(opts: {
   /** This host's share; the workers split it. */
   segment?: SegmentPath;
   startAtEpochMs?: number;
+  onStart?(startEpochMs: number): void;
 }): Promise<"completed" | "interrupted"> {
   const n = opts.workers;
   const segments = equalSegments(n, opts.segment);
@@ -152,6 +153,7 @@ export async function runWorkers(opts: {
     clearTimeout(readyTimer);
     const startEpochMs = Math.max(Date.now() + START_DELAY_MS, opts.startAtEpochMs ?? 0);
     for (const w of workers) send(w, { type: "start", startEpochMs });
+    opts.onStart?.(startEpochMs);
     sampler.sample(); // open the first CPU window at the start
   } catch {
     clearTimeout(readyTimer);

@@ -84,8 +84,15 @@ test("a scenario runs the same mix on two worker threads, merged exactly", async
   const scenario = await loadScenario(join(fixtures, "shop.scenario.ts"));
   const profile: Profile = { name: "shop", executor: "closed", users: 8, durationSec: 2 };
   const store = createRunStore(join(tmp, "shop2"), newRunManifest({ name: "shop", plan: describeProfile(profile, { workers: 2 }), target: { url: base } }));
-  const s = await runTest({ profile, scenario, store, workers: 2, baseUrl: base });
+  let startedAt = 0;
+  const before = Date.now();
+  const s = await runTest({ profile, scenario, store, workers: 2, baseUrl: base, onStart: (ms) => (startedAt = ms) });
   const lines = readRunStore(store.dir).intervals;
+  assert.ok(startedAt > before, "onStart gives the shared start time");
+  assert.deepEqual(
+    lines.map((l) => l.ts),
+    [startedAt, startedAt + 1000],
+  );
   assert.equal(lines.length, 2);
   assert.equal(lines[1]!.users, 8);
   assert.equal(lines[1]!.classes!.Browser!.users, 6);
