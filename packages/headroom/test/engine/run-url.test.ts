@@ -68,7 +68,9 @@ test("Ctrl-C stops gracefully: exit 130, summary written, every completed second
   const io = memoryIo();
   const out = join(tmp, "interrupted");
   const running = main(["run", "--url", `${base}/`, "--users", "3", "--think", "20ms", "--duration", "30s", "--workers", "1", "--out", out], io);
-  await new Promise((r) => setTimeout(r, 1600));
+  // Interrupt once the first second is on disk and part of the second has run.
+  for (let i = 0; i < 100 && !(existsSync(join(out, "intervals.ndjson")) && readRunStore(out).intervals.length >= 1); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
   io.interrupt();
   const code = await running;
   assert.equal(code, 130, io.err());
