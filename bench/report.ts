@@ -205,17 +205,12 @@ const fmtNum = (x: number | undefined, digits = 0): string => (x === undefined ?
 const fmtRatio = (x: number | undefined): string => (x === undefined ? dash : `${f2(x)}x`);
 
 function tableCells(r: CaseReport): { header: string[]; rows: string[][] } {
-  const header = ["tool", "runs", "RPS (median)", "p90 ms", "p99 ms", "peak RSS MB (max)", "tool CPU %", "errors", "served ÷ reported", "other procs (cores, max)", "headroom ÷ tool: RPS / p99 / RSS"];
+  const header = ["tool", "runs used/all", "RPS (median)", "p90 ms", "p99 ms", "peak RSS MB (max)", "tool CPU %", "errors", "served ÷ reported", "other procs, cores (max)", "headroom ÷ tool: RPS / p99 / RSS"];
   const rows = r.rows.map((row) => {
     const ratio = r.ratios.find((q) => q.peer === row.tool);
-    const extras: string[] = [];
-    if (row.failedRuns > 0) extras.push(`${row.failedRuns} failed`);
-    if (row.disturbedRuns > 0) extras.push(`${row.disturbedRuns} disturbed${row.usedRuns < row.runs - row.failedRuns ? ", set aside" : ", kept: no clean run"}`);
-    if (row.droppedTotal !== undefined) extras.push(`${row.droppedTotal} dropped`);
-    if (row.generatorLimitedRuns) extras.push(`generator-limited in ${row.generatorLimitedRuns}`);
     return [
       row.tool,
-      `${row.runs}${extras.length ? ` (${extras.join(", ")})` : ""}`,
+      `${row.usedRuns}/${row.runs}`,
       fmtNum(row.rpsMedian),
       fmtNum(row.p90MsMedian, 1),
       fmtNum(row.p99MsMedian, 1),
@@ -229,6 +224,20 @@ function tableCells(r: CaseReport): { header: string[]; rows: string[][] } {
   });
   if (r.truth) rows.push(["true values", "", "", fmtNum(r.truth.p90Ms, 1), fmtNum(r.truth.p99Ms, 1), "", "", "", "", "", ""]);
   return { header, rows };
+}
+
+/** Per-tool remarks that do not fit a cell: failed, disturbed, dropped, generator-limited runs. */
+function rowNotes(r: CaseReport): string[] {
+  const out: string[] = [];
+  for (const row of r.rows) {
+    const extras: string[] = [];
+    if (row.failedRuns > 0) extras.push(`${row.failedRuns} failed`);
+    if (row.disturbedRuns > 0) extras.push(`${row.disturbedRuns} disturbed (${row.usedRuns < row.runs - row.failedRuns ? "set aside" : "kept: no undisturbed run"})`);
+    if (row.droppedTotal !== undefined) extras.push(`${row.droppedTotal} requests dropped`);
+    if (row.generatorLimitedRuns) extras.push(`generator-limited by its own verdict in ${row.generatorLimitedRuns}`);
+    if (extras.length > 0) out.push(`${row.tool}: ${extras.join("; ")}`);
+  }
+  return out;
 }
 
 function ratioNote(r: CaseReport): string | undefined {
@@ -251,6 +260,7 @@ export function renderText(reports: readonly CaseReport[]): string {
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
     out.push(line(header));
     for (const row of rows) out.push(line(row));
+    for (const n of rowNotes(r)) out.push(n);
     const note = ratioNote(r);
     if (note) out.push(note);
     for (const v of r.targets) out.push(verdictLine(v));
@@ -280,6 +290,7 @@ export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownCont
     out.push(`|${header.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
     for (const row of rows) out.push(`| ${row.join(" | ")} |`);
     out.push("");
+    for (const n of rowNotes(r)) out.push(`- ${n}`);
     const note = ratioNote(r);
     if (note) out.push(`- ${note[0]!.toUpperCase()}${note.slice(1)}.`);
     for (const v of r.targets) out.push(`- **${v.pass === undefined ? "N/A" : v.pass ? "PASS" : "MISS"}** ${v.target}: ${v.measured}${v.shortfall ? ` (${v.shortfall})` : ""}`);

@@ -7,6 +7,8 @@
 //   npm run bench -- --quick         1 round, short runs (for iterating)
 //   npm run bench -- --cases throughput-50,stall-200rps --tools autocannon,wrk --rounds 2
 //   npm run bench -- --target node   the one-process Node server instead of nginx
+// Before each run it waits (--quiet-wait-s, default 120) for other processes to go quiet, and it
+// adds up to --extra-rounds rounds (default: as many as planned) while too few came out undisturbed.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
@@ -15,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FULL_DURATIONS, QUICK_DURATIONS, TARGET_CORE, buildCases, roundOrder, toolCommand, type BenchCase, type CaseId, type CommandPaths } from "./cases.js";
 import { parseToolOutput, type ToolName } from "./parsers.js";
-import { buildCaseReport, renderMarkdown, renderText, replaceBetweenMarkers, type RunRecord } from "./report.js";
+import { buildCaseReport, isDisturbed, renderMarkdown, renderText, replaceBetweenMarkers, type RunRecord } from "./report.js";
 import { waitForQuiet } from "./cpu-accounting.js";
 import { processTree, runMeasured } from "./run-measured.js";
 import { serverRequestCount, startStallTarget, startThroughputTarget, type Target } from "./targets.js";
@@ -76,7 +78,18 @@ function machineInfo(p: CommandPaths): string[] {
 
 /** Other processes may use at most this many cores before a run starts (0.2 = 20 % of one core). */
 const QUIET_CORES = 0.2;
-let quietWaitMs = 45_000;
+let quietWaitMs = 120_000;
+
+/** Rounds of a case in which every tool ran successfully and undisturbed. */
+function cleanRounds(records: readonly RunRecord[], caseId: CaseId, tools: readonly ToolName[]): number {
+  const rounds = new Set(records.filter((r) => r.caseId === caseId).map((r) => r.round));
+  let n = 0;
+  for (const round of rounds) {
+    const rs = records.filter((r) => r.caseId === caseId && r.round === round);
+    if (tools.every((t) => rs.some((r) => r.tool === t && r.result && !r.error && !isDisturbed(r)))) n++;
+  }
+  return n;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -90,7 +103,8 @@ async function main(): Promise<void> {
       "pause-ms": { type: "string", default: "1500" },
       "no-write": { type: "boolean", default: false },
       target: { type: "string", default: "nginx" },
-      "quiet-wait-s": { type: "string", default: "45" },
+      "quiet-wait-s": { type: "string", default: "120" },
+      "extra-rounds": { type: "string" },
       readme: { type: "boolean" },
     },
   });
@@ -98,6 +112,8 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
   const pauseMs = Number(values["pause-ms"]);
   quietWaitMs = Number(values["quiet-wait-s"]) * 1000;
+  const extraRounds = Number(values["extra-rounds"] ?? rounds);
+  if (!Number.isInteger(extraRounds) || extraRounds < 0) throw new Error(`--extra-rounds ${values["extra-rounds"]}: expected a whole number >= 0`);
   const prefer = values.target;
   if (prefer !== "nginx" && prefer !== "node") throw new Error(`--target ${prefer}: expected nginx or node`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a whole number >= 1`);
@@ -138,7 +154,13 @@ async function main(): Promise<void> {
       if (tools.length === 0) continue;
       target = c.target === "stall" ? await startStallTarget(TARGET_CORE) : await startThroughputTarget(TARGET_CORE, prefer);
       log(`${c.id}: target ${target.name} pid ${target.pid} at ${target.url}`);
-      for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
+      // Planned rounds, then extra rounds while fewer than `rounds` rounds came out undisturbed.
+      for (let round = 0; round < rounds + extraRounds && !abort.signal.aborted; round++) {
+        if (round >= rounds) {
+          const clean = cleanRounds(records, c.id, tools);
+          if (clean >= rounds) break;
+          log(`${c.id}: ${clean} of ${round} rounds undisturbed; running round ${round + 1}`);
+        }
         for (const tool of roundOrder(tools, round)) {
           if (abort.signal.aborted) break;
           records.push(await runOne(c, round, tool, target, paths, abort.signal));
