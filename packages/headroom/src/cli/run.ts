@@ -256,6 +256,17 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   if (!file === !f.url) {
     throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
   }
+  const misplaced = file
+    ? [f.think && "--think", f.method && f.method.toUpperCase() !== "GET" && "--method", f.header && "--header", f.body !== undefined && "--body"]
+    : [f.host && "--host", f.baseUrl && "--base-url", f.var && "--var", f.profile && "--profile"];
+  const wrong = misplaced.filter(Boolean) as string[];
+  if (wrong.length > 0) {
+    throw new HeadroomError(
+      "HR_CONFLICTING_FLAGS",
+      `${wrong.join(", ")} ${wrong.length > 1 ? "apply" : "applies"} to ${file ? "single-URL tests (--url), not scenario files" : "scenario files, not single-URL tests"}`,
+      file ? "put headers, bodies and waits in the scenario (userClass headers, request options, wait strategies)" : "drop them, or run a scenario file instead of --url",
+    );
+  }
   const vars = Object.fromEntries((f.var ?? []).map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
@@ -266,11 +277,12 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   let baseUrl: string | undefined;
   let profile: Profile | undefined;
   if (f.url) {
-    if (f.profile) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--profile picks a profile exported by a scenario file; it does not apply to --url", "drop --profile, or run the scenario file that exports the profile");
     profile = profileFromFlags(f, false);
     request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries((f.header ?? []).map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
   } else {
     const path = resolve(io.cwd, file!);
+    const host = f.host ?? f.baseUrl;
+    const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
     const exported = Object.keys(scenario.profiles ?? {});
@@ -278,8 +290,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       throw new HeadroomError("HR_MISSING_ARGUMENT", `no load given; ${scenario.sourcePath ?? scenario.name} exports the profiles ${exported.join(", ")}`, `pick one with --profile ${exported[0]}, or give --users N (--spawn-rate R) or --rate R with --duration`);
     }
     profile = f.profile ? profileWithOverrides(pickProfile(scenario, f.profile), f) : profileFromFlags(f, true);
-    const host = f.host ?? f.baseUrl;
-    baseUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : scenario.host;
+    baseUrl = hostUrl ?? scenario.host;
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
   }
   if (!profile) throw new Error("unreachable: no profile");

@@ -113,6 +113,7 @@ test("bad input: one message with the fix and a documented exit code", async () 
     [["run", "--url", `${base}/`, "--connections", "0", "--duration", "1s"], 2, /HR_BAD_NUMBER/],
     [["run", "--url", "http://127.0.0.1:1/", "--connections", "2", "--duration", "1s"], 4, /HR_TARGET_UNREACHABLE.*127\.0\.0\.1:1.*ECONNREFUSED/],
     [["run"], 2, /HR_MISSING_ARGUMENT.*nothing to run/],
+    [["run", "--url", `${base}/`, "--connections", "2", "--duration", "1s", "--var", "a=b"], 2, /HR_CONFLICTING_FLAGS.*--var applies to scenario files/],
   ];
   for (const [argv, exit, pattern] of cases) {
     const io = memoryIo();
