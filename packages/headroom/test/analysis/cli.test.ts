@@ -1,9 +1,9 @@
 // The analysis commands run in-process: fit usl, analyze (exit 99 on a failed target).
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { EXIT } from "../../src/errors.js";
@@ -14,6 +14,7 @@ import { manifest, steadyRun } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "analysis-cli-"));
 before(() => initHistograms());
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function writeRun(name: string, latencyMs: number): string {
   const runDir = join(dir, name);
