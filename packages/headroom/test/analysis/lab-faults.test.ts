@@ -84,7 +84,13 @@ before(async () => {
         lab: true,
         faults: fault === "none" ? [] : [fault],
         // Rate limits off: one generator host would otherwise be limited as one anonymous IP.
-        env: { MUEJAM_REDIS_PREFIX: `headroom-lab:${runId}:${fault}:`, MUEJAM_RATE_LIMITS: "0" },
+        env: {
+          MUEJAM_REDIS_PREFIX: `headroom-lab:${runId}:${fault}:`,
+          MUEJAM_RATE_LIMITS: "0",
+          // 64 KiB retained per request (default 16): the leak must stand out of a 5 s window even
+          // when a busy machine halves the request rate.
+          ...(fault === "leak" ? { MUEJAM_LAB_LEAK_BYTES: String(64 * 1024) } : {}),
+        },
       });
       platforms.set(fault, p);
     }),
