@@ -30,8 +30,11 @@ type Finding = Omit<Bottleneck, "rank">;
 const clamp01 = (v: number): number => Math.max(0, Math.min(1, v));
 const fmt = (v: number, digits = 1): string => String(round(v, digits));
 
-/** Kinds that cause the load on other components; the kinds they make look busy. */
-const CAUSES: BottleneckKind[] = ["db-queries", "db-slow-queries", "db-locks", "cache", "app-memory", "connection-leak", "generator"];
+/**
+ * Kinds that cause the load on other components; the kinds they make look busy. (A saturated
+ * generator causes nothing on the server: what the server shows beside it stands on its own.)
+ */
+const CAUSES: BottleneckKind[] = ["db-queries", "db-slow-queries", "db-locks", "cache", "app-memory", "connection-leak"];
 const SYMPTOMS: BottleneckKind[] = ["db-pool", "app-cpu", "event-loop", "db-connections"];
 const SYMPTOM_DISCOUNT = 0.8;
 
