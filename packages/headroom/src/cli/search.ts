@@ -267,7 +267,9 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         ...(seed !== undefined ? { seed } : {}),
         onInterval: (line) => {
           lines.push(line);
-          if (!local.signal.aborted && until?.(lines)) {
+          // The plan's last second also carries the stop's grace period: never judge a step on it.
+          const last = line.t >= Math.ceil(profile.durationSec) - 1;
+          if (!local.signal.aborted && !last && until?.(lines)) {
             stoppedEarly = true;
             stoppedAt = lines.length;
             local.abort();

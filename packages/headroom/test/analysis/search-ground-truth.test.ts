@@ -70,6 +70,8 @@ test("open model: search finds the maximum throughput C/S within 10 %", async ()
   // The break is an offered rate the server could not keep up with, within the bisection's tolerance above the maximum.
   assert.ok(r.breakingPoint.rps! > r.maxRps! && r.breakingPoint.rps! <= CAPACITY_RPS * 1.3, `break ${r.breakingPoint.rps}: ${r.breakingPoint.limit}`);
   assert.equal(r.breakingPoint.users, null);
+  // No step can complete more than the server's capacity (a step measured on the stop's grace second would).
+  for (const s of r.steps) assert.ok(s.rps <= CAPACITY_RPS * 1.1, `step at ${s.targetRate} req/s measured ${s.rps} req/s`);
   assert.ok(r.steps.length === 5 && r.steps.every((s) => s.users === null && typeof s.targetRate === "number"));
   // The queue built in 1 s of overload (up to ~25 % over capacity) drains at the comfortable rate
   // (about 35 % under capacity) within a few seconds.
@@ -86,6 +88,7 @@ test("closed model with think time (a scenario file): the knee lands where queue
   const knee = r.detail.capacity.knee!;
   assert.ok(Math.abs(knee.value! / kneeUsers - 1) <= 0.1, `knee ${knee.value} (${knee.formula}) vs N* = ${kneeUsers}; steps ${JSON.stringify(r.steps)}`);
   assert.ok(Math.abs(r.maxRps! / CAPACITY_RPS - 1) <= 0.1, `maxRps ${r.maxRps}`);
+  for (const s of r.steps) assert.ok(s.rps <= CAPACITY_RPS * 1.1, `step at ${s.users} users measured ${s.rps} req/s`);
   // Past the knee more users add no throughput: that is the break the search reports.
   assert.match(r.breakingPoint.limit, /throughput flat/);
   assert.ok(r.breakingPoint.users! >= kneeUsers && r.breakingPoint.users! <= 2 * kneeUsers, `break at ${r.breakingPoint.users} users`);
