@@ -44,7 +44,15 @@ function loadTokens(path: string | undefined): string[] {
   if (!path) {
     throw new Error("no tokens: pass --var tokens=tokens.json (mint them with `npm run tokens -w apps/backend -- --count N > tokens.json`, N >= users)");
   }
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  const text = readFileSync(path, "utf8");
+  // `npm run tokens ... > tokens.json` without -s puts npm's "> script" banner above the JSON.
+  const start = text.search(/^\s*\[/m);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(start > 0 ? text.slice(start) : text);
+  } catch (e) {
+    throw new Error(`${path} is not JSON (${(e as Error).message}); mint it with \`npm run -s tokens -w apps/backend -- --count N > tokens.json\``);
+  }
   if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((t) => typeof (t as { token?: unknown })?.token !== "string")) {
     throw new Error(`${path} is not a JSON array of {userId, token}; mint it with npm run tokens -w apps/backend`);
   }

@@ -9,9 +9,10 @@ import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
 import { newRunManifest } from "../engine/manifest.js";
 import { runTest } from "../engine/run-test.js";
+import { describeClasses } from "../engine/scenario-workload.js";
 import { createRunStore, readRunStore, type RunStore } from "../store/run-store.js";
 import type { IntervalLine, LoadLevel, RunSummary } from "../store/types.js";
-import { startTelemetry } from "../telemetry/index.js";
+import { startTelemetry, type TelemetryHandle } from "../telemetry/index.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
 
 export interface SuiteTest {
@@ -69,18 +70,19 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
     opts.onEvent?.({ kind: "test-start", index, total, test, dir });
     const manifest = newRunManifest({
       name: test.name,
-      plan: describeProfile(test.profile, { scenario: opts.scenario.sourcePath, workers: opts.workers }),
+      plan: describeProfile(test.profile, { scenario: opts.scenario.sourcePath, workers: opts.workers, classes: describeClasses(opts.scenario, test.profile) }),
       target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath },
       loadLevel: test.loadLevel,
       scale: opts.userScale,
       notes: opts.notes,
     });
     const store = createRunStore(dir, manifest);
-    const telemetry = startTelemetry(opts.telemetry, (line) => store.appendTelemetry(line), {
-      startedAtMs: Date.parse(manifest.startedAt),
-      intervalMs: opts.telemetryIntervalMs,
-      diskPath: dir,
-    });
+    // Telemetry starts at the load's t = 0 (after worker threads are ready), so its samples line
+    // up second for second with the interval lines.
+    let telemetry: TelemetryHandle | undefined;
+    const startTelemetryAt = (startedAtMs: number): void => {
+      telemetry = startTelemetry(opts.telemetry, (line) => store.appendTelemetry(line), { startedAtMs, intervalMs: opts.telemetryIntervalMs, diskPath: dir });
+    };
     let summary: RunSummary;
     try {
       summary = await runTest({
@@ -94,10 +96,11 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
         seed: opts.seed,
         onInterval: (line) => opts.onEvent?.({ kind: "interval", index, test, line }),
         onWarning: (message) => opts.onEvent?.({ kind: "warning", test, message }),
+        onStart: startTelemetryAt,
       });
     } finally {
-      // runTest has finished the store; the telemetry's final sample may still land in the file.
-      await telemetry.stop();
+      // runTest has finished the store; the telemetry's final sample still lands in the file.
+      await telemetry?.stop();
     }
     const stored = readRunStore(dir);
     const analysis = analyzeRun(stored, opts.targets, { level: test.loadLevel });
