@@ -19,6 +19,7 @@ import { typecheckScenario } from "../plan/typecheck-scenario.js";
 import { between, constant, type WaitSpec } from "../plan/wait.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
+import { collect, parseCount, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { formatSummaryTable } from "./progress-table.js";
 import { progressSink } from "./progress.js";
@@ -52,16 +53,6 @@ interface RunFlags {
   typecheck: boolean;
 }
 
-const collect = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];
-
-function parseCount(text: string, flag: string, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
-    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not a whole number >= ${min}`, `give ${flag} a whole number, e.g. ${flag} ${Math.max(min, 50)}`);
-  }
-  return n;
-}
-
 function parseRate(text: string, flag: string, allowZero = false): number {
   const n = Number(text.replace(/\/s$/, ""));
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
@@ -78,13 +69,6 @@ export function parseHeader(text: string): [string, string] {
     throw new HeadroomError("HR_BAD_HEADER", `header "${text}" is not of the form "Name: value"`, 'write headers as --header "Authorization: Bearer abc"');
   }
   return [name, text.slice(i + 1).trim()];
-}
-
-/** "k=v" → [k, v]. */
-function parseVar(text: string): [string, string] {
-  const i = text.indexOf("=");
-  if (i <= 0) throw new HeadroomError("HR_BAD_ARGUMENT", `--var "${text}" is not of the form key=value`, "write variables as --var tokens=./tokens.json");
-  return [text.slice(0, i), text.slice(i + 1)];
 }
 
 function parseUrl(text: string, flag: string): string {

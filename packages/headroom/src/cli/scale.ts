@@ -22,6 +22,7 @@ import { dailyTrafficCurve } from "../planning/traffic-curve.js";
 import type { AutoscaleResult, CapacityInputs, InfrastructureModel, ScalingPolicyName } from "../planning/types.js";
 import { readRunStore } from "../store/run-store.js";
 import { MANIFEST_FILE, TELEMETRY_FILE } from "../store/types.js";
+import { collect } from "./flags.js";
 import type { CommandContext } from "./main.js";
 
 export const DEFAULT_INFRASTRUCTURE_FILE = fileURLToPath(new URL("../../../../config/infrastructure.default.json", import.meta.url));
@@ -125,7 +126,6 @@ function loadCapacity(ctx: CommandContext, flags: CapacityFlags): { inputs: Capa
   return { inputs: mergeCapacityInputs(...parts.filter((p) => Object.keys(p).some((k) => k !== "source" && k !== "sources" && k !== "measuredInstances"))), runDirs, ...(note ? { note } : {}) };
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 function capacityOptions(cmd: Command): Command {
   return cmd

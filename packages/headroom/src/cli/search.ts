@@ -30,6 +30,7 @@ import { between, constant, describeWait, type WaitSpec } from "../plan/wait.js"
 import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
 import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
+import { collect } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { parseHeader } from "./run.js";
 
@@ -70,7 +71,6 @@ interface SearchFlags {
   telemetryInterval: string;
 }
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
 function num(text: string, flag: string, opts: { min?: number; integer?: boolean } = {}): number {
   const n = Number(text);
