@@ -2,8 +2,8 @@
 // the expected form.
 import { HeadroomError } from "../errors.js";
 
-/** Commander reducer for repeatable options. */
-export const collect = (v: string, acc: string[]): string[] => [...acc, v];
+/** Commander reducer for repeatable options (acc is undefined when the option has no default). */
+export const collect = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];
 
 export function parseCount(text: string, flag: string, min = 1): number {
   const n = Number(text);
