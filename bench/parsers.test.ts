@@ -228,7 +228,7 @@ describe("truth and verdicts", () => {
     assert.equal(p99!.pass, false);
     assert.equal(p99!.shortfall, "10.0 ms above the band");
     assert.deepEqual(r.truth, { p90Ms: 500, p99Ms: trueStallPercentileMs(0.99) });
-    const md = renderMarkdown([r], { command: "npm run bench", dateIso: "2026-01-01T00:00:00Z", machine: ["2 x CPU"], rounds: 1, skipped: [] });
+    const md = renderMarkdown([r], { command: "npm run bench", dateIso: "2026-01-01T00:00:00Z", machine: ["2 x CPU"], rounds: 1, extraRounds: 0, skipped: [] });
     assert.match(md, /\| true values \|/);
     assert.match(md, /\*\*MISS\*\* headroom p99/);
   });

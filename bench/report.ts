@@ -43,7 +43,7 @@ export interface ToolRow {
   /** Median over runs of (requests the server counted) ÷ (requests the tool reported). */
   servedPerReported?: number;
   cpuPctMedian?: number;
-  /** The most other processes used during any of this tool's runs, in cores. */
+  /** The most other processes used during any of the runs the medians come from, in cores. */
   foreignCpuCoresMax?: number;
 }
 
@@ -73,6 +73,8 @@ export interface CaseReport {
   ratios: RatioRow[];
   targets: TargetVerdict[];
   truth?: { p90Ms: number; p99Ms: number };
+  /** Rounds that ran for this case (planned plus extra). */
+  roundsRun: number;
 }
 
 export function median(xs: readonly number[]): number | undefined {
@@ -116,7 +118,8 @@ function toolRow(tool: ToolName, records: readonly RunRecord[]): ToolRow {
   }
   const cpu = ok.filter((r) => r.cpuPct !== undefined).map((r) => r.cpuPct!);
   if (cpu.length > 0) row.cpuPctMedian = median(cpu);
-  const foreign = mine.filter((r) => r.foreignCpuCores !== undefined).map((r) => r.foreignCpuCores!);
+  // Interference in the runs the medians come from (disturbed ones set aside are in the notes).
+  const foreign = ok.filter((r) => r.foreignCpuCores !== undefined).map((r) => r.foreignCpuCores!);
   if (foreign.length > 0) row.foreignCpuCoresMax = Math.max(...foreign);
   const served = ok.filter((r) => r.serverRequests !== undefined && r.result.requests > 0).map((r) => r.serverRequests! / r.result.requests);
   if (served.length > 0) row.servedPerReported = median(served);
@@ -193,7 +196,7 @@ export function buildCaseReport(c: BenchCase, records: readonly RunRecord[]): Ca
   const tools = c.tools.filter((t) => mine.some((r) => r.tool === t));
   const rows = tools.map((t) => toolRow(t, mine));
   const ratios = tools.includes("headroom") ? tools.filter((t) => t !== "headroom").map((t) => ratioRow(t, mine)) : [];
-  const report: CaseReport = { case: c, rows, ratios, targets: targetsFor(c, rows, ratios) };
+  const report: CaseReport = { case: c, rows, ratios, targets: targetsFor(c, rows, ratios), roundsRun: new Set(mine.map((r) => r.round)).size };
   if (c.target === "stall") report.truth = { p90Ms: trueStallPercentileMs(0.9), p99Ms: trueStallPercentileMs(0.99) };
   return report;
 }
@@ -254,7 +257,7 @@ function verdictLine(v: TargetVerdict): string {
 export function renderText(reports: readonly CaseReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
-    out.push(`\n== ${r.case.title} (${r.case.durationSec} s per run) ==`);
+    out.push(`\n== ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} rounds) ==`);
     const { header, rows } = tableCells(r);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -273,6 +276,7 @@ export interface MarkdownContext {
   dateIso: string;
   machine: string[];
   rounds: number;
+  extraRounds: number;
   skipped: string[];
 }
 
@@ -280,11 +284,11 @@ export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownCont
   const out: string[] = [];
   out.push(`Command: \`${ctx.command}\`  `);
   out.push(`Date: ${ctx.dateIso}  `);
-  out.push(`Rounds: ${ctx.rounds} (tool order rotates each round)  `);
+  out.push(`Rounds: ${ctx.rounds} per case, plus up to ${ctx.extraRounds} more while fewer than ${ctx.rounds} came out undisturbed (tool order rotates each round)  `);
   out.push(`Machine: ${ctx.machine.join("; ")}`);
   if (ctx.skipped.length > 0) out.push("", ...ctx.skipped.map((s) => `- ${s}`));
   for (const r of reports) {
-    out.push("", `### ${r.case.title} (${r.case.durationSec} s per run)`, "");
+    out.push("", `### ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} rounds)`, "");
     const { header, rows } = tableCells(r);
     out.push(`| ${header.join(" | ")} |`);
     out.push(`|${header.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`);

@@ -7,6 +7,7 @@
 //   npm run bench -- --quick         1 round, short runs (for iterating)
 //   npm run bench -- --cases throughput-50,stall-200rps --tools autocannon,wrk --rounds 2
 //   npm run bench -- --target node   the one-process Node server instead of nginx
+//   npm run bench -- --rerender      tables, latest.md and README again from latest.json's records
 // Before each run it waits (--quiet-wait-s, default 120) for other processes to go quiet, and it
 // adds up to --extra-rounds rounds (default: as many as planned) while too few came out undisturbed.
 import { spawnSync } from "node:child_process";
@@ -106,8 +107,10 @@ async function main(): Promise<void> {
       "quiet-wait-s": { type: "string", default: "120" },
       "extra-rounds": { type: "string" },
       readme: { type: "boolean" },
+      rerender: { type: "boolean", default: false },
     },
   });
+  if (values.rerender) return rerender();
   const durations = values.quick ? QUICK_DURATIONS : FULL_DURATIONS;
   const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
   const pauseMs = Number(values["pause-ms"]);
@@ -175,30 +178,61 @@ async function main(): Promise<void> {
     process.off("SIGINT", onSigint);
   }
 
-  const reports = cases.map((c) => buildCaseReport(c, records)).filter((r) => r.rows.length > 0);
-  process.stdout.write(renderText(reports));
-  if (values["no-write"]) return;
+  if (values["no-write"]) {
+    process.stdout.write(renderText(cases.map((c) => buildCaseReport(c, records)).filter((r) => r.rows.length > 0)));
+    return;
+  }
   const argv = process.argv.slice(2);
-  const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
-  const dateIso = new Date().toISOString();
-  const machine = machineInfo(paths);
-  const outDir = join(ROOT, "bench/results");
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "latest.json"), JSON.stringify({ command, dateIso, machine, rounds, skipped, records, reports }, null, 2) + "\n");
-  writeFileSync(join(outDir, "latest.md"), renderMarkdown(reports, { command, dateIso, machine, rounds, skipped }));
-  log(`wrote ${relative(ROOT, join(outDir, "latest.json"))} and ${relative(ROOT, join(outDir, "latest.md"))}`);
+  const meta: ResultsMeta = {
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    dateIso: new Date().toISOString(),
+    machine: machineInfo(paths),
+    rounds,
+    extraRounds,
+    skipped,
+  };
   // Only a complete default run replaces the README's table (unless --readme forces it).
   const complete = !values.quick && !values.cases && !values.tools && rounds >= 3;
-  if (values.readme ?? complete) {
-    const readme = join(ROOT, "bench/README.md");
-    const text = readFileSync(readme, "utf8");
-    const updated = replaceBetweenMarkers(text, renderMarkdown(reports, { command, dateIso, machine, rounds, skipped }));
-    if (updated === undefined) log("bench/README.md has no latest-results markers; left as it is");
-    else {
-      writeFileSync(readme, updated);
-      log("updated the table in bench/README.md");
-    }
+  writeResults(cases, records, meta, values.readme ?? complete);
+}
+
+interface ResultsMeta {
+  command: string;
+  dateIso: string;
+  machine: string[];
+  rounds: number;
+  extraRounds: number;
+  skipped: string[];
+}
+
+const RESULTS_JSON = join(ROOT, "bench/results/latest.json");
+
+/** Prints the tables and writes latest.json, latest.md and (when asked) the README's table. */
+function writeResults(cases: readonly BenchCase[], records: readonly RunRecord[], meta: ResultsMeta, updateReadme: boolean): void {
+  const reports = cases.map((c) => buildCaseReport(c, records)).filter((r) => r.rows.length > 0);
+  process.stdout.write(renderText(reports));
+  const markdown = renderMarkdown(reports, meta);
+  mkdirSync(dirname(RESULTS_JSON), { recursive: true });
+  writeFileSync(RESULTS_JSON, JSON.stringify({ ...meta, cases, records, reports }, null, 2) + "\n");
+  writeFileSync(join(dirname(RESULTS_JSON), "latest.md"), markdown);
+  log("wrote bench/results/latest.json and bench/results/latest.md");
+  if (!updateReadme) return;
+  const readme = join(ROOT, "bench/README.md");
+  const updated = replaceBetweenMarkers(readFileSync(readme, "utf8"), markdown);
+  if (updated === undefined) log("bench/README.md has no latest-results markers; left as it is");
+  else {
+    writeFileSync(readme, updated);
+    log("updated the table in bench/README.md");
   }
+}
+
+/** `--rerender`: the tables again from the records in latest.json, without running anything. */
+function rerender(): void {
+  const saved = JSON.parse(readFileSync(RESULTS_JSON, "utf8")) as Partial<ResultsMeta> & { cases?: BenchCase[]; reports?: Array<{ case: BenchCase }>; records: RunRecord[] };
+  const cases = saved.cases ?? (saved.reports ?? []).map((r) => r.case);
+  const rounds = saved.rounds ?? 3;
+  const meta: ResultsMeta = { command: saved.command ?? "npm run bench", dateIso: saved.dateIso ?? "", machine: saved.machine ?? [], rounds, extraRounds: saved.extraRounds ?? rounds, skipped: saved.skipped ?? [] };
+  writeResults(cases, saved.records, meta, meta.command === "npm run bench");
 }
 
 async function runOne(c: BenchCase, round: number, tool: ToolName, target: Target, paths: CommandPaths, signal: AbortSignal): Promise<RunRecord> {
