@@ -257,7 +257,7 @@ function verdictLine(v: TargetVerdict): string {
 export function renderText(reports: readonly CaseReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
-    out.push(`\n== ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} rounds) ==`);
+    out.push(`\n== ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} round${r.roundsRun === 1 ? "" : "s"}) ==`);
     const { header, rows } = tableCells(r);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -288,7 +288,7 @@ export function renderMarkdown(reports: readonly CaseReport[], ctx: MarkdownCont
   out.push(`Machine: ${ctx.machine.join("; ")}`);
   if (ctx.skipped.length > 0) out.push("", ...ctx.skipped.map((s) => `- ${s}`));
   for (const r of reports) {
-    out.push("", `### ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} rounds)`, "");
+    out.push("", `### ${r.case.title} (${r.case.durationSec} s per run, ${r.roundsRun} round${r.roundsRun === 1 ? "" : "s"})`, "");
     const { header, rows } = tableCells(r);
     out.push(`| ${header.join(" | ")} |`);
     out.push(`|${header.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`);

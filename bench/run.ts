@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   }
   const argv = process.argv.slice(2);
   const meta: ResultsMeta = {
-    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}${abort.signal.aborted ? " (interrupted)" : ""}`,
     dateIso: new Date().toISOString(),
     machine: machineInfo(paths),
     rounds,
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     skipped,
   };
   // Only a complete default run replaces the README's table (unless --readme forces it).
-  const complete = !values.quick && !values.cases && !values.tools && rounds >= 3;
+  const complete = !values.quick && !values.cases && !values.tools && rounds >= 3 && !abort.signal.aborted;
   writeResults(cases, records, meta, values.readme ?? complete);
 }
 
