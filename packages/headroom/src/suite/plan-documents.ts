@@ -47,9 +47,18 @@ export interface PlanDocuments {
   files: Map<string, string>;
 }
 
-/** The capacity analysis of every steady phase of every run of the suite. */
+/**
+ * Whether a run drove the suite's own user mix. Profiles that replace class weights or waits
+ * (rate limiting, database stress, cache) make a different request mix per user, so their steps
+ * do not lie on the same throughput-vs-users curve and would fake a plateau or a knee.
+ */
+export function runsTheStandardMix(run: SuiteRunResult): boolean {
+  return run.test.profile.classWeights === undefined && run.test.profile.classOverrides === undefined;
+}
+
+/** The capacity analysis of every steady phase of the runs that drove the standard mix. */
 export function suiteCapacity(runs: SuiteRunResult[], slo: Slo): CapacityAnalysis | undefined {
-  const steps = stepsFromRuns(runs.map((r) => r.store));
+  const steps = stepsFromRuns(runs.filter(runsTheStandardMix).map((r) => r.store));
   if (steps.length === 0) return undefined;
   return analyzeCapacity(steps, { slo, model: "closed" });
 }

@@ -10,6 +10,8 @@ import pg from "pg";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { scaleProfile, QUICK_SCALE, peakUsers } from "../../src/suite/scale-profile.js";
+import { runsTheStandardMix } from "../../src/suite/plan-documents.js";
+import type { SuiteRunResult } from "../../src/suite/run-suite.js";
 
 const ADMIN_URL = process.env.HEADROOM_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.HEADROOM_TEST_REDIS ?? "redis://127.0.0.1:6379/0";
@@ -58,6 +60,13 @@ test("quick scaling keeps each ramp at most 4x faster than the seed's spawn rate
   assert.equal(peakUsers(peak), 1000);
   const sustained = scaleProfile({ name: "sustained", executor: "closed", users: 200, spawnRate: 20, durationSec: 1800 }, QUICK_SCALE);
   assert.equal(sustained.durationSec, 60, "floor of the sustained profile");
+});
+
+test("capacity is judged only on runs of the suite's own user mix", () => {
+  const run = (profile: Record<string, unknown>): SuiteRunResult => ({ test: { name: String(profile.name), loadLevel: "normal", profile: { executor: "closed", durationSec: 10, users: 10, ...profile } } }) as unknown as SuiteRunResult;
+  assert.equal(runsTheStandardMix(run({ name: "baseline" })), true);
+  assert.equal(runsTheStandardMix(run({ name: "cache-performance", classWeights: { CachePerformanceUser: 1 } })), false);
+  assert.equal(runsTheStandardMix(run({ name: "rate-limiting", classOverrides: { AuthenticatedUser: {} } })), false);
 });
 
 test("headroom plan writes the capacity plan and the report set from a real run", { timeout: 240_000 }, async () => {
