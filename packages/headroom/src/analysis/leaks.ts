@@ -14,11 +14,14 @@ export interface LeakOptions {
 }
 
 const MiB = 1024 * 1024;
+/** Windows shorter than this judge app memory growth more strictly (see leakVerdicts). */
+export const SHORT_LEAK_WINDOW_SEC = 60;
 
 export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict[] {
   const out: LeakVerdict[] = [];
   const rss = steadyPoints(s, "app.rssBytes", MIN_TREND_SAMPLES);
   const meanRss = rss.length > 0 ? mean(rss.map((p) => p.v)) : 0;
+  const rssSpanSec = rss.length > 1 ? rss[rss.length - 1]!.t - rss[0]!.t : 0;
   out.push(
     leakVerdict(rss, {
       metric: "app.memory",
@@ -27,8 +30,10 @@ export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict
       source: s.readings.get("app.rssBytes")?.source ?? "telemetry process.rss_bytes",
       minChangePerHour: Math.max(opts.memoryBytesPerHour ?? 64 * MiB, 0.1 * meanRss),
       // Over the window the leak must add a tenth of the process's memory: below that, a short
-      // run cannot tell it from a process still growing its heap to its working size.
-      minFittedChange: 0.1 * meanRss,
+      // run cannot tell it from a process still growing its heap to its working size. Under a
+      // minute, heap growth and caches filling after a start look like a leak too; only growth of
+      // half the process's memory is called one there (the sustained run decides the rest).
+      minFittedChange: (rssSpanSec < SHORT_LEAK_WINDOW_SEC ? 0.5 : 0.1) * meanRss,
     }),
   );
   const poolId = s.readings.has("app.poolInUse") ? "app.poolInUse" : "db.connections";
