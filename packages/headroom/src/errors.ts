@@ -46,6 +46,7 @@ export const ERRORS = {
   HR_RUN_NOT_FOUND: { exitCode: EXIT.CONFIG, title: "run directory not found" },
   HR_RUN_INVALID: { exitCode: EXIT.CONFIG, title: "run directory is unreadable" },
   HR_INPUT_INVALID: { exitCode: EXIT.CONFIG, title: "input file is invalid" },
+  HR_FILE_ACCESS: { exitCode: EXIT.CONFIG, title: "file cannot be read or written" },
   HR_TARGET_UNREACHABLE: { exitCode: EXIT.UNREACHABLE, title: "target unreachable" },
   HR_SERVICE_START: { exitCode: EXIT.UNREACHABLE, title: "service failed to start" },
   HR_SCENARIO_FAILED: { exitCode: EXIT.SCENARIO_FAILED, title: "scenario failed while running" },

@@ -45,6 +45,33 @@ function hintFor(e: CommanderError): string {
   }
 }
 
+const FS_CAUSES: Record<string, string> = {
+  ENOENT: "it, or a directory on the way, does not exist",
+  ENOTDIR: "a part of the path is a file, not a directory",
+  EISDIR: "it is a directory, not a file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EEXIST: "a file of that name is in the way",
+};
+
+/**
+ * A file the user named (--out, an input) that the system refused: the user's to fix, not a bug in
+ * headroom, so it gets a message naming the path instead of HR_INTERNAL.
+ */
+export function fileAccessError(e: unknown): HeadroomError | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err || typeof err.code !== "string" || typeof err.path !== "string" || !(err.code in FS_CAUSES)) return undefined;
+  const verb = err.syscall === "mkdir" ? "create the directory" : err.syscall === "write" ? "write" : "open";
+  return new HeadroomError(
+    "HR_FILE_ACCESS",
+    `cannot ${verb} "${err.path}": ${FS_CAUSES[err.code]} (${err.code})`,
+    "check the path you gave (--out, a file argument): its parent directory must exist and be writable; create it or choose another path",
+    { cause: err },
+  );
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
   const ctx: CommandContext = { io, argv, setExitCode: (c) => (exitCode = c) };
@@ -64,6 +91,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr.write(formatError(e) + "\n");
       if (verbose && e.cause instanceof Error && e.cause.stack) io.stderr.write(e.cause.stack + "\n");
       return e.exitCode;
+    }
+    const fsError = fileAccessError(e);
+    if (fsError) {
+      io.stderr.write(formatError(fsError) + "\n");
+      if (verbose && (e as Error).stack) io.stderr.write((e as Error).stack + "\n");
+      return fsError.exitCode;
     }
     const err = e as Error;
     io.stderr.write(`error[HR_INTERNAL]: ${err?.message ?? String(e)}\n  hint: this is a bug in headroom; run again with --verbose and report the stack trace\n`);

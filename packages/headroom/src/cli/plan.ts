@@ -388,7 +388,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--profiles <list>", "run only these profiles, comma-separated (e.g. baseline,peak)")
     .option("--out <dir>", "where the report set goes (default runs/plan-<id>)")
     .option("--full", "the seed's real users and durations (about 68 minutes for the seven profiles)")
-    .option("--scale <f>", "multiply users and durations by F (e.g. 0.5); default: the seed's users, durations x0.05")
+    .option("--scale <f>", `multiply users and durations by F (e.g. 0.5); default: the seed's users, durations x${QUICK_SCALE.time}`)
     .option("--time-scale <f>", "multiply durations by F (users unchanged by it)")
     .option("--targets <file>", "targets (tiers per load level) merged over config/targets.default.json")
     .option("--infra <file>", "infrastructure model merged over config/infrastructure.default.json")

@@ -2,7 +2,7 @@
 // (a killed run too: its summary is rebuilt from the interval lines), judged against the targets
 // by the run's analysis. Exits 0 whatever the verdicts: the JUnit file carries failures to CI.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { HeadroomError } from "../errors.js";
@@ -94,7 +94,9 @@ Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usag
       for (const f of formats) {
         const path = join(outDir, REPORT_FILES[f]);
         writeFileSync(path, renderFormat(model, f));
-        ctx.io.stdout.write(`wrote ${relative(ctx.io.cwd, path) || path}\n`);
+        // Relative when under the working directory; "../../tmp/x" reads worse than the absolute path.
+        const rel = relative(ctx.io.cwd, path);
+        ctx.io.stdout.write(`wrote ${rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path}\n`);
       }
       const s = model.summary;
       const verdict = model.verdict ? `verdict ${model.verdict}` : "no targets judged";

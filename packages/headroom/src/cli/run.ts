@@ -118,10 +118,17 @@ export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
   }
   if (f.connections && hasScenario) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N (closed model) or --rate R (open model) with a scenario file");
   const open = f.rate !== undefined;
+  // A flag of another executor would be silently ignored: say so instead.
+  const foreign = (f.connections ? [f.spawnRate && "--spawn-rate", f.think && "--think", f.maxInFlight && "--max-in-flight", f.stages && "--stages"] : open ? [f.spawnRate && "--spawn-rate", f.think && "--think"] : [f.maxInFlight && "--max-in-flight"]).filter(Boolean) as string[];
+  if (foreign.length > 0) {
+    const mode = f.connections ? "the throughput model (--connections)" : open ? "the open model (--rate)" : "the closed model (--users)";
+    const owner = (flag: string): string => (flag === "--max-in-flight" ? "the open model (--rate)" : flag === "--stages" ? "--users or --rate" : "the closed model (--users)");
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", `${foreign.join(", ")} ${foreign.length > 1 ? "do" : "does"} not apply to ${mode}: ${foreign.map((x) => `${x} belongs to ${owner(x)}`).join("; ")}`, `drop ${foreign.join(", ")}, or switch the model (headroom run --help lists each flag's model)`);
+  }
   const stages = f.stages ? parseStages(f.stages, open) : undefined;
   if (!f.duration && !stages) throw new HeadroomError("HR_MISSING_ARGUMENT", "no --duration given", "add --duration, e.g. --duration 30s (or --stages)");
   const durationSec = f.duration ? parsePositiveDurationSec(f.duration, "--duration") : stages!.reduce((s, st) => s + st.durationSec, 0);
-  const base = { name: f.name ?? "run", durationSec, timeoutMs: parseDurationMs(f.timeout, "--timeout") };
+  const base = { name: f.name ?? "run", durationSec, timeoutMs: Math.round(parsePositiveDurationSec(f.timeout, "--timeout") * 1000) };
   let p: Profile;
   if (f.connections) p = { ...base, executor: "throughput", connections: parseCount(f.connections, "--connections") };
   else if (open) {
@@ -174,7 +181,7 @@ function pickProfile(s: Scenario, name: string): Profile {
 export function profileWithOverrides(p: Profile, f: RunFlags): Profile {
   const out: Profile = { ...p };
   if (f.name) out.name = f.name;
-  if (f.timeout !== "30s" || out.timeoutMs === undefined) out.timeoutMs = parseDurationMs(f.timeout, "--timeout");
+  if (f.timeout !== "30s" || out.timeoutMs === undefined) out.timeoutMs = Math.round(parsePositiveDurationSec(f.timeout, "--timeout") * 1000);
   if (f.connections) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N or --rate R with a scenario file");
   if (f.users) {
     const users = parseCount(f.users, "--users");
@@ -238,7 +245,7 @@ export function register(program: Command, ctx: CommandContext): void {
 async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   if (!file === !f.url) {
-    throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
+    throw new HeadroomError(file ? "HR_CONFLICTING_FLAGS" : "HR_MISSING_ARGUMENT", file ? `both a scenario file ("${file}") and --url were given; a run takes one or the other` : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
   }
   const misplaced = file
     ? [f.think && "--think", f.method && f.method.toUpperCase() !== "GET" && "--method", f.header && "--header", f.body !== undefined && "--body"]

@@ -111,7 +111,7 @@ function loadCapacity(ctx: CommandContext, flags: CapacityFlags): { inputs: Capa
       throw new HeadroomError(
         "HR_MISSING_ARGUMENT",
         `no measured capacity: no --run, --capacity or --cpu-ms-per-request given, and no run with process telemetry under ${join(ctx.io.cwd, "runs")}`,
-        "measure one: `headroom run ... --telemetry-port 3000` (or `headroom plan`), then `headroom scale simulate --run runs/<id>`; or give figures: --capacity capacity.json, or --cpu-ms-per-request 4.5 --slo-rps-per-instance 250 --rps-per-user 0.3",
+        "measure one: `headroom plan --profiles baseline` (or `headroom search ... --app-port 3000`), then pass a test folder of its output with --run runs/plan-<id>/baseline; or give figures: --capacity capacity.json, or --cpu-ms-per-request 4.5 --slo-rps-per-instance 250 --rps-per-user 0.3",
       );
     }
     runDirs = [newest];
@@ -168,7 +168,7 @@ function simulate(ctx: CommandContext, configArg: string | undefined, flags: Sim
     throw new HeadroomError(
       "HR_INPUT_INVALID",
       `CPU per request was not measured (source: ${inputs.source}); the replay needs it to know each instance's CPU at a given load`,
-      "use a run with process telemetry (`headroom run ... --telemetry-port <app port>`), or give --cpu-ms-per-request N (core-milliseconds of app CPU per request)",
+      "use a run with process telemetry (a test folder of `headroom plan`, or a step of `headroom search ... --app-port <app port>`), or give --cpu-ms-per-request N (core-milliseconds of app CPU per request)",
     );
   }
   let curve: number[];

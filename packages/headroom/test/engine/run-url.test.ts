@@ -114,6 +114,12 @@ test("bad input: one message with the fix and a documented exit code", async () 
     [["run", "--url", "http://127.0.0.1:1/", "--connections", "2", "--duration", "1s"], 4, /HR_TARGET_UNREACHABLE.*127\.0\.0\.1:1.*ECONNREFUSED/],
     [["run"], 2, /HR_MISSING_ARGUMENT.*nothing to run/],
     [["run", "--url", `${base}/`, "--connections", "2", "--duration", "1s", "--var", "a=b"], 2, /HR_CONFLICTING_FLAGS.*--var applies to scenario files/],
+    // Flags of another executor were silently ignored; a zero timeout was a config error (exit 3).
+    [["run", "--url", `${base}/`, "--rate", "5", "--think", "1s-5s", "--duration", "1s"], 2, /HR_CONFLICTING_FLAGS.*--think does not apply to the open model.*belongs to the closed model/],
+    [["run", "--url", `${base}/`, "--connections", "2", "--spawn-rate", "5", "--duration", "1s"], 2, /HR_CONFLICTING_FLAGS.*--spawn-rate does not apply to the throughput model/],
+    [["run", "--url", `${base}/`, "--users", "2", "--max-in-flight", "5", "--duration", "1s"], 2, /HR_CONFLICTING_FLAGS.*--max-in-flight does not apply to the closed model/],
+    [["run", "--url", `${base}/`, "--users", "2", "--duration", "1s", "--timeout", "0"], 2, /HR_BAD_DURATION.*--timeout "0"/],
+    [["run", "missing.scenario.ts", "--url", `${base}/`, "--users", "2", "--duration", "1s"], 2, /HR_CONFLICTING_FLAGS.*"missing\.scenario\.ts"\) and --url/],
   ];
   for (const [argv, exit, pattern] of cases) {
     const io = memoryIo();

@@ -73,7 +73,9 @@ test("scale simulate without any measured capacity explains what to give", async
   const r = await cli(["scale", "simulate"], empty);
   assert.equal(r.code, 2);
   assert.match(r.err, /error\[HR_MISSING_ARGUMENT\]: no measured capacity/);
-  assert.match(r.err, /hint: .*--run runs\/<id>.*--cpu-ms-per-request/);
+  assert.match(r.err, /hint: .*headroom plan.*--run runs\/plan-<id>\/baseline.*--cpu-ms-per-request/);
+  // The hint once told users to pass `headroom run --telemetry-port`, a flag run does not have.
+  assert.doesNotMatch(r.err, /--telemetry-port/);
   const figures = await cli(["scale", "simulate", "--cpu-ms-per-request", "4", "--slo-rps-per-instance", "300", "--rps-per-user", "0.3", "--policy", "step"], empty);
   assert.equal(figures.code, 0, figures.err);
   assert.match(figures.out, /1,200 req\/s at the peak hour/);

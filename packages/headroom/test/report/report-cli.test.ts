@@ -100,4 +100,21 @@ describe("headroom report (CLI)", () => {
     assert.equal(await main(["report", join(dir, "missing")], io2), EXIT.CONFIG);
     assert.match(io2.err(), /HR_RUN_NOT_FOUND/);
   });
+
+  test("an --out that cannot be created is a file error naming the path, not an internal error", async () => {
+    const run = join(dir, "killed");
+    const io = memoryIo({}, join(dir, "elsewhere"));
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "x");
+    assert.equal(await main(["report", run, "--format", "md", "--out", join(blocker, "sub")], io), EXIT.CONFIG);
+    assert.match(io.err(), /^error\[HR_FILE_ACCESS\]: cannot create the directory ".*a-file\/sub": a part of the path is a file, not a directory \(ENOTDIR\)\n {2}hint: /);
+    assert.doesNotMatch(io.err(), /HR_INTERNAL|\n\s+at /);
+    const cmp = memoryIo({}, dir);
+    assert.equal(await main(["compare", run, run, "--md", "--out", join(dir, "no-such-dir", "compare.md")], cmp), EXIT.CONFIG);
+    assert.match(cmp.err(), /HR_FILE_ACCESS.*no-such-dir\/compare\.md.*\(ENOENT\)/);
+    // Files outside the working directory are named by their absolute path, not ../../...
+    const ok = memoryIo({}, join(dir, "elsewhere"));
+    assert.equal(await main(["report", run, "--format", "md", "--out", join(dir, "abs")], ok), EXIT.OK, ok.err());
+    assert.match(ok.out(), new RegExp(`^wrote ${join(dir, "abs", "report.md").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+  });
 });
