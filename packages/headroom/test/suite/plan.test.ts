@@ -79,7 +79,7 @@ test("headroom plan writes the capacity plan and the report set from a real run"
   }
   const plan = readFileSync(join(out, "capacity-plan.md"), "utf8");
   assert.ok(!/TBD/.test(plan), "no TBD left in the capacity plan");
-  const seed = readFileSync(new URL("../../../../../shared/seed/capacity-planning.md", import.meta.url), "utf8");
+  const seed = readFileSync(new URL("../report/fixtures/seed-capacity-planning.md", import.meta.url), "utf8");
   const headings = (md: string): string[] => md.split("\n").filter((l) => /^#{1,4} /.test(l)).map((l) => l.trim());
   for (const h of headings(seed)) assert.ok(plan.includes(h), `capacity plan keeps the seed's heading "${h}"`);
   assert.match(plan, /headroom/);
