@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { parseSlo, sloFromTargets } from "../analysis/slo.js";
 import type { Slo } from "../analysis/types.js";
 import { newRunId, hostInfo, newRunManifest } from "../engine/manifest.js";
+import { checkReachable } from "../engine/preflight.js";
 import { runTest } from "../engine/run-test.js";
 import { createRunStore } from "../store/run-store.js";
 import { EXIT, HeadroomError } from "../errors.js";
@@ -264,6 +265,17 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
   if (!f.suite && !existsSync(suitePath)) {
     throw new HeadroomError("HR_SCENARIO_NOT_FOUND", `the default MueJam suite is missing (${suitePath})`, "pass your suite with --suite FILE (a scenario file that exports `profiles`)");
   }
+  if (f.target !== undefined) parseHttpUrl(f.target, "--target");
+  if (f.fault.length > 0 && !f.lab) {
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", `--fault ${f.fault.join(",")} needs --lab (faults are never enabled by default)`, "add --lab to start the MueJam API in lab mode with these faults");
+  }
+  if (f.lab && f.target !== undefined) {
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", "--lab starts the MueJam API with faults; it cannot apply to a platform given with --target", "drop --target to let headroom start the MueJam API in lab mode, or drop --lab");
+  }
+  parseDataset(f.dataset);
+  if (f.target !== undefined && f.suite === undefined && f.tokens === undefined && !f.var.some((v) => v.startsWith("tokens="))) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", "the MueJam suite against --target needs bearer tokens for its authenticated users", "mint them on the platform (`npm run -s tokens -w apps/backend -- --count 1000 > tokens.json` with its DATABASE_URL) and add --tokens tokens.json");
+  }
   if (f.target === undefined && f.suite !== undefined) {
     throw new HeadroomError("HR_MISSING_ARGUMENT", "--suite was given without --target", "a custom suite runs against your platform: add --target URL (the MueJam API starts only for the default suite)");
   }
@@ -280,6 +292,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
   const tests = selectTests(scenario, suitePath, f, scale);
   log(`headroom plan: ${describeTests(tests, scale)}`);
   if (f.dryRun) return;
+  if (f.target) await checkReachable(f.target);
 
   const startedAt = new Date();
   const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));

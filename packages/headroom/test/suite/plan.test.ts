@@ -69,6 +69,24 @@ test("capacity is judged only on runs of the suite's own user mix", () => {
   assert.equal(runsTheStandardMix(run({ name: "rate-limiting", classOverrides: { AuthenticatedUser: {} } })), false);
 });
 
+test("plan refuses bad input before starting anything, with the documented exit codes", async () => {
+  const cases: [string[], number, RegExp][] = [
+    [["plan", "--target", "notaurl"], 2, /HR_BAD_URL/],
+    [["plan", "--fault", "leak"], 2, /needs --lab/],
+    [["plan", "--target", "http://127.0.0.1:1"], 2, /--tokens/],
+    [["plan", "--target", "http://127.0.0.1:1", "--tokens", "t.json", "--profiles", "baseline"], 4, /HR_TARGET_UNREACHABLE/],
+    [["plan", "--profiles", "nope", "--dry-run"], 2, /choose among: baseline/],
+    [["plan", "--full", "--scale", "0.5"], 2, /HR_CONFLICTING_FLAGS/],
+    [["plan", "--dataset", "huge"], 2, /USERSxSTORIES/],
+  ];
+  for (const [argv, code, message] of cases) {
+    const io = memoryIo();
+    assert.equal(await main(argv, io), code, `${argv.join(" ")}: ${io.err()}`);
+    assert.match(io.err(), message);
+    assert.match(io.err(), /hint: /);
+  }
+});
+
 test("headroom plan writes the capacity plan and the report set from a real run", { timeout: 240_000 }, async () => {
   const dbUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${db}`);
   const io = memoryIo({ DATABASE_URL: dbUrl, REDIS_URL });
