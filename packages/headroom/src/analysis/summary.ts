@@ -1,15 +1,12 @@
 // The run summary: totals, per-endpoint and per-class figures of a run, computed from its
 // interval lines alone (so a killed run, or an imported one, summarizes the same way).
 import { latencyStatsMs, mergeEncoded } from "../metrics/histogram.js";
+import { addCounts } from "../metrics/interval-merge.js";
 import type { EndpointSummary, IntervalLine, Manifest, RunSummary } from "../store/types.js";
 
 /** The generator is called the limit when it ran its core this hot, or its event loop lagged this much. */
 export const GENERATOR_CPU_LIMIT_PCT = 90;
 export const GENERATOR_LAG_LIMIT_MS = 50;
-
-function add(target: Record<string, number>, src: Record<string, number | undefined>): void {
-  for (const [k, v] of Object.entries(src)) if (v) target[k] = (target[k] ?? 0) + v;
-}
 
 const round = (v: number, digits = 2): number => {
   const f = 10 ** digits;
@@ -51,10 +48,10 @@ export function summarizeIntervals(lines: IntervalLine[], manifest: Pick<Manifes
       agg.requests += ep.requests;
       agg.ok += ep.ok;
       agg.failed += ep.failed;
-      add(agg.status, ep.status);
-      add(agg.errors, ep.errors);
-      add(status, ep.status);
-      add(errors, ep.errors);
+      addCounts(agg.status, ep.status);
+      addCounts(agg.errors, ep.errors);
+      addCounts(status, ep.status);
+      addCounts(errors, ep.errors);
       bytesIn += ep.bytesIn;
       bytesOut += ep.bytesOut;
       if (ep.hist) agg.hists.push(ep.hist);

@@ -3,7 +3,8 @@
 import type { ClassInterval, EndpointInterval, IntervalLine } from "../store/types.js";
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from "./histogram.js";
 
-function addRecord(target: Record<string, number>, src: Record<string, number | undefined>): void {
+/** Adds each count of `src` into `target` (status codes, error classes). */
+export function addCounts(target: Record<string, number>, src: Record<string, number | undefined>): void {
   for (const [k, v] of Object.entries(src)) if (v) target[k] = (target[k] ?? 0) + v;
 }
 
@@ -40,8 +41,8 @@ export function mergeSameSecond(lines: IntervalLine[]): IntervalLine {
       into.failed += ep.failed;
       into.bytesIn += ep.bytesIn;
       into.bytesOut += ep.bytesOut;
-      addRecord(into.status, ep.status);
-      addRecord(into.errors as Record<string, number>, ep.errors);
+      addCounts(into.status, ep.status);
+      addCounts(into.errors as Record<string, number>, ep.errors);
       if (ep.hist) {
         let h = hists.get(name);
         if (!h) hists.set(name, (h = createHistogram()));
