@@ -2,11 +2,11 @@
 // seed's thresholds, or a Grafana dashboard of the same queries, against the MueJam API's metric
 // names. Instance size and max_connections come from the infrastructure model; thresholds from
 // the seed's alert table, overridden by a targets file's bounds when --targets is given.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { HeadroomError } from "../errors.js";
-import { LOAD_LEVELS, validateTargetsFile } from "../plan/targets.js";
+import { LOAD_LEVELS, readTargetsFile } from "../plan/targets.js";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_RUNBOOK_BASE, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../report/alert-rules.js";
 import { grafanaDashboard } from "../report/grafana-dashboard.js";
 import type { LoadLevel } from "../store/types.js";
@@ -24,17 +24,6 @@ interface AlertsFlags {
   runbookBase: string;
 }
 
-function readTargetsFile(path: string) {
-  if (!existsSync(path)) throw new HeadroomError("HR_CONFIG_INVALID", `targets file "${path}" does not exist`, "pass a JSON file shaped like config/targets.default.json to --targets, or leave --targets out for the seed's alert thresholds");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new HeadroomError("HR_CONFIG_INVALID", `targets file "${path}" is not valid JSON (${(e as Error).message})`, "fix the JSON syntax; config/targets.default.json shows the expected form", { cause: e });
-  }
-  return validateTargetsFile(raw, `"${path}"`);
-}
-
 function alerts(ctx: CommandContext, flags: AlertsFlags): void {
   if (flags.format !== "prometheus" && flags.format !== "grafana") throw new HeadroomError("HR_BAD_ARGUMENT", `--format "${flags.format}" is not a format; expected prometheus or grafana`, "use --format prometheus (alerting rules YAML) or --format grafana (dashboard JSON)");
   if (!LOAD_LEVELS.includes(flags.level as LoadLevel)) throw new HeadroomError("HR_BAD_ARGUMENT", `--level "${flags.level}" is not a load level; expected ${LOAD_LEVELS.join(", ")}`, "use --level peak (the default: the seed's alert table matches the peak targets), normal or sustained");
@@ -43,7 +32,7 @@ function alerts(ctx: CommandContext, flags: AlertsFlags): void {
   }
   if (!/^[a-zA-Z_][a-zA-Z0-9_:.-]*$/.test(flags.job)) throw new HeadroomError("HR_BAD_ARGUMENT", `--job "${flags.job}" is not a job name`, "use the job name of your scrape config, e.g. --job muejam-api");
   const infra = loadInfrastructure(ctx.io.cwd, flags.infra);
-  const thresholds = flags.targets ? alertThresholdsFromTargets(readTargetsFile(resolve(ctx.io.cwd, flags.targets)), flags.level as LoadLevel, flags.targets) : DEFAULT_ALERT_THRESHOLDS;
+  const thresholds = flags.targets ? alertThresholdsFromTargets(readTargetsFile(resolve(ctx.io.cwd, flags.targets), "the seed's alert thresholds"), flags.level as LoadLevel, flags.targets) : DEFAULT_ALERT_THRESHOLDS;
   const opts: AlertRulesOptions = {
     thresholds,
     selector: flags.selector ?? `job="${flags.job}"`,

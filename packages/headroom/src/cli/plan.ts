@@ -2,7 +2,7 @@
 // --target), runs the suite's profiles with telemetry, judges every figure and writes the
 // capacity plan, the per-test result documents, the HTML report, summary.json, JUnit, alert
 // rules and a Grafana dashboard.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { platform, release } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ import { parseDurationMs } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
-import { loadTargets, validateTargetsFile } from "../plan/targets.js";
+import { buildTargets, readTargetsFile } from "../plan/targets.js";
 import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/alert-rules.js";
 import { formatDuration } from "../report/format.js";
 import type { EnvironmentInfo } from "../report/plan-report-model.js";
@@ -250,12 +250,6 @@ async function warmUp(scenario: Scenario, p: Platform, vars: Record<string, stri
   await runTest({ profile, scenario, store, workers, signal, baseUrl: p.url, vars });
 }
 
-function readAlertThresholds(path: string | undefined) {
-  if (!path) return DEFAULT_ALERT_THRESHOLDS;
-  const raw = JSON.parse(readFileSync(path, "utf8")) as unknown;
-  return alertThresholdsFromTargets(validateTargetsFile(raw, `"${path}"`), "peak", path);
-}
-
 async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<void> {
   const { io } = ctx;
   const out = f.json ? io.stderr : io.stdout;
@@ -280,8 +274,10 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     throw new HeadroomError("HR_MISSING_ARGUMENT", "--suite was given without --target", "a custom suite runs against your platform: add --target URL (the MueJam API starts only for the default suite)");
   }
   const targetsPath = f.targets ? resolve(io.cwd, f.targets) : undefined;
-  const targets = loadTargets(targetsPath);
-  const alertThresholds = readAlertThresholds(targetsPath);
+  // One read of the targets file serves the verdicts and the alert rules.
+  const targetsFile = targetsPath ? readTargetsFile(targetsPath) : undefined;
+  const targets = targetsFile ? buildTargets([{ file: targetsFile, name: targetsPath! }]) : buildTargets();
+  const alertThresholds = targetsFile ? alertThresholdsFromTargets(targetsFile, "peak", targetsPath!) : DEFAULT_ALERT_THRESHOLDS;
   const infrastructure = loadInfrastructure(io.cwd, f.infra);
   const slo: Slo = f.slo ? parseSlo(f.slo) : sloFromTargets(targets, "normal");
   const workers = parseCount(f.workers, "--workers");

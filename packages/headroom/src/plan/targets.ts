@@ -149,11 +149,13 @@ export function buildTargets(overrides: { file: TargetsFile; name: string }[] = 
   return { source: ["defaults", ...overrides.map((o) => o.name)].join(" + "), notes, levels };
 }
 
-/** The default targets, or the defaults overlaid with the JSON file at `path`. */
-export function loadTargets(path?: string): Targets {
-  if (!path) return buildTargets();
+/**
+ * Reads and validates a targets file. `withoutIt` says what leaving --targets out gives, for the
+ * hint when the file is missing.
+ */
+export function readTargetsFile(path: string, withoutIt = "the defaults"): TargetsFile {
   if (!existsSync(path)) {
-    throw new HeadroomError("HR_CONFIG_INVALID", `targets file "${path}" does not exist`, "pass a JSON file shaped like config/targets.default.json to --targets, or leave --targets out for the defaults");
+    throw new HeadroomError("HR_CONFIG_INVALID", `targets file "${path}" does not exist`, `pass a JSON file shaped like config/targets.default.json to --targets, or leave --targets out for ${withoutIt}`);
   }
   let raw: unknown;
   try {
@@ -161,7 +163,13 @@ export function loadTargets(path?: string): Targets {
   } catch (e) {
     throw new HeadroomError("HR_CONFIG_INVALID", `targets file "${path}" is not valid JSON (${(e as Error).message})`, "fix the JSON syntax; config/targets.default.json shows the expected form", { cause: e });
   }
-  return buildTargets([{ file: validateTargetsFile(raw, `"${path}"`), name: path }]);
+  return validateTargetsFile(raw, `"${path}"`);
+}
+
+/** The default targets, or the defaults overlaid with the JSON file at `path`. */
+export function loadTargets(path?: string): Targets {
+  if (!path) return buildTargets();
+  return buildTargets([{ file: readTargetsFile(path), name: path }]);
 }
 
 /** Where `value` falls among the bounds, and the verdict that follows. */
