@@ -29,6 +29,11 @@ export async function createTestDatabase(seed: SeedSize | false = { users: 200, 
   await migrate(url);
   if (seed) await seedDatabase(url, seed);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // pool.end() resolves before its clients have closed, so the FORCE drop below can still reach
+  // one; the pool's idle listener then re-emits the server's 57P01 here, and unheard it would crash.
+  pool.on("error", () => {});
+  let removed = 0;
+  pool.on("remove", () => void (removed += 1));
   return {
     url,
     name,
@@ -36,7 +41,9 @@ export async function createTestDatabase(seed: SeedSize | false = { users: 200, 
       return (await pool.query<R>(sql, values)).rows;
     },
     async drop() {
+      const closedAfter = removed + pool.totalCount;
       await pool.end();
+      while (removed < closedAfter) await new Promise((r) => setTimeout(r, 5));
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
