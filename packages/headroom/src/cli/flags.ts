@@ -1,6 +1,8 @@
 // Parsers of command-line values shared by the commands: each names the flag, the bad value and
 // the expected form.
 import { HeadroomError } from "../errors.js";
+import { parseDurationMs } from "../plan/duration.js";
+import { between, constant, type WaitSpec } from "../plan/wait.js";
 
 /** Commander reducer for repeatable options (acc is undefined when the option has no default). */
 export const collect = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];
@@ -39,4 +41,16 @@ export function parseHttpUrl(text: string, flag: string): string {
     throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" has scheme "${u.protocol}"; expected http: or https:`, `e.g. ${flag} http://127.0.0.1:3000`);
   }
   return text.replace(/\/+$/, "");
+}
+
+/** Think time: "2s" (the same pause every time) or "1s-5s" (uniform between, the shorter first). */
+export function parseThink(text: string): WaitSpec {
+  const parts = text.split(/-(?=\d)/);
+  const form = 'expected one duration (2s) or MIN-MAX with MIN <= MAX (1s-5s)';
+  if (parts.length > 2) throw new HeadroomError("HR_BAD_DURATION", `--think "${text}" has ${parts.length} parts; ${form}`, "write --think 2s or --think 1s-5s");
+  const lo = parseDurationMs(parts[0]!, "--think") / 1000;
+  if (parts.length === 1) return constant(lo);
+  const hi = parseDurationMs(parts[1]!, "--think") / 1000;
+  if (lo > hi) throw new HeadroomError("HR_BAD_DURATION", `--think "${text}" has its minimum ${parts[0]} above its maximum ${parts[1]}; ${form}`, `put the shorter pause first: --think ${parts[1]}-${parts[0]}`);
+  return between(lo, hi);
 }

@@ -11,15 +11,14 @@ import { describeClasses } from "../engine/scenario-workload.js";
 import { defaultWorkers, runTest } from "../engine/run-test.js";
 import { parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
-import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
+import { parsePositiveDurationSec } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
-import { between, constant, type WaitSpec } from "../plan/wait.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
-import { collect, parseCount, parseVar } from "./flags.js";
+import { collect, parseCount, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { formatSummaryTable } from "./progress-table.js";
 import { progressSink } from "./progress.js";
@@ -80,13 +79,6 @@ function parseUrl(text: string, flag: string): string {
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" uses ${u.protocol}; expected http: or https:`, `give an http(s) URL such as ${flag} http://127.0.0.1:8000/`);
   return u.href;
-}
-
-/** Think time "2s" or "1s-5s" (between). */
-function parseThink(text: string): WaitSpec {
-  const [a, b] = text.split(/-(?=\d)/);
-  const lo = parseDurationMs(a!, "--think") / 1000;
-  return b === undefined ? constant(lo) : between(lo, parseDurationMs(b, "--think") / 1000);
 }
 
 /**

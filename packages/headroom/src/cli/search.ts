@@ -26,11 +26,11 @@ import { describeProfile, validateProfile, type Profile } from "../plan/profile.
 import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
-import { between, constant, describeWait, type WaitSpec } from "../plan/wait.js";
+import { describeWait } from "../plan/wait.js";
 import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
 import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
-import { collect } from "./flags.js";
+import { collect, parseThink } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { parseHeader } from "./run.js";
 
@@ -89,12 +89,6 @@ function url(text: string, flag: string): string {
     /* reported below */
   }
   throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" is not an http(s) URL`, `give an absolute URL such as ${flag} http://127.0.0.1:8000/health`);
-}
-
-function think(text: string): WaitSpec {
-  const [a, b] = text.split(/-(?=\d)/);
-  const lo = parseDurationMs(a!, "--think") / 1000;
-  return b === undefined ? constant(lo) : between(lo, parseDurationMs(b, "--think") / 1000);
 }
 
 function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
@@ -195,7 +189,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   const timeoutMs = parseDurationMs(f.timeout, "--timeout");
   const workers = f.workers ? num(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers();
   const seed = f.seed !== undefined ? num(f.seed, "--seed", { integer: true }) : undefined;
-  const thinkTime = f.think ? think(f.think) : undefined;
+  const thinkTime = f.think ? parseThink(f.think) : undefined;
   const telemetry = telemetryConfig(f);
   const telemetryMs = parseDurationMs(f.telemetryInterval, "--telemetry-interval");
   const targets = loadTargets(f.targets ? resolve(io.cwd, f.targets) : undefined);
