@@ -1,7 +1,7 @@
 // `headroom report RUN --format md,html,json,junit [--out DIR]`: renders a stored run again
 // (a killed run too: its summary is rebuilt from the interval lines), judged against the targets
 // by the run's analysis. Exits 0 whatever the verdicts: the JUnit file carries failures to CI.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
@@ -15,6 +15,7 @@ import { junitSuiteOf, renderJunit } from "../report/junit.js";
 import { buildRunReportModel, type RunReportModel } from "../report/run-report-model.js";
 import { renderTestResult } from "../report/test-result.js";
 import { readRunStore } from "../store/run-store.js";
+import { makeDirectory } from "../util/make-directory.js";
 import type { CommandContext } from "./main.js";
 
 export const REPORT_FORMATS = ["md", "html", "json", "junit"] as const;
@@ -90,7 +91,7 @@ Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usag
       const analysis = analyzeRun(store, targets, level ? { level } : {});
       const model = await buildRunReportModel(store, { analysis });
       const outDir = resolve(ctx.io.cwd, flags.out ?? run);
-      mkdirSync(outDir, { recursive: true });
+      makeDirectory(outDir);
       for (const f of formats) {
         const path = join(outDir, REPORT_FILES[f]);
         writeFileSync(path, renderFormat(model, f));

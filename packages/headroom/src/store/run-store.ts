@@ -2,9 +2,10 @@
 // synchronous writes as each record completes: at one interval line a second and one telemetry
 // sample per collector every few seconds, that costs nothing, and a killed process loses at
 // most the second in progress.
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HeadroomError } from "../errors.js";
+import { makeDirectory } from "../util/make-directory.js";
 import {
   INTERVALS_FILE,
   MANIFEST_FILE,
@@ -35,7 +36,7 @@ function writeJsonAtomic(path: string, value: unknown): void {
 
 export function createRunStore(dir: string, manifest: Manifest): RunStoreWriter {
   const abs = resolve(dir);
-  mkdirSync(abs, { recursive: true });
+  makeDirectory(abs);
   let current: Manifest = { ...manifest };
   writeJsonAtomic(join(abs, MANIFEST_FILE), current);
   const intervalsFd = openSync(join(abs, INTERVALS_FILE), "a");
