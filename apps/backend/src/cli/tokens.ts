@@ -15,8 +15,24 @@ const USAGE = `usage: npm run -s tokens -w apps/backend -- [--count N] [--ttl-ho
 Uses DATABASE_URL, else the running platform on embedded PostgreSQL; signs with MUEJAM_TOKEN_SECRET
 (else the development default the API also uses).`;
 
+const OPTIONS = { count: { type: "string" }, "ttl-hours": { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+const VALID = "--count N, --ttl-hours H, --out FILE, --help";
+
+/** The options, or a usage error naming what was wrong and listing the valid options. */
+function parseOptions(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"] {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err.code?.startsWith("ERR_PARSE_ARGS_")) throw e;
+    // node's own message names the option ("Unknown option '--bogus'", "Option '--count <value>' argument missing").
+    const first = err.message.split("\n")[0]!.replace(/\.? ?To specify .*$/, "");
+    throw new ConfigError(`${first}; the options are ${VALID}`, "npm run -s tokens -w apps/backend -- --count 1000 > tokens.json (--help for more)");
+  }
+}
+
 try {
-  const { values } = parseArgs({ options: { count: { type: "string" }, "ttl-hours": { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const values = parseOptions();
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     process.exit(0);
