@@ -69,6 +69,9 @@ function rpsAt(ls: readonly Level[], load: number): number {
   return ls[ls.length - 1]!.rps;
 }
 
+/** A closed-model level is judged flat only against a level at least this much lighter. */
+const MIN_LOAD_GAIN_FOR_FLATNESS = 1.2;
+
 function figure(value: number | null, unit: string, j: Judgement, good: string, formula: string): CapacityFigure {
   return { value, unit, confidence: j.level, reason: j.reason(good), formula };
 }
@@ -92,8 +95,11 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
     for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
     if (lv.breach) return;
     if (model === "open" && lv.rps < 0.9 * lv.load) lv.breach = `throughput ${round(lv.rps, 1)} req/s < 90% of the offered ${lv.load} req/s`;
-    else if (model === "closed" && i > 0) {
-      const prev = ls[i - 1]!;
+    else if (model === "closed") {
+      // Flatness is judged against a level clearly below this one: between 100 and 101 users
+      // the expected gain (1 %) is smaller than run-to-run noise, and "flat" would be noise.
+      const prev = ls.slice(0, i).filter((p) => p.load * MIN_LOAD_GAIN_FOR_FLATNESS <= lv.load).pop();
+      if (!prev) return;
       const eff = (lv.rps / prev.rps - 1) / (lv.load / prev.load - 1);
       if (prev.rps > 0 && eff < minEff) lv.breach = `throughput flat: +${round((lv.rps / prev.rps - 1) * 100, 1)}% for +${round((lv.load / prev.load - 1) * 100, 1)}% load`;
     }

@@ -124,3 +124,15 @@ test("capacity from noisy repeats lowers the confidence and says why", () => {
   assert.equal(c.breakingPoint.users, 80);
   assert.deepEqual(c.degradation.map((d) => d.behaviour), ["normal", "normal", "normal", "latency beyond target"]);
 });
+
+test("capacity: two loads 1% apart are not a throughput plateau; a real plateau still is", () => {
+  const at = (users: number, rps: number): LoadStep => ({ users, rps, p95Ms: 5, errorPct: 0, requests: 1000, durationSec: 15 });
+  // 100 users at 30.7 req/s and 101 users at 29.9 req/s: a 1 % step inside run-to-run noise.
+  const noisy = analyzeCapacity([at(50, 15), at(100, 30.7), at(101, 29.9), at(200, 59.9), at(1000, 298)], { slo: { p95Ms: 500 } });
+  assert.equal(noisy.breakingPoint.users, null);
+  assert.equal(noisy.maxUsers.value, 1000);
+  // Doubling the users for 3 % more throughput is flat, judged against the lighter level.
+  const flat = analyzeCapacity([at(100, 30), at(101, 30), at(200, 31)], { slo: { p95Ms: 500 } });
+  assert.equal(flat.breakingPoint.users, 200);
+  assert.match(flat.breakingPoint.limit ?? "", /throughput flat/);
+});
