@@ -12,7 +12,7 @@ import { defaultWorkers, runTest } from "../engine/run-test.js";
 import { parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { parsePositiveDurationSec } from "../plan/duration.js";
-import { loadScenario } from "../plan/load-scenario.js";
+import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
@@ -266,6 +266,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     const path = resolve(io.cwd, file!);
     const host = f.host ?? f.baseUrl;
     const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
+    checkScenarioFile(path, file);
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
     const exported = Object.keys(scenario.profiles ?? {});

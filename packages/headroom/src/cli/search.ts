@@ -1,6 +1,6 @@
 // `headroom search`: finds the breaking point of a single URL or a scenario. Each step is a run
 // directory under the search's output directory, held until steady; the algorithm is
-// analysis/search.ts, this file only runs the steps through the engine and prints.
+// analysis/search.ts, the steps run through suite/search-runner.ts; this file parses flags and prints.
 //   headroom search --url URL [--model closed|open] [--slo "p95<500ms,errors<1%"] [--json]
 //   headroom search FILE.ts --host URL [--model closed|open] ...
 import { writeFileSync } from "node:fs";
@@ -8,28 +8,23 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { searchText } from "../analysis/analysis-text.js";
-import { recoveryAfterLoadDrop } from "../analysis/recovery.js";
-import { searchCapacity, type StepLoad } from "../analysis/search.js";
+import { searchCapacity } from "../analysis/search.js";
 import { DEFAULT_SLO_TEXT, parseSlo } from "../analysis/slo.js";
-import { DEFAULT_STEADY, isSteady, measuredLines } from "../analysis/steady-state.js";
-import { stepFromLines } from "../analysis/load-steps.js";
-import type { Recovery, SearchStep, Slo } from "../analysis/types.js";
-import { newRunId, newRunManifest } from "../engine/manifest.js";
+import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
-import { defaultWorkers, runTest } from "../engine/run-test.js";
+import { defaultWorkers } from "../engine/run-test.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { EXIT, HeadroomError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
-import { loadScenario } from "../plan/load-scenario.js";
-import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
+import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
 import { describeWait } from "../plan/wait.js";
-import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
-import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
-import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
+import { readRunStore } from "../store/run-store.js";
+import { createSearchRunner } from "../suite/search-runner.js";
+import type { TelemetryConfig } from "../telemetry/index.js";
 import { collect, parseThink } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { parseHeader } from "./run.js";
@@ -99,36 +94,6 @@ function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
   if (f.appPort) c.processes = { port: num(f.appPort, "--app-port", { min: 1, integer: true }) };
   if (f.hostMetrics) c.host = true;
   return Object.keys(c).length > 0 ? c : undefined;
-}
-
-/** runTest finishes the store itself; deferring that lets telemetry's last sample land first. */
-function deferFinish(store: RunStoreWriter): { writer: RunStoreWriter; finish(status?: RunStatus): void } {
-  let args: [RunStatus, RunSummary | undefined, Date | undefined] | undefined;
-  const writer: RunStoreWriter = {
-    dir: store.dir,
-    appendInterval: (l) => store.appendInterval(l),
-    appendTelemetry: (l) => store.appendTelemetry(l),
-    updateManifest: (p) => store.updateManifest(p),
-    finish: (status, summary, endedAt) => {
-      args = [status, summary, endedAt];
-    },
-  };
-  return {
-    writer,
-    finish(status) {
-      if (!args) return;
-      const [s, summary, endedAt] = args;
-      const final = status ?? s;
-      store.finish(final, summary ? { ...summary, runStatus: final } : undefined, endedAt);
-    },
-  };
-}
-
-/** A window at twice the SLO's latency or error bound: broken whatever the rest of the step would show. */
-function farPastSlo(window: IntervalLine[], slo: Slo): boolean {
-  const step = stepFromLines(window, {});
-  if (step.requests === 0) return false;
-  return (slo.p95Ms !== undefined && step.p95Ms > 2 * slo.p95Ms) || (slo.errorPct !== undefined && step.errorPct > 2 * slo.errorPct && step.errorPct >= 1);
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -208,6 +173,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     request = { url: url(f.url, "--url"), method: f.method.toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
   } else {
     const path = resolve(io.cwd, file!);
+    checkScenarioFile(path, file);
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
     baseUrl = f.host ? url(f.host, "--host") : scenario.host;
@@ -223,7 +189,6 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     if (!stop.signal.aborted) io.stderr.write("\nstopping the search after the current step's requests in flight (Ctrl-C again to quit at once)\n");
     stop.abort();
   });
-  const stepDirs: string[] = [];
   const target = request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name };
   const planExtra = {
     workers,
@@ -231,88 +196,30 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     ...(request ? { url: request.url, method: request.method } : {}),
     ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: scenario.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) })) } : {}),
   };
-  const profileAt = (name: string, load: StepLoad, durationSec: number): Profile => {
-    const base = { name, durationSec, timeoutMs, loadLevel: "normal" as const };
-    if (model === "open") return validateProfile({ ...base, executor: "open", rate: load.rate! });
-    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(thinkTime ? { thinkTime } : {}) });
-  };
-
-  /** Runs one profile into its own run directory (with telemetry); `until` may stop it early. */
-  const runInto = async (dir: string, profile: Profile, note: string, until?: (lines: IntervalLine[]) => boolean): Promise<{ lines: IntervalLine[]; stoppedEarly: boolean; stoppedAt: number }> => {
-    const manifest = newRunManifest({ name: profile.name, plan: describeProfile(profile, planExtra), target, loadLevel: "normal", notes: [note] });
-    const store = createRunStore(dir, manifest);
-    const deferred = deferFinish(store);
-    const handle = telemetry ? startTelemetry(telemetry, (l) => store.appendTelemetry(l), { startedAtMs: Date.parse(manifest.startedAt), intervalMs: telemetryMs, diskPath: dir }) : undefined;
-    const lines: IntervalLine[] = [];
-    const local = new AbortController();
-    let stoppedEarly = false;
-    let stoppedAt = 0;
-    const onStop = (): void => local.abort();
-    stop.signal.addEventListener("abort", onStop, { once: true });
-    try {
-      await runTest({
-        profile,
-        store: deferred.writer,
-        workers,
-        signal: local.signal,
-        vars,
-        ...(request ? { request } : { scenario: scenario! }),
-        ...(baseUrl ? { baseUrl } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        onInterval: (line) => {
-          lines.push(line);
-          // The plan's last second also carries the stop's grace period: never judge a step on it.
-          const last = line.t >= Math.ceil(profile.durationSec) - 1;
-          if (!local.signal.aborted && !last && until?.(lines)) {
-            stoppedEarly = true;
-            stoppedAt = lines.length;
-            local.abort();
-          }
-        },
-        onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
-      });
-    } finally {
-      stop.signal.removeEventListener("abort", onStop);
-      await handle?.stop();
-      // Stopped because it was steady is a completed step, not an interrupted one.
-      deferred.finish(stoppedEarly && !stop.signal.aborted ? "completed" : undefined);
-    }
-    return { lines, stoppedEarly, stoppedAt };
-  };
-
-  const steadyOpts = { ...DEFAULT_STEADY, warmupSec: 0, windowSec };
-  const runStep = async (load: StepLoad, index: number, pass: SearchStep["pass"]) => {
-    const label = model === "open" ? `rate-${load.rate}` : `users-${load.users}`;
-    const dir = join(outDir, `step-${String(index + 1).padStart(2, "0")}-${label}`);
-    stepDirs.push(dir);
-    // A step ends once its window is steady, or as soon as its window is far past the SLO (no
-    // need to hold an overload for the whole step time).
-    let why: "steady" | "broken" | undefined;
-    const { lines, stoppedEarly, stoppedAt } = await runInto(dir, profileAt(`search-step-${index + 1}`, load, stepSec), `headroom search: ${pass} step ${index + 1} at ${model === "open" ? `${load.rate} req/s` : `${load.users} users`}, held until steady`, (ls) => {
-      if (ls.length < warmupSec + windowSec) return false;
-      if (isSteady(ls.slice(warmupSec), steadyOpts)) why = "steady";
-      else if (farPastSlo(ls.slice(-windowSec), slo)) why = "broken";
-      return why !== undefined;
-    });
-    // The engine counts requests that finish in the stop's grace period in the last line: that line is not measured.
-    const measured = stoppedEarly ? lines.slice(stoppedAt - windowSec, stoppedAt) : measuredLines(lines.slice(0, -1), warmupSec);
-    const steady = why === "steady" ? true : why === "broken" ? undefined : false;
-    return stepFromLines(measured, { ...(model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source: dir, ...(steady !== undefined ? { steady } : {}), workers });
-  };
-  const holdSec = parsePositiveDurationSec(f.recoveryHold, "--recovery-hold");
-  const settleSec = parsePositiveDurationSec(f.recoveryTime, "--recovery-time");
-  const runRecovery = async (brk: StepLoad, settle: StepLoad): Promise<Recovery> => {
-    const dir = join(outDir, "recovery");
-    stepDirs.push(dir);
-    const base = { name: "search-recovery", durationSec: holdSec + settleSec, timeoutMs, loadLevel: "normal" as const };
-    const profile: Profile =
-      model === "open"
-        ? validateProfile({ ...base, executor: "open", rate: brk.rate!, stages: [{ name: "overload", durationSec: holdSec, rate: brk.rate! }, { name: "drop", durationSec: 1, rate: settle.rate! }, { name: "recovery", durationSec: Math.max(1, settleSec - 1), rate: settle.rate! }] })
-        : validateProfile({ ...base, executor: "closed", ...(thinkTime ? { thinkTime } : {}), stages: [{ name: "overload", durationSec: holdSec, users: brk.users! }, { name: "recovery", durationSec: settleSec, users: settle.users! }] });
-    const { lines } = await runInto(dir, profile, `headroom search: recovery run, ${holdSec} s at the breaking load then ${settleSec} s at the comfortable load`);
-    // The drop here is from the break to the comfortable load (about 65 % of it): any second below 90 % of the peak is after the drop.
-    return recoveryAfterLoadDrop(lines, { p95Ms: slo.p95Ms ?? 500, errorPct: slo.errorPct ?? 1 }, 0.9);
-  };
+  const runner = createSearchRunner({
+    model,
+    outDir,
+    slo,
+    stepSec,
+    warmupSec,
+    windowSec,
+    timeoutMs,
+    workers,
+    ...(request ? { request } : { scenario: scenario! }),
+    ...(baseUrl ? { baseUrl } : {}),
+    vars,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(thinkTime ? { thinkTime } : {}),
+    target,
+    planExtra,
+    ...(telemetry ? { telemetry } : {}),
+    telemetryIntervalMs: telemetryMs,
+    recoveryHoldSec: parsePositiveDurationSec(f.recoveryHold, "--recovery-hold"),
+    recoverySettleSec: parsePositiveDurationSec(f.recoveryTime, "--recovery-time"),
+    signal: stop.signal,
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  });
+  const stepDirs = runner.stepDirs;
 
   if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);
   try {
@@ -330,8 +237,8 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         onStep: (s) =>
           log.write(`step ${stepDirs.length}: ${s.pass} ${model === "open" ? `${s.targetRate} req/s offered` : `${s.users} users`}: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`),
       },
-      runStep,
-      f.recovery ? runRecovery : undefined,
+      runner.runStep,
+      f.recovery ? runner.runRecovery : undefined,
     );
     result.detail.stepDirs = stepDirs;
     const firstBroken = result.detail.steps.findIndex((s) => !s.ok);

@@ -1,7 +1,7 @@
 // Loads a scenario file (TypeScript, loaded directly: the bin and the worker bootstrap register
 // tsx). The file's default export (or an export named `scenario`) must be a scenario({ ... }).
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, statSync, type Stats } from "node:fs";
+import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HeadroomError } from "../errors.js";
 import { resolveHeadroomForScenarios } from "./resolve-headroom.js";
@@ -16,11 +16,44 @@ function locate(e: unknown, file: string): string {
   return m ? `${file}:${m[1]}${m[2] ? `:${m[2]}` : ""}` : file;
 }
 
+/** What a scenario file may be: TypeScript or JavaScript, loaded as a module. */
+export const SCENARIO_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
+const EXAMPLE = "apps/backend/tests/load_tests/muejam.scenario.ts for the MueJam suite";
+
+/**
+ * Throws HR_SCENARIO_NOT_FOUND (nothing there, or a directory) or HR_SCENARIO_INVALID (not a .ts
+ * or .js file) naming the path (`shown`: as the user typed it), unless `path` is a file a
+ * scenario can be loaded from.
+ */
+export function checkScenarioFile(path: string, shown = path): void {
+  const abs = resolve(path);
+  let st: Stats;
+  try {
+    st = statSync(abs);
+  } catch {
+    throw new HeadroomError("HR_SCENARIO_NOT_FOUND", `scenario file "${shown}" does not exist (looked at ${abs}); expected a .ts or .js scenario file`, `check the path; a scenario is a file such as ${EXAMPLE}`);
+  }
+  if (st.isDirectory()) {
+    let inside: string[] = [];
+    try {
+      inside = readdirSync(abs).filter((f) => /\.scenario\.[mc]?[jt]s$/.test(f)).sort();
+    } catch {
+      /* unreadable: the hint falls back to the example */
+    }
+    throw new HeadroomError(
+      "HR_SCENARIO_NOT_FOUND",
+      `"${shown}" is a directory; expected a .ts or .js scenario file`,
+      inside.length > 0 ? `pass the scenario file itself: ${inside.slice(0, 3).map((f) => join(shown, f)).join(" or ")}` : `pass the scenario file itself, e.g. ${EXAMPLE}`,
+    );
+  }
+  if (!SCENARIO_EXTENSIONS.includes(extname(abs))) {
+    throw new HeadroomError("HR_SCENARIO_INVALID", `"${shown}" is not a scenario file: expected a .ts or .js file (found "${extname(abs) || "no extension"}")`, `pass a TypeScript or JavaScript file that exports scenario({ ... }), e.g. ${EXAMPLE}`);
+  }
+}
+
 export async function loadScenario(path: string): Promise<Scenario> {
   const abs = resolve(path);
-  if (!existsSync(abs)) {
-    throw new HeadroomError("HR_SCENARIO_NOT_FOUND", `scenario file "${path}" does not exist (looked at ${abs})`, "check the path; scenario files are TypeScript modules such as loadtests/api.scenario.ts");
-  }
+  checkScenarioFile(path);
   resolveHeadroomForScenarios();
   let mod: Record<string, unknown>;
   try {

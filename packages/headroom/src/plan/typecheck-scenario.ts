@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { HeadroomError } from "../errors.js";
+import { checkScenarioFile } from "./load-scenario.js";
 import { HEADROOM_INDEX_PATH } from "./resolve-headroom.js";
 
 const SCENARIO_ENTRY_PATH = new URL("./scenario-entry.ts", import.meta.url).pathname;
@@ -112,6 +113,7 @@ function remember(file: string, result: CheckResult): void {
  * that passed is remembered, and skipped while none of the files it read has changed.
  */
 export async function typecheckScenario(file: string): Promise<{ checked: boolean; cached?: boolean }> {
+  checkScenarioFile(file);
   if (stillChecked(file)) return { checked: true, cached: true };
   const result = await new Promise<CheckResult>((resolve, reject) => {
     const w = new Worker(`(() => {${CHECKER}})()`, { eval: true, workerData: { file, bases: [file, new URL(import.meta.url).pathname], headroomIndex: HEADROOM_INDEX_PATH, scenarioEntry: SCENARIO_ENTRY_PATH, typeRoots: typeRoots() } });
