@@ -42,6 +42,11 @@ export interface SearchOptions {
   onStep?: (step: SearchStep) => void;
   /** Stops the search between steps. */
   signal?: AbortSignal;
+  /**
+   * Asked before each step (and before the repeat and the recovery run): why the search must stop
+   * now (a time budget spent), or undefined to go on. The reason ends the stop reason.
+   */
+  stopBefore?: () => string | undefined;
 }
 
 const asLoad = (model: "closed" | "open", v: number): StepLoad => (model === "open" ? { rate: v } : { users: v });
@@ -72,7 +77,9 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
     opts.onStep?.(step);
     return step;
   };
-  const budgetLeft = (): boolean => steps.length < maxSteps && !opts.signal?.aborted;
+  let spent: string | undefined;
+  const outOfTime = (): boolean => (spent ??= opts.stopBefore?.()) !== undefined;
+  const budgetLeft = (): boolean => steps.length < maxSteps && !opts.signal?.aborted && !outOfTime();
 
   // 1. Up: geometric steps until something breaks.
   let good: number | undefined;
@@ -110,15 +117,16 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
     }
     stopReason ||= `bracketed the break between ${good} and ${bad} ${whole ? "users" : "req/s"}`;
   }
-  if (!stopReason) stopReason = opts.signal?.aborted ? "stopped before the break was found" : `used all ${maxSteps} steps before the break was found`;
+  if (!stopReason) stopReason = opts.signal?.aborted ? "stopped before the break was found" : spent ? `stopped before the break was found: ${spent}` : `used all ${maxSteps} steps before the break was found`;
+  else if (spent) stopReason += ` (${spent})`;
   // 3. Repeat the best good load once, for the run-to-run variance.
-  if ((opts.repeat ?? true) && good !== undefined && !opts.signal?.aborted) await run(good, "repeat");
+  if ((opts.repeat ?? true) && good !== undefined && !opts.signal?.aborted && !outOfTime()) await run(good, "repeat");
 
   const capacity = analyzeCapacity(steps, { slo: opts.slo, model, comfortableFraction: opts.comfortableFraction ?? COMFORTABLE_FRACTION, plateauEfficiency: minEff });
   // 4. Recovery from the break down to the comfortable load.
   let recoverySec: number | null = null;
   let recoveryNote = "";
-  if (runRecovery && bad !== undefined && !opts.signal?.aborted) {
+  if (runRecovery && bad !== undefined && !opts.signal?.aborted && !outOfTime()) {
     const settle = whole ? capacity.comfortable.users : capacity.comfortable.rps;
     if (settle !== null && settle > 0) {
       const r = await runRecovery(asLoad(model, bad), asLoad(model, settle));

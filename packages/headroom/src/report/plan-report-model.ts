@@ -1,7 +1,7 @@
 // The report model of a whole plan (the suite of `headroom plan`): every test's run report (with
 // its analysis), the capacity analysis across load levels, the planning result and the
 // environment. The capacity plan, the performance summary and the plan's HTML page render it.
-import type { CapacityAnalysis, RunAnalysis } from "../analysis/types.js";
+import type { CapacityAnalysis, RunAnalysis, SearchResult, Slo } from "../analysis/types.js";
 import type { CapacityPlanning } from "../planning/types.js";
 import type { HostInfo } from "../store/types.js";
 import type { RunReportModel } from "./run-report-model.js";
@@ -47,6 +47,37 @@ export interface PlanDocuments {
   junit?: string;
 }
 
+/**
+ * Why the breaking-point search ended: the break was bracketed, the time budget was spent, the
+ * user cap was reached without a break, the step count ran out, or the plan was interrupted.
+ */
+export type PlanSearchOutcome = "bracketed" | "budget" | "cap" | "steps" | "interrupted";
+
+/** The breaking-point stage of a plan: a closed-model search with the suite's user mix, above the peak profile. */
+export interface PlanSearch {
+  /** The stage's folder relative to the plan's output folder: one run directory per step inside it. */
+  dir: string;
+  slo: Slo;
+  /** The SLO in words ("p95 < 500 ms, p99 < 1000 ms, errors < 1%"). */
+  sloText: string;
+  startUsers: number;
+  /** The cap: no step runs more users. */
+  maxUsers: number;
+  /** The most users a step ran. */
+  maxTestedUsers: number;
+  settings: { stepSec: number; warmupSec: number; windowSec: number; repeat: boolean; recovery?: { holdSec: number; settleSec: number }; maxSteps: number; tolerance: number; growth: number; budgetSec?: number };
+  elapsedSec: number;
+  outcome: PlanSearchOutcome;
+  /** The load generator, not the platform, limited the first broken step (or the heaviest one). */
+  generatorLimited: boolean;
+  generatorReason?: string;
+  /** The command that searches further than the stage could. */
+  furtherCommand: string;
+  notes: string[];
+  /** Steps, capacity, stop reason and the bottlenecks of the first broken step. */
+  result: SearchResult;
+}
+
 export interface PlanReportModel {
   /** The platform's name, as the seed calls it ("MueJam"). */
   platform: string;
@@ -56,6 +87,8 @@ export interface PlanReportModel {
   runs: SuiteRun[];
   /** The capacity analysis over the suite's load levels, when analysis made one. */
   capacity?: CapacityAnalysis;
+  /** The breaking-point search after the profiles, when it ran. */
+  search?: PlanSearch;
   /** Planning's result (growth, cost, autoscaling, budgets), when it ran. */
   planning?: CapacityPlanning;
   documents?: PlanDocuments;

@@ -41,8 +41,8 @@ export interface SearchRunnerOptions {
   seed?: number;
   /** Single-URL closed model: the pause between a user's requests. */
   thinkTime?: WaitSpec;
-  /** Closed model: users started per second in a step (all at once when absent). */
-  spawnRate?: number;
+  /** Closed model: a step's users start evenly over this many seconds (all at once when absent). */
+  rampSec?: number;
   /** Recorded in each step's manifest. */
   target: Manifest["target"];
   planExtra?: Partial<PlanDescription>;
@@ -110,7 +110,7 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
   const profileAt = (name: string, load: StepLoad, durationSec: number): Profile => {
     const base = { name, durationSec, timeoutMs, loadLevel: level };
     if (model === "open") return validateProfile({ ...base, executor: "open", rate: load.rate! });
-    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(opts.spawnRate !== undefined ? { spawnRate: opts.spawnRate } : {}), ...(opts.thinkTime ? { thinkTime: opts.thinkTime } : {}) });
+    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(opts.rampSec !== undefined ? { spawnRate: Math.max(1, Math.ceil(load.users! / opts.rampSec)) } : {}), ...(opts.thinkTime ? { thinkTime: opts.thinkTime } : {}) });
   };
 
   /** Runs one profile into its own run directory (with telemetry); `until` may stop it early. */

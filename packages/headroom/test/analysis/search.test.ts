@@ -136,3 +136,36 @@ test("capacity: two loads 1% apart are not a throughput plateau; a real plateau 
   assert.equal(flat.breakingPoint.users, 200);
   assert.match(flat.breakingPoint.limit ?? "", /throughput flat/);
 });
+
+test("a time budget stops the search between steps, and the stop reason says so", async () => {
+  const sys = closedSystem(8, 0.04, 0.2);
+  // The budget allows three steps: 8, 16, 32 users all hold, so the break is not reached.
+  const loads: number[] = [];
+  const recoveries: number[] = [];
+  const stopBefore = (): string | undefined => (loads.length >= 3 ? "the 40 s time budget was spent" : undefined);
+  const r = await searchCapacity(
+    { model: "closed", slo: { p95Ms: 120, errorPct: 1 }, start: 8, stopBefore },
+    async (load) => {
+      loads.push(load.users!);
+      return sys(load);
+    },
+    async () => {
+      recoveries.push(1);
+      return { status: "recovered", recoverySec: 1, criteria: { p95Ms: 120, errorPct: 1 }, reason: "recovered" };
+    },
+  );
+  assert.deepEqual(loads, [8, 16, 32], "no repeat and no further step once the budget is spent");
+  assert.equal(r.detail.stopReason, "stopped before the break was found: the 40 s time budget was spent");
+  assert.equal(r.breakingPoint.users, null);
+  assert.equal(r.detail.capacity.maxUsers.value, 32);
+  assert.deepEqual(recoveries, []);
+  // Spent during the bisection: the bracket stands, and the reason names both.
+  loads.length = 0;
+  const r2 = await searchCapacity({ model: "closed", slo: { p95Ms: 120, errorPct: 1 }, start: 8, stopBefore: () => (loads.length >= 5 ? "budget spent" : undefined) }, async (load) => {
+    loads.push(load.users!);
+    return sys(load);
+  });
+  assert.deepEqual(loads, [8, 16, 32, 64, 48]);
+  assert.equal(r2.detail.stopReason, "bracketed the break between 48 and 64 users (budget spent)");
+  assert.equal(r2.breakingPoint.users, 64);
+});

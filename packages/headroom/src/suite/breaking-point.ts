@@ -1,0 +1,186 @@
+// The breaking-point stage of `headroom plan`: after the profiles, a closed-model search with the
+// suite's own scenario and user mix, starting above the peak profile's users and growing until
+// the SLO breaks or throughput stops growing, then bisecting. Each step is a run directory under
+// `<out>/breaking-point/` with telemetry, so the bottlenecks of the first broken step are named.
+// The quick plan gives the stage a hard time budget and stops stepping when it is spent; the
+// result says what was reached and why it stopped. Progress flows out through `onEvent`.
+import { join } from "node:path";
+import { analyzeRun } from "../analysis/analyze-run.js";
+import { searchCapacity } from "../analysis/search.js";
+import { describeSlo } from "../analysis/slo.js";
+import type { RunAnalysis, SearchStep, Slo } from "../analysis/types.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import type { Targets } from "../plan/targets.js";
+import { describeClasses } from "../engine/scenario-workload.js";
+import type { PlanSearch, PlanSearchOutcome } from "../report/plan-report-model.js";
+import { readRunStore } from "../store/run-store.js";
+import type { IntervalLine } from "../store/types.js";
+import type { TelemetryConfig } from "../telemetry/types.js";
+import { createSearchRunner } from "./search-runner.js";
+
+/** How the stage steps: the quick plan's short steps in a time budget, or the search command's defaults. */
+export interface SearchStageSettings {
+  /** Longest a step may run while waiting to be steady. */
+  stepSec: number;
+  warmupSec: number;
+  windowSec: number;
+  /** Repeat the best good load once (run-to-run variance). */
+  repeat: boolean;
+  /** The recovery run after the search (seconds at the break, then at the comfortable load); absent: none. */
+  recovery?: { holdSec: number; settleSec: number };
+  maxSteps: number;
+  tolerance: number;
+  growth: number;
+  /** Hard time budget of the stage in seconds; absent: none. */
+  budgetSec?: number;
+}
+
+/**
+ * The quick plan's stage: 2 s warm-up (the users start over it) and a 4 s steady window, no
+ * repeat, no recovery run (the peak profile measures recovery), within 40 s.
+ */
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 7, warmupSec: 2, windowSec: 4, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 40 };
+
+/** `--full`: the defaults of `headroom search` (20 s steps held until steady, repeat, recovery run). */
+export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, warmupSec: 2, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+
+/** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
+export const SEARCH_MAX_USERS = 16_000;
+
+/** A step whose start leaves less than its shortest length plus this is not started. */
+const STEP_OVERHEAD_SEC = 1;
+
+export type BreakingPointEvent =
+  | { kind: "search-start"; dir: string; startUsers: number; maxUsers: number; slo: Slo; budgetSec?: number }
+  | { kind: "search-step-start"; index: number; users: number; pass: SearchStep["pass"] | "recovery"; durationSec: number }
+  | { kind: "search-interval"; line: IntervalLine }
+  | { kind: "search-warning"; message: string }
+  | { kind: "search-step"; index: number; step: SearchStep }
+  | { kind: "search-end"; search: PlanSearch };
+
+export interface BreakingPointOptions {
+  scenario: Scenario;
+  baseUrl: string;
+  vars: Record<string, string>;
+  /** The plan's output folder: the stage writes `<outDir>/breaking-point/`. */
+  outDir: string;
+  slo: Slo;
+  targets: Targets;
+  telemetry?: TelemetryConfig;
+  telemetryIntervalMs: number;
+  workers: number;
+  seed?: number;
+  timeoutMs?: number;
+  startUsers: number;
+  maxUsers: number;
+  settings: SearchStageSettings;
+  /** Said in the result (how the users' tokens were provided, for instance). */
+  notes?: string[];
+  /** The command a user runs to search further than this stage did. */
+  furtherCommand: string;
+  signal?: AbortSignal;
+  onEvent?: (e: BreakingPointEvent) => void;
+  /** Injected clock for the budget (ms). */
+  now?: () => number;
+}
+
+export const BREAKING_POINT_DIR = "breaking-point";
+
+function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, steps: readonly SearchStep[], maxUsers: number): PlanSearchOutcome {
+  if (interrupted) return "interrupted";
+  if (steps.some((s) => !s.ok)) return spent ? "budget" : "bracketed";
+  if (spent) return "budget";
+  if (steps.some((s) => (s.users ?? 0) >= maxUsers) || /maximum load/.test(stopReason)) return "cap";
+  return "steps";
+}
+
+export async function runBreakingPoint(opts: BreakingPointOptions): Promise<PlanSearch> {
+  const now = opts.now ?? Date.now;
+  const s = opts.settings;
+  const dir = join(opts.outDir, BREAKING_POINT_DIR);
+  const started = now();
+  const budgetMs = s.budgetSec !== undefined ? s.budgetSec * 1000 : undefined;
+  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs - now()) / 1000);
+  const shortestStep = s.warmupSec + s.windowSec + 1;
+  let spent = false;
+  let stepCount = 0;
+  opts.onEvent?.({ kind: "search-start", dir, startUsers: opts.startUsers, maxUsers: opts.maxUsers, slo: opts.slo, ...(s.budgetSec !== undefined ? { budgetSec: s.budgetSec } : {}) });
+  const runner = createSearchRunner({
+    model: "closed",
+    outDir: dir,
+    slo: opts.slo,
+    stepSec: s.stepSec,
+    warmupSec: s.warmupSec,
+    windowSec: s.windowSec,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    workers: opts.workers,
+    scenario: opts.scenario,
+    baseUrl: opts.baseUrl,
+    vars: opts.vars,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    // Users start evenly over the warm-up, so the burst of first requests is not measured.
+    rampSec: Math.max(1, s.warmupSec),
+    target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath ?? opts.scenario.name },
+    planExtra: { scenario: opts.scenario.sourcePath ?? opts.scenario.name, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) },
+    notePrefix: "headroom plan: breaking-point stage",
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
+    telemetryIntervalMs: opts.telemetryIntervalMs,
+    ...(s.recovery ? { recoveryHoldSec: s.recovery.holdSec, recoverySettleSec: s.recovery.settleSec } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    // A step never runs past the budget by more than its shortest length.
+    stepSecLimit: () => Math.floor(leftSec() - STEP_OVERHEAD_SEC),
+    onWarning: (message) => opts.onEvent?.({ kind: "search-warning", message }),
+    onStepStart: ({ index, load, pass, durationSec }) => opts.onEvent?.({ kind: "search-step-start", index, users: load.users ?? 0, pass, durationSec }),
+    onInterval: (line) => opts.onEvent?.({ kind: "search-interval", line }),
+  });
+  const result = await searchCapacity(
+    {
+      model: "closed",
+      slo: opts.slo,
+      start: opts.startUsers,
+      growth: s.growth,
+      maxLoad: opts.maxUsers,
+      maxSteps: s.maxSteps,
+      tolerance: s.tolerance,
+      repeat: s.repeat,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      stopBefore: () => {
+        if (leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
+        spent = true;
+        return `the ${s.budgetSec} s time budget of the quick plan was spent`;
+      },
+      onStep: (step) => opts.onEvent?.({ kind: "search-step", index: stepCount++, step }),
+    },
+    runner.runStep,
+    s.recovery ? runner.runRecovery : undefined,
+  );
+  result.detail.stepDirs = runner.stepDirs;
+  const steps = result.detail.steps;
+  const firstBroken = steps.findIndex((st) => !st.ok);
+  let brokenAnalysis: RunAnalysis | undefined;
+  if (firstBroken >= 0) {
+    brokenAnalysis = analyzeRun(readRunStore(runner.stepDirs[firstBroken]!), opts.targets, { level: "peak" });
+    result.detail.bottlenecks = brokenAnalysis.bottlenecks;
+  }
+  const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
+  const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
+  const generatorLimited = limiting?.generatorLimited === true || brokenAnalysis?.generator.limited === true;
+  const search: PlanSearch = {
+    dir: BREAKING_POINT_DIR,
+    slo: opts.slo,
+    sloText: describeSlo(opts.slo),
+    startUsers: opts.startUsers,
+    maxUsers: opts.maxUsers,
+    settings: { ...s },
+    elapsedSec: Math.round((now() - started) / 100) / 10,
+    outcome: outcomeOf(result.detail.stopReason, opts.signal?.aborted === true, spent, steps, opts.maxUsers),
+    maxTestedUsers: heaviest?.users ?? 0,
+    generatorLimited,
+    ...(generatorLimited ? { generatorReason: brokenAnalysis?.generator.limited ? brokenAnalysis.generator.reason : `the load generator's CPU or event loop was saturated at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's` } : {}),
+    furtherCommand: opts.furtherCommand,
+    notes: opts.notes ?? [],
+    result,
+  };
+  opts.onEvent?.({ kind: "search-end", search });
+  return search;
+}
