@@ -20,7 +20,7 @@ import { junitSuiteOf, renderJunit } from "../report/junit.js";
 import { renderPerformanceSummary } from "../report/performance-summary.js";
 import { renderPlanHtmlReport } from "../report/plan-html-report.js";
 import { renderPlanSummaryJson } from "../report/plan-json.js";
-import type { EnvironmentInfo, PlanReportModel, SuiteRun } from "../report/plan-report-model.js";
+import type { EnvironmentInfo, PlanReportModel, PlanSearch, SuiteRun } from "../report/plan-report-model.js";
 import { buildRunReportModel } from "../report/run-report-model.js";
 import { renderTestResult } from "../report/test-result.js";
 import type { SuiteRunResult } from "./run-suite.js";
@@ -37,6 +37,8 @@ export interface PlanDocumentsInput {
   /** App instances that served the load (the per-instance figures divide by it). */
   instances: number;
   generatedAt: string;
+  /** The breaking-point stage, when it ran: its steps join the capacity analysis, judged by its SLO. */
+  search?: PlanSearch;
 }
 
 export interface PlanDocuments {
@@ -56,15 +58,19 @@ export function runsTheStandardMix(run: SuiteRunResult): boolean {
   return run.test.profile.classWeights === undefined && run.test.profile.classOverrides === undefined;
 }
 
-/** The capacity analysis of every steady phase of the runs that drove the standard mix. */
-export function suiteCapacity(runs: SuiteRunResult[], slo: Slo): CapacityAnalysis | undefined {
-  const steps = stepsFromRuns(runs.filter(runsTheStandardMix).map((r) => r.store));
+/**
+ * The capacity analysis of every steady phase of the runs that drove the standard mix, plus the
+ * steps of the breaking-point search when it ran (they arrive judged against the search's SLO,
+ * which then judges the profiles' steps too, so one SLO draws the whole curve).
+ */
+export function suiteCapacity(runs: SuiteRunResult[], slo: Slo, search?: PlanSearch): CapacityAnalysis | undefined {
+  const steps = [...stepsFromRuns(runs.filter(runsTheStandardMix).map((r) => r.store)), ...(search?.result.detail.steps ?? [])];
   if (steps.length === 0) return undefined;
-  return analyzeCapacity(steps, { slo, model: "closed" });
+  return analyzeCapacity(steps, { slo: search?.slo ?? slo, model: "closed" });
 }
 
 /** Planning inputs: capacity bounds from the suite's steps, resource figures from each run. */
-export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis | undefined, infra: InfrastructureModel, instances: number): CapacityPlanning {
+export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis | undefined, infra: InfrastructureModel, instances: number, capacitySource = "the suite's load steps"): CapacityPlanning {
   const parts = [];
   // The sustained run describes steady operation best; then the baseline; then any.
   const order = ["sustained", "baseline", "peak"];
@@ -73,14 +79,14 @@ export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis
     parts.push(capacityFromRun({ dir: r.dir, manifest: r.store.manifest, intervals: r.store.intervals, telemetry: r.store.telemetry, summary: r.store.summary }, { measuredInstances: instances }));
     parts.push(capacityFromRunAnalysis(r.analysis, { measuredInstances: instances }));
   }
-  if (capacity) parts.unshift(capacityFromAnalysis(capacity, { measuredInstances: instances, source: "the suite's load steps" }));
+  if (capacity) parts.unshift(capacityFromAnalysis(capacity, { measuredInstances: instances, source: capacitySource }));
   return planCapacity(infra, mergeCapacityInputs(...parts));
 }
 
 export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<PlanDocuments> {
   const files = new Map<string, string>();
-  const capacity = suiteCapacity(input.runs, input.slo);
-  const planning = suitePlanning(input.runs, capacity, input.infrastructure, input.instances);
+  const capacity = suiteCapacity(input.runs, input.slo, input.search);
+  const planning = suitePlanning(input.runs, capacity, input.infrastructure, input.instances, input.search ? "the suite's load steps and the breaking-point search" : undefined);
   const suiteRuns: SuiteRun[] = [];
   const junit = [];
   for (const r of input.runs) {
@@ -114,6 +120,7 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
     },
   };
   if (capacity) model.capacity = capacity;
+  if (input.search) model.search = input.search;
   files.set("capacity-plan.md", renderCapacityPlan(model));
   files.set("performance-metrics.md", renderPerformanceSummary(model));
   files.set("report.html", renderPlanHtmlReport(model));
