@@ -116,13 +116,31 @@ export function capacityText(c: CapacityAnalysis): string {
   return out;
 }
 
+/** The 429s of a search's steps, when the target's rate limiter answered enough of them to matter. */
+function rateLimitNote(r: SearchResult): string {
+  const worst = r.detail.steps.reduce<SearchResult["detail"]["steps"][number] | undefined>((w, s) => ((s.rateLimitedPct ?? 0) > (w?.rateLimitedPct ?? 0) ? s : w), undefined);
+  if (!worst || (worst.rateLimitedPct ?? 0) < 1) return "";
+  const load = r.model === "open" ? `${worst.targetRate} req/s` : `${worst.users} users`;
+  return (
+    `\n429 (rate limited): up to ${worst.rateLimitedPct}% of the responses (at ${load}) came from the target's rate limiter. ` +
+    "They are not counted as errors (the limiter working is not the server breaking), but their quick answers count in req/s: " +
+    "where they appear, the steps measure the limiter, not the server. To measure the server, lift the limit (the MueJam API: MUEJAM_RATE_LIMITS=off).\n"
+  );
+}
+
 export function searchText(r: SearchResult): string {
   const open = r.model === "open";
-  let out = "Steps\n" + table(["#", "pass", open ? "rate" : "users", "req/s", "p50 ms", "p95 ms", "error %", "steady", "result"], r.detail.steps.map((s, i) => [i + 1, s.pass, (open ? s.targetRate : s.users) ?? 0, s.rps, s.p50Ms ?? 0, s.p95Ms, s.errorPct, s.steady === false ? "no" : "yes", s.ok ? "ok" : `BROKE: ${s.broke}`]));
-  out += "\n" + capacityText(r.detail.capacity);
-  out += `\nRecovery after removing the overload: ${r.recoverySec === null ? "not measured" : `${r.recoverySec} s`}\n`;
-  out += `Confidence: ${r.confidence} - ${r.confidenceReason}\n`;
-  out += `Search: ${r.detail.stopReason}\n`;
-  if (r.detail.bottlenecks) out += "\nBottlenecks at the breaking point\n" + bottleneckText(r.detail.bottlenecks);
+  let out = "Steps\n" + table(["#", "pass", open ? "rate" : "users", "req/s", "p50 ms", "p95 ms", "error %", "429 %", "steady", "result"], r.detail.steps.map((s, i) => [i + 1, s.pass, (open ? s.targetRate : s.users) ?? 0, s.rps, s.p50Ms ?? 0, s.p95Ms, s.errorPct, s.rateLimitedPct ?? 0, s.steady === false ? "no" : "yes", s.ok ? "ok" : `BROKE: ${s.broke}`]));
+  out += rateLimitNote(r);
+  // No step met the SLO: there is no breaking point, only the advice the stop reason gives.
+  const noneHeld = r.detail.steps.length > 0 && r.detail.steps.every((s) => !s.ok);
+  if (noneHeld) out += `\nNo step met the SLO: ${r.detail.stopReason}\n`;
+  else {
+    out += "\n" + capacityText(r.detail.capacity);
+    out += `\nRecovery after removing the overload: ${r.recoverySec === null ? "not measured" : `${r.recoverySec} s`}\n`;
+    out += `Confidence: ${r.confidence} - ${r.confidenceReason}\n`;
+    out += `Search: ${r.detail.stopReason}\n`;
+  }
+  if (r.detail.bottlenecks) out += `\nBottlenecks at ${noneHeld ? "the first step" : "the breaking point"}\n` + bottleneckText(r.detail.bottlenecks);
   return out;
 }

@@ -14,6 +14,30 @@ export function generatorLimitedLines(lines: readonly IntervalLine[], workers = 
   return hot / lines.length >= 0.1;
 }
 
+/**
+ * The 429s among the failures of the lines. A 429 is the target's rate limiter answering, not the
+ * target breaking, so a step counts it apart from its errors. A single URL fails every 429; a
+ * scenario may accept it (acceptAlso(429)), and then it never was a failure. Interval lines count
+ * statuses and error classes, not their pairs: an endpoint that failed its 429s has, in every
+ * second, at least as many status failures as 429s; a second with fewer shows it accepts them.
+ */
+export function failedRateLimited(lines: readonly IntervalLine[]): number {
+  const byEndpoint = new Map<string, { failed: number; accepted: boolean }>();
+  for (const l of lines) {
+    for (const [name, ep] of Object.entries(l.endpoints)) {
+      const n = ep.status["429"] ?? 0;
+      if (n === 0) continue;
+      const e = byEndpoint.get(name) ?? { failed: 0, accepted: false };
+      if ((ep.errors.status ?? 0) < n) e.accepted = true;
+      else e.failed += n;
+      byEndpoint.set(name, e);
+    }
+  }
+  let failed = 0;
+  for (const e of byEndpoint.values()) if (!e.accepted) failed += e.failed;
+  return failed;
+}
+
 export interface StepContext {
   users?: number;
   targetRate?: number;
@@ -27,8 +51,9 @@ export function stepFromLines(lines: readonly IntervalLine[], ctx: StepContext):
   const w = windowStats(lines);
   const open = ctx.targetRate !== undefined;
   // Open model: an arrival dropped for lack of capacity is a request the system did not serve.
+  // A 429 is the limiter working: counted apart (rateLimitedPct), never as an error.
   const attempts = w.requests + (open ? w.dropped : 0);
-  const failures = w.failures + (open ? w.dropped : 0);
+  const failures = w.failures - failedRateLimited(lines) + (open ? w.dropped : 0);
   const step: LoadStep = {
     rps: round(w.rps, 3),
     meanMs: w.latency.mean,
@@ -43,6 +68,10 @@ export function stepFromLines(lines: readonly IntervalLine[], ctx: StepContext):
   if (ctx.users !== undefined) step.users = ctx.users;
   if (open) step.targetRate = ctx.targetRate!;
   if (w.dropped > 0) step.dropped = w.dropped;
+  if (w.rateLimited > 0) {
+    step.rateLimited = w.rateLimited;
+    step.rateLimitedPct = round((w.rateLimited / w.requests) * 100, 4);
+  }
   if (generatorLimitedLines(lines, ctx.workers)) step.generatorLimited = true;
   if (ctx.source) step.source = ctx.source;
   if (ctx.steady !== undefined) step.steady = ctx.steady;

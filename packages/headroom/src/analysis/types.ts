@@ -307,8 +307,11 @@ export interface LoadStep {
   p50Ms?: number;
   p95Ms: number;
   p99Ms?: number;
-  /** Failed requests (and, in the open model, dropped arrivals) per 100 attempts. */
+  /** Failed requests (and, in the open model, dropped arrivals) per 100 attempts; 429s are not errors here (rateLimitedPct). */
   errorPct: number;
+  /** Responses with status 429 (the target's rate limiter answering), and their share of the responses, when there were any. */
+  rateLimited?: number;
+  rateLimitedPct?: number;
   requests: number;
   durationSec: number;
   /** Whether the measured window was steady (throughput and p95 stable); false when the step ran out of time first. */
@@ -415,7 +418,7 @@ export interface SearchResult {
   confidence: Confidence;
   confidenceReason: string;
   /** users: null in the open model, where the load is `targetRate`. */
-  steps: { users: number | null; targetRate?: number; rps: number; p95Ms: number; errorPct: number }[];
+  steps: { users: number | null; targetRate?: number; rps: number; p95Ms: number; errorPct: number; rateLimitedPct?: number }[];
   /** The full step records, the capacity analysis and the USL fit behind the figures. */
   detail: {
     steps: SearchStep[];

@@ -9,7 +9,8 @@ import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { searchText } from "../analysis/analysis-text.js";
 import { searchCapacity } from "../analysis/search.js";
-import { DEFAULT_SLO_TEXT, parseSlo } from "../analysis/slo.js";
+import { DEFAULT_SLO_TEXT, describeSlo, parseSlo } from "../analysis/slo.js";
+import type { SearchResult, SearchStep, Slo } from "../analysis/types.js";
 import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { defaultWorkers } from "../engine/run-test.js";
@@ -94,6 +95,39 @@ function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
   if (f.appPort) c.processes = { port: num(f.appPort, "--app-port", { min: 1, integer: true }) };
   if (f.hostMetrics) c.host = true;
   return Object.keys(c).length > 0 ? c : undefined;
+}
+
+/**
+ * A search whose first step already broke says so plainly. When no step held at all there is no
+ * breaking point (the lightest broken load is not one): the result's breaking point, comfortable
+ * capacity and stop reason become that statement and the advice, for the text and --json alike.
+ */
+export function firstStepBroke(result: SearchResult, slo: Slo, growth: number): void {
+  const steps = result.detail.steps;
+  const first = steps[0];
+  if (!first || first.ok) return;
+  const open = result.model === "open";
+  const loadOf = (s: SearchStep): number => (open ? s.targetRate : s.users) ?? 0;
+  const load = (v: number): string => (open ? `${v} req/s` : `${v} user${v === 1 ? "" : "s"}`);
+  const why = first.broke?.startsWith("throughput") ? `: ${first.broke}` : ` ${describeSlo(slo)} (${first.broke})`;
+  const said = `the first step, ${load(loadOf(first))}, already broke${why}`;
+  const held = steps.filter((s) => s.ok).map(loadOf);
+  if (held.length > 0) {
+    result.detail.stopReason += `; ${said}: next time start lower, e.g. --start ${Math.max(...held)}`;
+    return;
+  }
+  const lightest = Math.min(...steps.map(loadOf));
+  // analysis/search.ts comes down no further than this.
+  const floor = open ? 0.5 : 1;
+  const start = open ? Math.max(0.01, Math.round((lightest / growth) * 100) / 100) : Math.max(1, Math.floor(lightest / growth));
+  const message =
+    said +
+    (lightest < loadOf(first) ? `, and so did every lighter step down to ${load(lightest)}` : "") +
+    (lightest <= floor ? `: even ${load(lightest)} misses it; check the target (the URL, its health) or loosen --slo` : `: start lower with --start ${start}`);
+  result.maxRps = null;
+  result.breakingPoint = { users: null, rps: null, limit: message };
+  result.comfortable = { users: null, rps: null };
+  result.detail.stopReason = message;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -221,6 +255,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   });
   const stepDirs = runner.stepDirs;
 
+  const growth = num(f.growth, "--growth", { min: 1.1 });
   if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);
   try {
     const result = await searchCapacity(
@@ -228,19 +263,21 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         model,
         slo,
         start: num(f.start ?? "10", "--start", { min: model === "open" ? 0.01 : 1, integer: model === "closed" }),
-        growth: num(f.growth, "--growth", { min: 1.1 }),
+        growth,
         ...(f.max ? { maxLoad: num(f.max, "--max", { min: 1 }) } : {}),
         maxSteps: num(f.maxSteps, "--max-steps", { min: 1, integer: true }),
         tolerance: num(f.tolerance, "--tolerance", { min: 0.001 }),
         repeat: f.repeat,
         signal: stop.signal,
         onStep: (s) =>
-          log.write(`step ${stepDirs.length}: ${s.pass} ${model === "open" ? `${s.targetRate} req/s offered` : `${s.users} users`}: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`),
+          log.write(`step ${stepDirs.length}: ${s.pass} ${model === "open" ? `${s.targetRate} req/s offered` : `${s.users} users`}: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.rateLimitedPct ? `, 429 ${s.rateLimitedPct.toFixed(2)}%` : ""}${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`),
       },
       runner.runStep,
       f.recovery ? runner.runRecovery : undefined,
     );
     result.detail.stepDirs = stepDirs;
+    result.steps.forEach((s, i) => (s.rateLimitedPct = result.detail.steps[i]?.rateLimitedPct ?? 0));
+    firstStepBroke(result, slo, growth);
     const firstBroken = result.detail.steps.findIndex((s) => !s.ok);
     if (firstBroken >= 0) {
       const a = analyzeRun(readRunStore(stepDirs[firstBroken]!), targets, { level: "normal" });
