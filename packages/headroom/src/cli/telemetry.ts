@@ -5,13 +5,13 @@
 // load (run, plan) can offer the same sources with the same spelling.
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { EXIT, HeadroomError } from "../errors.js";
+import { EXIT, HeadroomError, formatError } from "../errors.js";
 import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { formatDurationMs, parseDurationMs } from "../plan/duration.js";
 import { createRunStore } from "../store/run-store.js";
 import type { TelemetryLine } from "../store/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
-import { formatTelemetryTable, summarizeTelemetry } from "../telemetry/telemetry-summary.js";
+import { formatTelemetryTable, summarizeTelemetry, type TelemetrySourceStats } from "../telemetry/telemetry-summary.js";
 import type { CommandContext } from "./main.js";
 
 export interface TelemetryFlags {
@@ -128,11 +128,35 @@ async function telemetryCommand(f: TelemetryCommandFlags, ctx: CommandContext): 
   const summary = summarizeTelemetry(lines, { includeKey: (source, key) => source !== "prometheus" || key.startsWith("scrape_") });
   if (f.json) io.stdout.write(JSON.stringify({ runDir: store.dir, ...summary }, null, 2) + "\n");
   else io.stdout.write(`run directory: ${store.dir}\n\n${formatTelemetryTable(summary)}`);
-  const okBySource = new Map<string, number>();
-  for (const s of summary.sources) okBySource.set(s.source, (okBySource.get(s.source) ?? 0) + s.ok);
-  const failed = [...okBySource].filter(([, ok]) => ok === 0).map(([source]) => source);
-  if (failed.length > 0) io.stderr.write(`no successful sample from: ${failed.join(", ")} (see the last error in the table)\n`);
-  return interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+  const dead = sourceFailures(sources, summary.sources, io);
+  if (dead) io.stderr.write(formatError(dead) + "\n");
+  return interrupted ? EXIT.INTERRUPTED : dead ? dead.exitCode : EXIT.OK;
+}
+
+/**
+ * Warns of each source with gaps (some samples failed), and returns the error for the sources that
+ * never gave one successful sample: a source asked for and never read is a failure the user must see.
+ */
+function sourceFailures(sources: string[], stats: readonly TelemetrySourceStats[], io: CommandContext["io"]): HeadroomError | undefined {
+  const by = new Map(sources.map((s) => [s, { samples: 0, ok: 0, failed: 0, lastError: undefined as string | undefined }]));
+  for (const s of stats) {
+    const into = by.get(s.source) ?? { samples: 0, ok: 0, failed: 0, lastError: undefined };
+    into.samples += s.samples;
+    into.ok += s.ok;
+    into.failed += s.failed;
+    into.lastError = s.lastError ?? into.lastError;
+    by.set(s.source, into);
+  }
+  for (const [source, s] of by) {
+    if (s.ok > 0 && s.failed > 0) io.stderr.write(`warning: ${source}: ${s.failed} of ${s.samples} samples failed${s.lastError ? ` (last error: ${s.lastError})` : ""}; the table and the run store have the others\n`);
+  }
+  const dead = [...by].filter(([, s]) => s.ok === 0);
+  if (dead.length === 0) return undefined;
+  return new HeadroomError(
+    "HR_TARGET_UNREACHABLE",
+    `no successful sample from ${dead.map(([source, s]) => `${source} (${s.samples === 0 ? "no sample taken" : `${s.samples} tried, last error: ${s.lastError ?? "none recorded"}`})`).join("; ")}`,
+    "check that the source is up and its URL, port or pid is right (headroom telemetry --help shows the forms); the other sources' samples are in the run directory",
+  );
 }
 
 export function register(program: Command, ctx: CommandContext): void {

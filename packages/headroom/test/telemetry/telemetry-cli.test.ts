@@ -24,7 +24,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-test("headroom telemetry: every source into the run store; a dead source is a gap, the others go on", async () => {
+test("headroom telemetry: every source into the run store; a dead source is a gap, the others go on, and the exit code says it (4)", async () => {
   const out = join(scratch, "run1");
   const io = memoryIo();
   const code = await main(
@@ -41,7 +41,7 @@ test("headroom telemetry: every source into the run store; a dead source is a ga
     ],
     io,
   );
-  assert.equal(code, EXIT.OK, io.err());
+  assert.equal(code, EXIT.UNREACHABLE, io.err());
   const run = readRunStore(out);
   assert.equal(run.manifest.status, "completed");
   assert.equal(run.manifest.name, "telemetry");
@@ -67,7 +67,7 @@ test("headroom telemetry: every source into the run store; a dead source is a ga
   assert.match(io.out(), /prometheus +\d+ +0 +\d+ +0 +last error: scrape http:\/\/127\.0\.0\.1:1\/metrics: connect ECONNREFUSED/);
   assert.match(io.out(), /postgres +connections_pct/);
   assert.match(io.out(), /redis +hit_pct|redis +used_memory_bytes/);
-  assert.match(io.err(), /no successful sample from: prometheus/);
+  assert.match(io.err(), /^error\[HR_TARGET_UNREACHABLE\]: no successful sample from prometheus \(\d+ tried, last error: scrape http:\/\/127\.0\.0\.1:1\/metrics: connect ECONNREFUSED 127\.0\.0\.1:1\)\n {2}hint: check that the source is up/m);
 });
 
 test("headroom telemetry --json, and Ctrl-C keeps what was sampled (exit 130)", async () => {
