@@ -66,5 +66,10 @@ export { findBottlenecks, slowStatements } from "./analysis/bottlenecks.js";
 export { searchCapacity, type SearchOptions, type StepRunner, type RecoveryRunner, type StepLoad } from "./analysis/search.js";
 export { parseSlo, describeSlo, sloBreach, sloFromTargets, DEFAULT_SLO_TEXT } from "./analysis/slo.js";
 export { recoveryAfterLoadDrop } from "./analysis/recovery.js";
+// failure scenarios: faults as data of a profile, the injector, and the impact and recovery of each fault
+export { scheduleFaults, faultReach, FAULT_KINDS, FAULT_LABELS, type FaultSpec, type FaultKind, type ScheduledFault, type FaultTargets } from "./suite/faults.js";
+export { startFaultInjector, terminateAppConnections, stallProcesses, pauseRedis, type FaultInjector, type FaultInjectorOptions } from "./suite/fault-injector.js";
+export { analyzeFailureScenarios, faultVerdicts, recoveredAt, type FailureScenariosAnalysis, type FaultResult } from "./analysis/failure-scenarios.js";
+export { renderFailureScenarios, failureScenariosHtml } from "./report/failure-scenarios.js";
 export { leakVerdict, trendTest } from "./analysis/trend.js";
 export { runAnalysisText, capacityText, searchText, uslText, bottleneckText } from "./analysis/analysis-text.js";

@@ -1,5 +1,5 @@
-// The MueJam suite as data and as a scenario: the seven profiles validate, the mix is the
-// intended 70/25/4/1, and a short run against a stand-in API (port 0) exercises every class's
+// The MueJam suite as data and as a scenario: the seven profiles and the failure-scenarios test
+// validate, the mix is the intended 70/25/4/1, and a short run against a stand-in API (port 0) exercises every class's
 // tasks: tokens, slugs seen in trending, created stories, 429 accepted except on health.
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { createRunStore, describeClasses, describeProfile, loadScenario, newRunManifest, runTest, validateProfile, type Profile } from "headroom";
+import { createRunStore, describeClasses, describeProfile, loadScenario, newRunManifest, runTest, scheduleFaults, validateProfile, type Profile } from "headroom";
 import { profiles } from "./profiles.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "muejam-suite-"));
@@ -54,8 +54,10 @@ before(async () => {
 });
 after(() => new Promise<void>((r) => server.close(() => r())));
 
-test("the seven profiles are valid and each names the level it is judged at", () => {
-  assert.deepEqual(Object.keys(profiles), ["baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance"]);
+test("the seven profiles and the failure-scenarios test are valid and each names the level it is judged at", () => {
+  assert.deepEqual(Object.keys(profiles), ["baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance", "failure-scenarios"]);
+  // The three faults at a quarter, half and three quarters of the duration (6, 12, 18 s at the quick scale's 24 s).
+  assert.deepEqual(scheduleFaults(profiles["failure-scenarios"]!.faults, 24).map((f) => [f.kind, f.atSec]), [["db-connections", 6], ["app-stall", 12], ["redis-pause", 18]]);
   for (const p of Object.values(profiles)) {
     validateProfile(p);
     assert.ok(["normal", "peak", "sustained"].includes(p.loadLevel), p.name);

@@ -1,7 +1,7 @@
-// The seven MueJam load profiles (MUEJAM.md) as data, each with the load level its results are
-// judged at (the targets differ by level) and what its report must contain. Users, spawn rates
-// and durations are the platform's; where MUEJAM.md leaves a shape open, the choice is written
-// next to it.
+// The seven MueJam load profiles (MUEJAM.md) and the failure-scenarios test as data, each with
+// the load level its results are judged at (the targets differ by level) and what its report
+// must contain. Users, spawn rates and durations are the platform's; where MUEJAM.md leaves a
+// shape open, the choice is written next to it.
 import { between, type LoadLevel, type Profile } from "headroom";
 
 export interface MueJamProfile extends Profile {
@@ -101,7 +101,31 @@ export const cachePerformance: MueJamProfile = {
   reports: ["hit and miss rates", "latency of hits vs misses"],
 };
 
-/** The seven profiles by name, in the order the suite runs them. */
+/**
+ * The failure-scenarios test (MUEJAM.md, "The documents the suite fills"): the baseline's users
+ * and mix held steady while three real faults hit the platform, each with room to recover before
+ * the next: the database drops the API's connections (pg_terminate_backend by the pool's
+ * application_name), the API stalls 2 s (SIGSTOP/SIGCONT), Redis pauses every client 2 s (CLIENT
+ * PAUSE; the limiter fails open). The faults' times are shares of the duration, so they scale
+ * with it; the quick run holds 24 s (MIN_DURATION_SEC), faults at 6, 12 and 18 s.
+ */
+export const failureScenarios: MueJamProfile = {
+  name: "failure-scenarios",
+  description: "100 users of the intended mix; the database drops the API's connections, the API stalls 2 s, Redis pauses 2 s",
+  loadLevel: "normal",
+  executor: "closed",
+  users: 100,
+  spawnRate: 10,
+  durationSec: 300,
+  faults: [
+    { at: "25%", kind: "db-connections", applicationName: "muejam-api" },
+    { at: "50%", kind: "app-stall", durationSec: 2 },
+    { at: "75%", kind: "redis-pause", durationSec: 2 },
+  ],
+  reports: ["per fault: when, window, requests, errors by class", "p95/p99/max inside the window against the seconds before", "time to recover and verdict", "readiness and fail-open counters seen"],
+};
+
+/** The seven profiles by name, then the failure-scenarios test, in the order the suite runs them. */
 export const profiles: Record<string, MueJamProfile> = {
   baseline,
   peak,
@@ -110,4 +134,5 @@ export const profiles: Record<string, MueJamProfile> = {
   "rate-limiting": rateLimiting,
   "database-stress": databaseStress,
   "cache-performance": cachePerformance,
+  "failure-scenarios": failureScenarios,
 };

@@ -38,7 +38,9 @@ export type TargetMetric =
   | "appCpuPct"
   | "appMemoryPct"
   // capacity (judged on a suite or a search, not on one run)
-  | "concurrentUsers";
+  | "concurrentUsers"
+  // failure scenarios: seconds from a fault's end until p95 is back within target with no errors
+  | "faultRecoverySec";
 
 /** The bounds one metric was held to. `direction` "max": lower is better; "min": higher is better. */
 export interface TargetBound {

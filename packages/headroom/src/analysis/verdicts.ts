@@ -117,6 +117,8 @@ function measure(metric: TargetMetric, s: RunSignals): Measurement {
       return fromReading(s, "app.memoryPct", "max", "app process");
     case "concurrentUsers":
       return notMeasured("capacity", "judged on a search or a suite (headroom search / plan), not on one run");
+    case "faultRecoverySec":
+      return notMeasured("failure scenarios", "judged per injected fault by the failure-scenarios test, not on a run without faults");
   }
 }
 
@@ -134,7 +136,7 @@ export function computeVerdicts(s: RunSignals, targets: Targets): MetricVerdict[
   const level = targets.levels[s.level];
   const out: MetricVerdict[] = [];
   for (const [metric, b] of Object.entries(level) as [TargetMetric, ResolvedBound][]) {
-    if (metric === "concurrentUsers") continue;
+    if (metric === "concurrentUsers" || metric === "faultRecoverySec") continue;
     const info = TARGET_METRICS[metric];
     const m = measure(metric, s);
     const { bound, note } = applied(metric, b, s);

@@ -25,6 +25,7 @@ import { formatDuration } from "../report/format.js";
 import type { EnvironmentInfo } from "../report/plan-report-model.js";
 import type { LoadLevel } from "../store/types.js";
 import { buildPlanDocuments } from "../suite/plan-documents.js";
+import { scheduleFaults, type FaultTargets } from "../suite/faults.js";
 import { runSuite, type SuiteTest } from "../suite/run-suite.js";
 import { FULL_SCALE, QUICK_SCALE, peakUsers, scaleProfile, type SuiteScale } from "../suite/scale-profile.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
@@ -107,6 +108,7 @@ function selectTests(scenario: Scenario, suitePath: string, f: PlanFlags, scale:
   return wanted.map((name) => {
     const base = all[name]!;
     const profile = validateProfile(scaleProfile({ ...base, name }, scale));
+    scheduleFaults(profile.faults, profile.durationSec, name);
     const loadLevel = base.loadLevel && LEVELS.includes(base.loadLevel) ? base.loadLevel : "normal";
     return { name, profile, loadLevel };
   });
@@ -130,6 +132,8 @@ interface Platform {
   environment: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** What the failure-scenarios test may break: only what headroom started or was given. */
+  faultTargets: FaultTargets;
   notes: string[];
   stop(): Promise<void>;
 }
@@ -174,6 +178,13 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
       databaseUrl: running.databaseUrl,
       ...(running.redisUrl ? { redisUrl: running.redisUrl } : {}),
       vars: { tokens: tokensFile },
+      faultTargets: {
+        baseUrl: running.url,
+        databaseUrl: running.databaseUrl,
+        pids: running.pids,
+        ...(running.redisUrl ? { redisUrl: running.redisUrl } : {}),
+        missing: { redis: "the API ran its in-process cache and rate limiter (no REDIS_URL): there is no Redis to pause" },
+      },
       telemetry: {
         prometheus: { url: `${running.url}/metrics` },
         postgres: { connectionString: running.databaseUrl },
@@ -205,7 +216,15 @@ function externalPlatform(f: PlanFlags): Platform {
   const notes: string[] = [];
   if (!f.postgres) notes.push("no --postgres given: database telemetry not measured");
   if (!f.redis) notes.push("no --redis given: Redis telemetry not measured");
-  return { url, telemetry, vars, instances: parseCount(f.instances, "--instances"), environment: `target ${url}`, notes, stop: async () => {} };
+  // Faults act only on what was named: the database with --postgres, processes with --pid, Redis with --redis.
+  const faultTargets: FaultTargets = {
+    baseUrl: url,
+    ...(f.postgres ? { databaseUrl: f.postgres } : {}),
+    ...(pids.length > 0 ? { pids } : {}),
+    ...(f.redis ? { redisUrl: f.redis } : {}),
+    missing: { database: "no --postgres given", pids: "no --pid given: headroom stalls only processes it started or was given", redis: "no --redis given" },
+  };
+  return { url, telemetry, vars, faultTargets, instances: parseCount(f.instances, "--instances"), environment: `target ${url}`, notes, stop: async () => {} };
 }
 
 async function serviceVersions(p: Platform): Promise<Record<string, string>> {
@@ -320,6 +339,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       notes: platformHandle.notes,
       signal: abort.signal,
       onEvent: progress,
+      faultTargets: platformHandle.faultTargets,
       ...(seed !== undefined ? { seed } : {}),
     });
     if (result.runs.length === 0) {

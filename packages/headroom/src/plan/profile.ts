@@ -3,6 +3,7 @@
 // plain data, validated before anything runs, and describes itself for the manifest and --dry-run.
 import { HeadroomError } from "../errors.js";
 import type { LoadLevel, PlanDescription, StageSpec } from "../store/types.js";
+import type { FaultSpec } from "../suite/faults.js";
 import { describeWait, waitProblem, type WaitSpec } from "./wait.js";
 
 export type ExecutorKind = "closed" | "open" | "throughput";
@@ -44,6 +45,11 @@ export interface Profile {
   /** Replaces the scenario's class weights: classes not listed get weight 0. */
   classWeights?: Record<string, number>;
   classOverrides?: Record<string, ClassOverride>;
+  /**
+   * Faults injected while the profile runs (the failure-scenarios test of `headroom plan`; see
+   * suite/faults.ts). The engine ignores them; the suite runner injects them at their second.
+   */
+  faults?: FaultSpec[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

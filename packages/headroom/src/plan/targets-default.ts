@@ -12,6 +12,7 @@ export const DEFAULT_TARGETS_FILE: TargetsFile = {
     "Resources (host CPU, memory, disk, DB connections as % of max_connections): the seed's Target / Warning / Critical table; the warning band starts where the target ends.",
     "Server side: MUEJAM.md's single bounds (sustained: DB pool < 80 %, query latency < 50 ms, cache hit > 70 %, cache memory < 80 %, app CPU < 70 %, app memory < 80 %; peak: connections < 95, query latency < 100 ms, hit rate > 60 %) are both target and acceptable (PASS or FAIL). Normal load is held to the sustained bounds. At peak, app CPU and memory use the seed's alert thresholds (warning 70 / critical 85 %, 80 / 90 %) as the WARN band.",
     "concurrentUsers is judged on a search or a suite (capacity), not on a single run.",
+    "faultRecoverySec is judged per fault of the failure-scenarios test: seconds from the fault's end until p95 is back within the level's p95 target with no errors, held for 3 s; errors after that point move it later, so errors are allowed only inside the fault's window. A fault never recovered within the test is FAIL.",
   ],
   levels: {
     normal: {
@@ -33,6 +34,7 @@ export const DEFAULT_TARGETS_FILE: TargetsFile = {
       appCpuPct: { target: 70, acceptable: 70 },
       appMemoryPct: { target: 80, acceptable: 80 },
       concurrentUsers: { target: 500, acceptable: 200, unacceptable: 100 },
+      faultRecoverySec: { target: 10, acceptable: 20 },
     },
     peak: {
       p50Ms: { target: 200, acceptable: 500 },
@@ -54,6 +56,7 @@ export const DEFAULT_TARGETS_FILE: TargetsFile = {
       appCpuPct: { target: 70, acceptable: 85 },
       appMemoryPct: { target: 80, acceptable: 90 },
       concurrentUsers: { target: 500, acceptable: 200, unacceptable: 100 },
+      faultRecoverySec: { target: 10, acceptable: 20 },
     },
     sustained: {
       p50Ms: { target: 200, acceptable: 500 },
@@ -74,6 +77,7 @@ export const DEFAULT_TARGETS_FILE: TargetsFile = {
       appCpuPct: { target: 70, acceptable: 70 },
       appMemoryPct: { target: 80, acceptable: 80 },
       concurrentUsers: { target: 500, acceptable: 200, unacceptable: 100 },
+      faultRecoverySec: { target: 10, acceptable: 20 },
     },
   },
 };

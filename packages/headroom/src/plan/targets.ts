@@ -38,6 +38,7 @@ export const TARGET_METRICS: Record<TargetMetric, MetricInfo> = {
   appCpuPct: { label: "App CPU", direction: "max", unit: "%", scope: "server" },
   appMemoryPct: { label: "App memory", direction: "max", unit: "%", scope: "server" },
   concurrentUsers: { label: "Concurrent users", direction: "min", unit: "users", scope: "capacity" },
+  faultRecoverySec: { label: "Recovery after a fault", direction: "max", unit: "s", scope: "client" },
 };
 
 const METRIC_NAMES = Object.keys(TARGET_METRICS) as TargetMetric[];

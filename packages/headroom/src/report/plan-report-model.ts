@@ -2,6 +2,7 @@
 // its analysis), the capacity analysis across load levels, the planning result and the
 // environment. The capacity plan, the performance summary and the plan's HTML page render it.
 import type { CapacityAnalysis, RunAnalysis, SearchResult, Slo } from "../analysis/types.js";
+import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js";
 import type { CapacityPlanning } from "../planning/types.js";
 import type { HostInfo } from "../store/types.js";
 import type { RunReportModel } from "./run-report-model.js";
@@ -13,6 +14,8 @@ export interface SuiteRun {
   report: RunReportModel;
   /** Where the run's own documents are, relative to the plan's output folder (for links). */
   files?: { dir?: string; html?: string; md?: string };
+  /** The impact and recovery of each fault injected during the run (the failure-scenarios test). */
+  failures?: FailureScenariosAnalysis;
 }
 
 export interface EnvironmentInfo {

@@ -17,6 +17,7 @@ import { grafanaDashboard } from "../report/grafana-dashboard.js";
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderJsonReport } from "../report/json-report.js";
 import { junitSuiteOf, renderJunit } from "../report/junit.js";
+import { renderFailureScenarios } from "../report/failure-scenarios.js";
 import { renderPerformanceSummary } from "../report/performance-summary.js";
 import { renderPlanHtmlReport } from "../report/plan-html-report.js";
 import { renderPlanSummaryJson } from "../report/plan-json.js";
@@ -55,7 +56,12 @@ export interface PlanDocuments {
  * do not lie on the same throughput-vs-users curve and would fake a plateau or a knee.
  */
 export function runsTheStandardMix(run: SuiteRunResult): boolean {
-  return run.test.profile.classWeights === undefined && run.test.profile.classOverrides === undefined;
+  return run.test.profile.classWeights === undefined && run.test.profile.classOverrides === undefined && !hasFaults(run);
+}
+
+/** A run with injected faults (the failure-scenarios test) measures recoveries, not capacity or steady resources. */
+export function hasFaults(run: SuiteRunResult): boolean {
+  return (run.test.profile.faults?.length ?? 0) > 0;
 }
 
 /**
@@ -74,7 +80,7 @@ export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis
   const parts = [];
   // The sustained run describes steady operation best; then the baseline; then any.
   const order = ["sustained", "baseline", "peak"];
-  const ranked = [...runs].sort((a, b) => (order.indexOf(a.test.name) + 1 || 99) - (order.indexOf(b.test.name) + 1 || 99));
+  const ranked = runs.filter((r) => !hasFaults(r)).sort((a, b) => (order.indexOf(a.test.name) + 1 || 99) - (order.indexOf(b.test.name) + 1 || 99));
   for (const r of ranked) {
     parts.push(capacityFromRun({ dir: r.dir, manifest: r.store.manifest, intervals: r.store.intervals, telemetry: r.store.telemetry, summary: r.store.summary }, { measuredInstances: instances }));
     parts.push(capacityFromRunAnalysis(r.analysis, { measuredInstances: instances }));
@@ -94,9 +100,9 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
     const rel = relative(input.outDir, r.dir) || r.test.name;
     files.set(`${rel}/report.html`, renderHtmlReport(report));
     files.set(`${rel}/report.json`, renderJsonReport(report));
-    files.set(`test-results/${r.test.name}.md`, renderTestResult(report));
+    files.set(`test-results/${r.test.name}.md`, r.failures ? renderFailureScenarios(report, r.failures) : renderTestResult(report));
     junit.push(junitSuiteOf(report));
-    suiteRuns.push({ profile: r.test.name, report, files: { dir: rel, html: `${rel}/report.html`, md: `test-results/${r.test.name}.md` } });
+    suiteRuns.push({ profile: r.test.name, report, files: { dir: rel, html: `${rel}/report.html`, md: `test-results/${r.test.name}.md` }, ...(r.failures ? { failures: r.failures } : {}) });
   }
   const alertOptions: AlertRulesOptions = {
     thresholds: input.alertThresholds,

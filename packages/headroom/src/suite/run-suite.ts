@@ -3,6 +3,7 @@
 // flows out through `onEvent`; nothing here prints.
 import { join } from "node:path";
 import { analyzeRun } from "../analysis/analyze-run.js";
+import { analyzeFailureScenarios, faultVerdicts, type FailureScenariosAnalysis } from "../analysis/failure-scenarios.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import { describeProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
@@ -14,6 +15,8 @@ import { createRunStore, readRunStore, type RunStore } from "../store/run-store.
 import type { IntervalLine, LoadLevel, RunSummary } from "../store/types.js";
 import { startTelemetry, type TelemetryHandle } from "../telemetry/index.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
+import { startFaultInjector, type FaultInjector } from "./fault-injector.js";
+import { scheduleFaults, type FaultTargets } from "./faults.js";
 
 export interface SuiteTest {
   /** Profile name; also the run directory's name inside the suite's output folder. */
@@ -45,6 +48,8 @@ export interface RunSuiteOptions {
   signal?: AbortSignal;
   onEvent?: (e: SuiteEvent) => void;
   seed?: number;
+  /** What the faults of a profile with `faults` may act on; without it, every fault reads "not measured". */
+  faultTargets?: FaultTargets;
 }
 
 export interface SuiteRunResult {
@@ -53,6 +58,8 @@ export interface SuiteRunResult {
   store: RunStore;
   summary: RunSummary;
   analysis: RunAnalysis;
+  /** The impact and recovery of each injected fault (profiles with `faults`). */
+  failures?: FailureScenariosAnalysis;
 }
 
 export interface SuiteResult {
@@ -80,8 +87,11 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
     // Telemetry starts at the load's t = 0 (after worker threads are ready), so its samples line
     // up second for second with the interval lines.
     let telemetry: TelemetryHandle | undefined;
+    const faults = scheduleFaults(test.profile.faults, test.profile.durationSec, test.name);
+    let injector: FaultInjector | undefined;
     const startTelemetryAt = (startedAtMs: number): void => {
       telemetry = startTelemetry(opts.telemetry, (line) => store.appendTelemetry(line), { startedAtMs, intervalMs: opts.telemetryIntervalMs, diskPath: dir });
+      if (faults.length > 0) injector = startFaultInjector({ faults, targets: opts.faultTargets ?? { baseUrl: opts.baseUrl }, startedAtMs, emit: (line) => store.appendTelemetry(line) });
     };
     let summary: RunSummary;
     try {
@@ -100,11 +110,21 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
       });
     } finally {
       // runTest has finished the store; the telemetry's final sample still lands in the file.
+      await injector?.stop();
       await telemetry?.stop();
     }
     const stored = readRunStore(dir);
     const analysis = analyzeRun(stored, opts.targets, { level: test.loadLevel });
-    runs.push({ test, dir, store: stored, summary, analysis });
+    let failures: FailureScenariosAnalysis | undefined;
+    if (faults.length > 0) {
+      // A run with faults is judged on its recoveries: its whole-run latency and errors include
+      // the faults by design.
+      failures = analyzeFailureScenarios(stored.intervals, stored.telemetry, { planned: faults, targets: opts.targets, level: test.loadLevel });
+      analysis.verdicts = faultVerdicts(failures);
+      analysis.verdict = failures.verdict;
+      analysis.notes.push("judged on the recovery of each injected fault (faultRecoverySec); whole-run latency and error rate include the faults by design and are not judged");
+    }
+    runs.push({ test, dir, store: stored, summary, analysis, ...(failures ? { failures } : {}) });
     opts.onEvent?.({ kind: "test-end", index, test, summary, analysis });
     if (summary.runStatus === "interrupted") return { runs, interrupted: true };
   }
