@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { EXIT, HeadroomError, formatError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { compareRuns } from "../report/compare.js";
-import { renderComparisonMarkdown, renderComparisonText } from "../report/compare-render.js";
+import { comparabilityWarning, renderComparisonMarkdown, renderComparisonText } from "../report/compare-render.js";
 import { readRunStore } from "../store/run-store.js";
 import type { CommandContext } from "./main.js";
 
@@ -52,6 +52,9 @@ How it decides (so noise is not called a regression):
   Holm-Bonferroni adjusted over every test of the comparison.
   A REGRESSION is worse, beyond --max-regression (relative to A), at least 1 ms of latency or
   0.1 percentage points of error rate, and significant (adjusted p < --alpha).
+  Runs of different tests (scenario, target, executor, users/rate/connections, user classes,
+  durations 1.5x apart or more, scale) are still compared, with a warning naming what differs
+  (also in --md, and in --json as "comparable" and "differences").
 
 Exit codes: 0 no regression, 100 regression beyond the bound, 2 bad usage, 3 unreadable run.
 Example (CI): headroom compare runs/last-week runs/today --max-regression 10% --md --out compare.md`,
@@ -66,6 +69,8 @@ Example (CI): headroom compare runs/last-week runs/today --max-regression 10% --
       const comparison = compareRuns({ dir: runA, manifest: a.manifest, intervals: a.intervals }, { dir: runB, manifest: b.manifest, intervals: b.intervals }, { maxRegressionPct, alpha });
       const text = flags.json ? JSON.stringify(comparison, null, 2) + "\n" : flags.md ? renderComparisonMarkdown(comparison) : renderComparisonText(comparison);
       ctx.io.stdout.write(text);
+      // The text form carries the warning itself; with --json or --md stdout may go to a file.
+      if (!comparison.comparable && (flags.json || flags.md)) ctx.io.stderr.write(`warning: ${comparabilityWarning(comparison)}\n`);
       if (flags.out) writeFileSync(resolve(ctx.io.cwd, flags.out), text);
       if (comparison.regression) {
         const err = new HeadroomError("HR_REGRESSION", `${comparison.regressions.length} significant regression(s) beyond ${maxRegressionPct} % from ${runA} to ${runB}; the first: ${comparison.regressions[0]}`, "look at the endpoints marked REGRESSION; if the change is intended, raise --max-regression or record B as the new baseline");

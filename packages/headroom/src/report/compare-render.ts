@@ -38,12 +38,18 @@ function header(c: RunComparison): string[] {
   ];
 }
 
+/** The warning a comparison of two different tests carries; empty when they are comparable. */
+export function comparabilityWarning(c: RunComparison): string {
+  if (c.comparable) return "";
+  return `A and B are not comparable: they differ in ${c.differences.join("; ")}. The figures still compare them, but a change may come from the test, not the system.`;
+}
+
 export function renderComparisonText(c: RunComparison): string {
   const table = rows(c).map(({ ep, m }) => [epLabel(ep), `${m.label} (${m.unit})`, formatNumber(m.a, 4), formatNumber(m.b, 4), change(m), pText(m), VERDICT_TEXT[m.verdict]]);
   const head = ["endpoint", "metric", "A", "B", "change", "p (adj.)", "verdict"];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((v, i) => (i >= 2 && i <= 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
-  const out = [...header(c), "", line(head), ...table.map(line), ""];
+  const out = [...header(c), ...(c.comparable ? [] : ["", `WARNING: ${comparabilityWarning(c)}`]), "", line(head), ...table.map(line), ""];
   out.push(c.regression ? `${c.regressions.length} regression(s):\n${c.regressions.map((r) => `  - ${r}`).join("\n")}` : "No significant regression beyond the bound.");
   out.push("", c.method);
   return out.join("\n") + "\n";
@@ -51,6 +57,7 @@ export function renderComparisonText(c: RunComparison): string {
 
 export function renderComparisonMarkdown(c: RunComparison): string {
   const out = ["# Run comparison", "", ...header(c).map((h) => `- ${h}`), ""];
+  if (!c.comparable) out.push(`> **Warning:** ${comparabilityWarning(c)}`, "");
   out.push(c.regression ? `**Result: ${c.regressions.length} regression(s)**\n\n${c.regressions.map((r) => `- ${r}`).join("\n")}` : "**Result: no significant regression beyond the bound.**", "");
   out.push(
     mdTable(

@@ -10,7 +10,8 @@
 // The figures themselves (A, B, change) come from the merged histograms and counts of each whole
 // run; the tests use one sample per second (the second's percentile, its request count).
 import { latencyStatsMs, mergeEncoded, decodeHistogram } from "../metrics/histogram.js";
-import type { IntervalLine, Manifest } from "../store/types.js";
+import type { IntervalLine } from "../store/types.js";
+import { comparabilityDifferences, type ComparedManifest } from "./compare-comparable.js";
 import { holmAdjust, mannWhitneyU, twoProportionZ } from "./significance.js";
 
 export type CompareMetric = "p50Ms" | "p95Ms" | "p99Ms" | "rps" | "errorPct";
@@ -75,12 +76,15 @@ export interface RunComparison {
   /** One line per regression: "overall P95: 41 ms → 88 ms (+115 %, p < 0.001)". */
   regressions: string[];
   regression: boolean;
+  /** Whether A and B measured the same test; when not, `differences` names what differs (A vs B). */
+  comparable: boolean;
+  differences: string[];
   method: string;
 }
 
 export interface CompareInput {
   dir: string;
-  manifest: Pick<Manifest, "name" | "startedAt">;
+  manifest: ComparedManifest;
   intervals: IntervalLine[];
 }
 
@@ -201,5 +205,7 @@ export function compareRuns(a: CompareInput, b: CompareInput, options: CompareOp
     }
   }
   const ref = (x: CompareInput): RunRef => ({ dir: x.dir, name: x.manifest.name, startedAt: x.manifest.startedAt, durationSec: x.intervals.length ? x.intervals[x.intervals.length - 1]!.t + 1 - x.intervals[0]!.t : 0 });
-  return { a: ref(a), b: ref(b), options: o, overall, endpoints, regressions, regression: regressions.length > 0, method: COMPARE_METHOD };
+  const [refA, refB] = [ref(a), ref(b)];
+  const differences = comparabilityDifferences(a.manifest, b.manifest, refA.durationSec, refB.durationSec);
+  return { a: refA, b: refB, options: o, overall, endpoints, regressions, regression: regressions.length > 0, comparable: differences.length === 0, differences, method: COMPARE_METHOD };
 }
