@@ -1,5 +1,8 @@
 // The live view of `headroom plan`: which test runs, how far along it is, and a line per
-// finished test. Built on the run command's per-second progress sink.
+// finished test, and a line per step of the breaking-point search. Built on the run command's
+// per-second progress sink.
+import { describeSlo } from "../analysis/slo.js";
+import type { BreakingPointEvent } from "../suite/breaking-point.js";
 import type { SuiteEvent } from "../suite/run-suite.js";
 import { progressSink, type ProgressSink } from "./progress.js";
 
@@ -24,6 +27,43 @@ export function planProgress(out: { write(s: string): unknown; isTTY?: boolean }
         const s = e.summary;
         const errPct = s.requests.total > 0 ? (s.requests.failed / s.requests.total) * 100 : 0;
         out.write(`  done: ${s.requests.total} requests, ${s.requests.ratePerSec} rps, p95 ${s.latencyMs.p95} ms, errors ${errPct.toFixed(2)}% -> ${e.analysis.verdict}\n`);
+        break;
+      }
+    }
+  };
+}
+
+/** The live view of the breaking-point stage: a line per step (users, req/s, p95 -> ok/broke). */
+export function breakingPointProgress(out: { write(s: string): unknown; isTTY?: boolean }): (e: BreakingPointEvent) => void {
+  let sink: ProgressSink | undefined;
+  return (e) => {
+    switch (e.kind) {
+      case "search-start":
+        out.write(`\n[breaking-point] closed-model search with the suite's user mix from ${e.startUsers} users (x2, then bisecting; at most ${e.maxUsers}), SLO ${describeSlo(e.slo)}${e.budgetSec !== undefined ? `, time budget ${e.budgetSec} s` : ""}\n`);
+        break;
+      case "search-step-start":
+        out.write(`  step ${e.index + 1}: ${e.pass === "recovery" ? `recovery run from ${e.users} users` : `${e.pass} at ${e.users} users`} (up to ${e.durationSec} s)\n`);
+        sink = progressSink(out, e.durationSec, 5);
+        break;
+      case "search-interval":
+        sink?.line(e.line);
+        break;
+      case "search-warning":
+        sink?.end();
+        out.write(`  warning: ${e.message}\n`);
+        break;
+      case "search-step": {
+        sink?.end();
+        sink = undefined;
+        const s = e.step;
+        out.write(`  step ${e.index + 1}: ${s.users} users: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.generatorLimited ? " (generator-limited)" : ""}${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`);
+        break;
+      }
+      case "search-end": {
+        sink?.end();
+        sink = undefined;
+        const d = e.search.result.detail;
+        out.write(`  done in ${e.search.elapsedSec} s: ${d.stopReason}\n`);
         break;
       }
     }

@@ -19,11 +19,12 @@ import { parseDurationMs } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
-import { buildTargets, readTargetsFile } from "../plan/targets.js";
+import { buildTargets, readTargetsFile, type Targets } from "../plan/targets.js";
 import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/alert-rules.js";
 import { formatDuration } from "../report/format.js";
-import type { EnvironmentInfo } from "../report/plan-report-model.js";
+import type { EnvironmentInfo, PlanSearch } from "../report/plan-report-model.js";
 import type { LoadLevel } from "../store/types.js";
+import { BREAKING_POINT_STAGE, FULL_SEARCH, QUICK_SEARCH, runBreakingPoint, SEARCH_MAX_USERS, searchStartUsers, sloFlag, type SearchStageSettings } from "../suite/breaking-point.js";
 import { buildPlanDocuments } from "../suite/plan-documents.js";
 import { scheduleFaults, type FaultTargets } from "../suite/faults.js";
 import { runSuite, type SuiteTest } from "../suite/run-suite.js";
@@ -33,7 +34,7 @@ import { VERSION } from "../version.js";
 import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { loadInfrastructure } from "./scale.js";
-import { planProgress } from "./plan-progress.js";
+import { breakingPointProgress, planProgress } from "./plan-progress.js";
 
 interface PlanFlags {
   target?: string;
@@ -62,6 +63,10 @@ interface PlanFlags {
   seed?: string;
   warmup: string;
   dataset: string;
+  /** false with --no-search. */
+  search: boolean;
+  searchBudget?: string;
+  searchMaxUsers?: string;
 }
 
 /** `--dataset`: the size of the data the MueJam API is seeded with when its database is empty. */
@@ -101,9 +106,10 @@ function selectTests(scenario: Scenario, suitePath: string, f: PlanFlags, scale:
   if (names.length === 0) {
     throw new HeadroomError("HR_SCENARIO_INVALID", `${suitePath} exports no profiles`, "export `profiles` from the suite file: a record of name → profile (users, spawnRate, durationSec, stages, loadLevel), as apps/backend/tests/load_tests/profiles.ts does");
   }
-  const wanted = f.profiles ? f.profiles.split(",").map((s) => s.trim()).filter(Boolean) : names;
+  // The breaking-point search is a stage after the profiles, not a profile (see searchStage).
+  const wanted = f.profiles ? f.profiles.split(",").map((s) => s.trim()).filter((s) => s && s !== BREAKING_POINT_STAGE) : names;
   for (const w of wanted) {
-    if (!all[w]) throw new HeadroomError("HR_BAD_ARGUMENT", `--profiles names "${w}", which the suite does not have`, `choose among: ${names.join(", ")}`);
+    if (!all[w]) throw new HeadroomError("HR_BAD_ARGUMENT", `--profiles names "${w}", which the suite does not have`, `choose among: ${[...names, BREAKING_POINT_STAGE].join(", ")}`);
   }
   return wanted.map((name) => {
     const base = all[name]!;
@@ -124,6 +130,57 @@ function describeTests(tests: SuiteTest[], scale: SuiteScale): string {
   return `${tests.length} tests, ${formatDuration(total)} of load; ${how}\n${rows.join("\n")}\n`;
 }
 
+interface SearchStage {
+  settings: SearchStageSettings;
+  startUsers: number;
+  maxUsers: number;
+  slo: Slo;
+}
+
+/**
+ * The breaking-point stage after the profiles: it runs by default, with --profiles only when the
+ * list names it, never with --no-search. Quick plans give it a time budget; --full runs it with
+ * `headroom search`'s defaults. Its SLO is the peak level's targets (or --slo).
+ */
+function searchStage(f: PlanFlags, scenario: Scenario, scale: SuiteScale, targets: Targets): SearchStage | undefined {
+  const named = f.profiles?.split(",").map((s) => s.trim()).includes(BREAKING_POINT_STAGE) ?? false;
+  if (named && !f.search) {
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", `--profiles names ${BREAKING_POINT_STAGE} but --no-search skips it`, `drop --no-search to run the search, or drop ${BREAKING_POINT_STAGE} from --profiles`);
+  }
+  if (!f.search || (f.profiles !== undefined && !named)) return undefined;
+  let settings: SearchStageSettings = { ...(f.full ? FULL_SEARCH : QUICK_SEARCH) };
+  if (f.searchBudget !== undefined) {
+    const budgetSec = parseDurationMs(f.searchBudget, "--search-budget") / 1000;
+    const { budgetSec: _drop, ...unbounded } = settings;
+    settings = budgetSec > 0 ? { ...settings, budgetSec } : unbounded;
+    const oneStep = settings.warmupSec + settings.windowSec + 2;
+    if (budgetSec > 0 && budgetSec < oneStep) {
+      throw new HeadroomError("HR_BAD_ARGUMENT", `--search-budget ${f.searchBudget} is shorter than one search step (${settings.warmupSec} s warm-up + ${settings.windowSec} s window + 2 s)`, `give it at least ${oneStep}s, e.g. --search-budget 40s, or 0 for no budget`);
+    }
+  }
+  const maxUsers = f.searchMaxUsers !== undefined ? parseCount(f.searchMaxUsers, "--search-max-users") : SEARCH_MAX_USERS;
+  const slo = f.slo ? parseSlo(f.slo) : sloFromTargets(targets, "peak");
+  return { settings, startUsers: searchStartUsers((scenario.profiles ?? {}) as Record<string, Profile>, scale, maxUsers), maxUsers, slo };
+}
+
+function describeStage(st: SearchStage): string {
+  const s = st.settings;
+  return `  ${BREAKING_POINT_STAGE.padEnd(18)} peak      users ${`${st.startUsers} x${s.growth} .. ${st.maxUsers}`.padEnd(16)} ${s.budgetSec !== undefined ? `${s.budgetSec} s budget` : `${s.maxSteps} steps of up to ${s.stepSec} s`} (search: ${s.warmupSec} s warm-up + ${s.windowSec} s window a step; --no-search skips it)\n`;
+}
+
+/** Tokens the database can back: `wanted`, or as many as it has users (users beyond share them: user i takes token i mod N). */
+async function mintableTokens(databaseUrl: string, wanted: number): Promise<number> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
+    return Math.max(1, Math.min(wanted, r.rows[0]?.n ?? wanted));
+  } finally {
+    await client.end();
+  }
+}
+
 interface Platform {
   url: string;
   telemetry: TelemetryConfig;
@@ -134,6 +191,8 @@ interface Platform {
   redisUrl?: string;
   /** What the failure-scenarios test may break: only what headroom started or was given. */
   faultTargets: FaultTargets;
+  /** Bearer tokens minted for the suite (default platform). */
+  tokens?: number;
   notes: string[];
   stop(): Promise<void>;
 }
@@ -165,7 +224,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
     throw new HeadroomError("HR_SERVICE_START", `the MueJam API did not start: ${(e as Error).message}`, "check that Node can write to the temp directory (embedded PostgreSQL), or give DATABASE_URL of a running PostgreSQL; run with --verbose for detail", { cause: e });
   }
   try {
-    const tokens = await backend.mintTokens({ databaseUrl: running.databaseUrl, count: Math.max(1, tokenCount) });
+    const tokens = await backend.mintTokens({ databaseUrl: running.databaseUrl, count: await mintableTokens(running.databaseUrl, Math.max(1, tokenCount)) });
     const tokensFile = join(outDir, "tokens.json");
     writeFileSync(tokensFile, JSON.stringify(tokens) + "\n");
     log(`API ready at ${running.url} (pids ${running.pids.join(", ")}); minted ${tokens.length} tokens`);
@@ -178,6 +237,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
       databaseUrl: running.databaseUrl,
       ...(running.redisUrl ? { redisUrl: running.redisUrl } : {}),
       vars: { tokens: tokensFile },
+      tokens: tokens.length,
       faultTargets: {
         baseUrl: running.url,
         databaseUrl: running.databaseUrl,
@@ -305,7 +365,8 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
   const scenario = await loadScenario(suitePath);
   const tests = selectTests(scenario, suitePath, f, scale);
-  log(`headroom plan: ${describeTests(tests, scale)}`);
+  const stage = searchStage(f, scenario, scale, targets);
+  log(`headroom plan: ${describeTests(tests, scale)}${stage ? describeStage(stage) : ""}`);
   if (f.dryRun) return;
   if (f.target) await checkReachable(f.target);
 
@@ -313,7 +374,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
   const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));
   mkdirSync(outDir, { recursive: true });
   await initHistograms();
-  const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), 1);
+  const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), stage?.maxUsers ?? 0, 1);
   const platformHandle = f.target ? externalPlatform(f) : await startDefaultPlatform(ctx, f, outDir, tokenCount, log);
   const abort = new AbortController();
   const offInterrupt = io.onInterrupt(() => {
@@ -342,7 +403,35 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       faultTargets: platformHandle.faultTargets,
       ...(seed !== undefined ? { seed } : {}),
     });
-    if (result.runs.length === 0) {
+    let search: PlanSearch | undefined;
+    if (stage && !result.interrupted && !abort.signal.aborted) {
+      const suiteArg = relative(io.cwd, suitePath) || suitePath;
+      const tokensArg = f.target ? (f.tokens ? ` --var tokens=${f.tokens}` : "") : " --var tokens=tokens.json";
+      const notes: string[] = [];
+      if (platformHandle.tokens !== undefined && platformHandle.tokens < stage.maxUsers) {
+        notes.push(`${platformHandle.tokens} bearer tokens were minted (as many as the database has users, at most the search's cap): above ${platformHandle.tokens} users some authenticated users share a token (user i takes token i mod ${platformHandle.tokens}); at the suite's 1-5 s think time two users on one token send about 40 requests a minute, under the 100/min per-user rate limit`);
+      }
+      search = await runBreakingPoint({
+        scenario,
+        baseUrl: platformHandle.url,
+        vars: { ...platformHandle.vars, ...vars },
+        outDir,
+        slo: stage.slo,
+        targets,
+        telemetry: platformHandle.telemetry,
+        telemetryIntervalMs: intervalMs,
+        workers,
+        ...(seed !== undefined ? { seed } : {}),
+        startUsers: stage.startUsers,
+        maxUsers: stage.maxUsers,
+        settings: stage.settings,
+        notes,
+        furtherCommand: (from) => `headroom search ${suiteArg} --host ${f.target ?? "http://127.0.0.1:3000"}${tokensArg} --start ${from} --slo "${sloFlag(stage.slo)}"${f.target ? "" : " (against the MueJam API started with npm run start -w apps/backend)"}`,
+        signal: abort.signal,
+        onEvent: breakingPointProgress(out),
+      });
+    }
+    if (result.runs.length === 0 && !search) {
       ctx.setExitCode(EXIT.INTERRUPTED);
       log(`no test completed; nothing to report (run data so far: ${outDir})`);
       return;
@@ -362,6 +451,8 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
         `load generator: ${workers} worker thread(s) on the same host as the platform`,
         ...platformHandle.notes,
         ...(result.interrupted ? [`interrupted after ${result.runs.length} of ${tests.length} tests: the documents cover the completed tests only`] : []),
+        ...(stage && !search ? [`the breaking-point search did not run: the plan was interrupted first`] : []),
+        ...(search?.outcome === "interrupted" ? [`the breaking-point search was interrupted after ${search.result.detail.steps.length} steps`] : []),
       ],
     };
     const docs = await buildPlanDocuments({
@@ -374,6 +465,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       alertThresholds,
       instances: platformHandle.instances,
       generatedAt: new Date().toISOString(),
+      ...(search ? { search } : {}),
     });
     for (const [rel, text] of docs.files) {
       const path = join(outDir, rel);
@@ -387,6 +479,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       const s = r.summary;
       log(`  ${r.test.name.padEnd(18)} ${r.analysis.verdict.padEnd(12)} ${String(s.requests.total).padStart(8)} requests  ${s.requests.ratePerSec.toFixed(1).padStart(8)} rps  p95 ${s.latencyMs.p95.toFixed(1).padStart(7)} ms  errors ${(s.requests.total ? (s.requests.failed / s.requests.total) * 100 : 0).toFixed(2)}%`);
     }
+    if (search) log(`  ${BREAKING_POINT_STAGE.padEnd(18)} ${search.result.detail.steps.length} steps in ${search.elapsedSec} s, up to ${search.maxTestedUsers} users: ${search.result.detail.stopReason}`);
     const c = docs.capacity;
     if (c) {
       const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
@@ -397,7 +490,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
     log(`open ${shown}/report.html in a browser for the charts`);
     if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");
-    if (result.interrupted) ctx.setExitCode(EXIT.INTERRUPTED);
+    if (result.interrupted || search?.outcome === "interrupted") ctx.setExitCode(EXIT.INTERRUPTED);
     else if (failed.length > 0) {
       log(`targets failed in ${failed.map((r) => r.test.name).join(", ")} (exit ${EXIT.TARGETS_FAILED}); the documents say which figure missed which bound`);
       ctx.setExitCode(EXIT.TARGETS_FAILED);
@@ -414,7 +507,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description("run the load suite against the platform, sample its metrics, and write the capacity plan with measured numbers")
     .option("--target <url>", "the platform's base URL (default: start the MueJam API on embedded PostgreSQL, or on DATABASE_URL / REDIS_URL)")
     .option("--suite <file>", "a scenario file that exports `profiles` (default: the MueJam suite, apps/backend/tests/load_tests/muejam.scenario.ts)")
-    .option("--profiles <list>", "run only these profiles, comma-separated (e.g. baseline,peak)")
+    .option("--profiles <list>", `run only these profiles, comma-separated (e.g. baseline,peak); name ${BREAKING_POINT_STAGE} in the list to keep the search stage`)
     .option("--out <dir>", "where the report set goes (default runs/plan-<id>)")
     .option("--full", "the seed's real users and durations (about 68 minutes for the seven profiles)")
     .option("--scale <f>", `multiply users and durations by F (e.g. 0.5); default: the seed's users, durations x${QUICK_SCALE.time}`)
@@ -436,6 +529,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--seed <n>", "random seed (reproducible user mix and waits)")
     .option("--dataset <size>", "data seeded into an empty database: small, default (10,000 users, 50,000 stories), large, or USERSxSTORIES", "default")
     .option("--warmup <d>", "unmeasured warm-up before the suite (0 to skip)", "10s")
+    .option("--no-search", `skip the ${BREAKING_POINT_STAGE} stage (the search above the peak profile's users)`)
+    .option("--search-budget <d>", `time budget of the ${BREAKING_POINT_STAGE} search (default ${QUICK_SEARCH.budgetSec}s; none with --full; 0 for none)`)
+    .option("--search-max-users <n>", `most users a search step runs (default ${SEARCH_MAX_USERS}: the generator's memory stays bounded)`)
     .option("--json", "print summary.json on stdout (progress goes to stderr)")
     .option("--dry-run", "print the tests that would run and exit")
     .addHelpText(
@@ -444,7 +540,9 @@ export function register(program: Command, ctx: CommandContext): void {
 Examples:
   npx headroom plan                          quick run (about 4 minutes) on the embedded defaults
   npx headroom plan --full                   the seed's real durations (about 68 minutes)
-  npx headroom plan --profiles baseline,peak --out runs/today
+  npx headroom plan --profiles baseline,peak --out runs/today        two profiles, no search
+  npx headroom plan --profiles peak,breaking-point                    the peak profile, then the search
+  npx headroom plan --no-search                                       the seven profiles only
   npx headroom plan --target http://staging:8000 --suite my.scenario.ts --postgres postgres://... --redis redis://...
 
 Exit codes: 0 all targets met, 99 a target failed (documents still written), 130 interrupted

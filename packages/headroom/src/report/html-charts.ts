@@ -112,10 +112,15 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
 }
 
 /** Throughput against users over a suite: the capacity steps, each test's overall point, and the USL fit. */
-export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: { name: string; users: number; rps: number }[]): string | undefined {
+export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: { name: string; users: number; rps: number }[], search?: { users: number; rps: number; ok: boolean }[]): string | undefined {
   const s: ChartSeries[] = [];
-  const steps = (capacity?.steps ?? []).filter((st) => st.users !== undefined);
+  // With a breaking-point search, its steps are drawn apart (held / broke) from the profiles' steady phases.
+  const steps = (capacity?.steps ?? []).filter((st) => st.users !== undefined && !(search && "pass" in st));
   if (steps.length) s.push({ name: "steady load steps", x: steps.map((st) => st.users!), y: steps.map((st) => st.rps), style: "points", color: "#1d2330", radius: 4 });
+  for (const [ok, name, color] of [[true, "search steps that held the SLO", "#59a14f"], [false, "search steps that broke", "#e15759"]] as const) {
+    const pts = (search ?? []).filter((p) => p.ok === ok && p.users > 0);
+    if (pts.length) s.push({ name, x: pts.map((p) => p.users), y: pts.map((p) => p.rps), style: "points", color, radius: 5 });
+  }
   const withUsers = runs.filter((r) => r.users > 0);
   withUsers.forEach((r, i) => s.push({ name: `${r.name} (whole run)`, x: [r.users], y: [r.rps], style: "points", color: PALETTE[(i + 1) % PALETTE.length], radius: 5 }));
   const usl = capacity?.usl;

@@ -11,6 +11,7 @@ import { REPORT_CSS } from "./html-style.js";
 import { analyses, type PlanReportModel } from "./plan-report-model.js";
 import { planFigure } from "./capacity-plan.js";
 import { testTitle } from "./test-result.js";
+import { searchNotReached, searchSummaryLine } from "./capacity-plan-search.js";
 
 function testsSection(m: PlanReportModel): string {
   if (m.runs.length === 0) return absent("No test ran.");
@@ -21,6 +22,16 @@ function testsSection(m: PlanReportModel): string {
     return [r.verdict ? badge(r.verdict) : badge("NOT_MEASURED"), name, formatInt(s.peakUsers), e(formatDuration(s.durationSec)), formatInt(s.requests.total), formatNumber(s.requests.ratePerSec, 4), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), formatPct(s.requests.total ? (s.requests.failed / s.requests.total) * 100 : 0), e(failed.join(", ") || "—")];
   });
   return table(["Verdict", "Test", "Users", "Duration", "Requests", "req/s", "P95 ms", "P99 ms", "Error %", "Failed targets"], rows, [false, false, true, true, true, true, true, true, true, false]);
+}
+
+/** The breaking-point search: how it ran and ended, and its steps. */
+function searchSection(m: PlanReportModel): string {
+  const s = m.search;
+  if (!s) return "";
+  const rows = s.result.detail.steps.map((st, i) => [String(i + 1), e(st.pass), formatInt(st.users ?? 0), formatNumber(st.rps, 4), formatMs(st.p95Ms), formatPct(st.errorPct), st.ok ? badge("PASS") : badge("FAIL"), e(`${st.ok ? "ok" : `broke: ${st.broke ?? "SLO"}`}${st.generatorLimited ? " (generator-limited)" : ""}`)]);
+  const notReached = m.capacity?.breakingPoint.users == null ? `<p>${e(searchNotReached(s))}</p>` : "";
+  const generator = s.generatorLimited ? `<p class="absent">${e(`The load generator limited the search: ${s.generatorReason ?? "its CPU or event loop was saturated"}.`)}</p>` : "";
+  return `<h3>Breaking-point search</h3><p>${e(searchSummaryLine(s).replace(/`/g, ""))}</p>${notReached}${table(["Step", "Pass", "Users", "req/s", "P95 ms", "Error %", "Verdict", "Result"], rows, [true, false, true, true, true, true, false, false])}${generator}`;
 }
 
 function bottlenecksSection(m: PlanReportModel): string {
@@ -59,6 +70,7 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   const curve = suiteCurveChart(
     m.capacity,
     m.runs.map((r) => ({ name: r.profile, users: r.report.summary.peakUsers, rps: r.report.summary.requests.ratePerSec })),
+    m.search?.result.detail.steps.map((st) => ({ users: st.users ?? 0, rps: st.rps, ok: st.ok })),
   );
   const degr = degradationChart(m.capacity);
   const charts = curve || degr ? `<div class="grid">${curve ?? ""}${degr ?? ""}</div>` : "";
@@ -67,7 +79,7 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   const notes = m.runs.flatMap((r) => r.report.notes.map((n) => `${r.profile}: ${n}`));
   const sections: [string, string, string][] = [
     ["tests", "Tests", testsSection(m)],
-    ["capacity", "Capacity", capacitySection(m.capacity) + charts],
+    ["capacity", "Capacity", capacitySection(m.capacity) + charts + searchSection(m)],
     ["bottlenecks", "Bottlenecks", bottlenecksSection(m)],
     ["planning", "Scaling, growth and cost", planningSection(m.planning)],
   ];

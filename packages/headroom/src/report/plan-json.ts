@@ -5,6 +5,15 @@ import type { PlanReportModel } from "./plan-report-model.js";
 
 export const PLAN_JSON_VERSION = 1;
 
+/** The breaking-point search: how it ran, why it stopped, its steps (users, req/s, p95, errors, ok/broke) and the full result. */
+function searchJson(m: PlanReportModel): unknown {
+  const s = m.search;
+  if (!s) return null;
+  const steps = s.result.detail.steps.map((st, i) => ({ step: i + 1, pass: st.pass, users: st.users ?? null, rps: st.rps, p95Ms: st.p95Ms, errorPct: st.errorPct, ok: st.ok, broke: st.broke ?? null, generatorLimited: st.generatorLimited === true, steady: st.steady ?? null, runDir: s.result.detail.stepDirs?.[i] ?? null }));
+  const { result, ...stage } = s;
+  return { ...stage, stopReason: result.detail.stopReason, steps, result };
+}
+
 export function renderPlanSummaryJson(m: PlanReportModel): string {
   const tests = m.runs.map(({ profile, report: r, files }) => ({
     profile,
@@ -19,6 +28,6 @@ export function renderPlanSummaryJson(m: PlanReportModel): string {
     analysis: r.analysis ?? null,
     notes: r.notes,
   }));
-  const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, planning: m.planning ?? null };
+  const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, search: searchJson(m), planning: m.planning ?? null };
   return JSON.stringify(doc, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n";
 }

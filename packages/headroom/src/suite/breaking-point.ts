@@ -9,6 +9,7 @@ import { analyzeRun } from "../analysis/analyze-run.js";
 import { searchCapacity } from "../analysis/search.js";
 import { describeSlo } from "../analysis/slo.js";
 import type { RunAnalysis, SearchStep, Slo } from "../analysis/types.js";
+import type { Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
 import { describeClasses } from "../engine/scenario-workload.js";
@@ -16,6 +17,7 @@ import type { PlanSearch, PlanSearchOutcome } from "../report/plan-report-model.
 import { readRunStore } from "../store/run-store.js";
 import type { IntervalLine } from "../store/types.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
+import { peakUsers, scaleProfile, type SuiteScale } from "./scale-profile.js";
 import { createSearchRunner } from "./search-runner.js";
 
 /** How the stage steps: the quick plan's short steps in a time budget, or the search command's defaults. */
@@ -76,8 +78,8 @@ export interface BreakingPointOptions {
   settings: SearchStageSettings;
   /** Said in the result (how the users' tokens were provided, for instance). */
   notes?: string[];
-  /** The command a user runs to search further than this stage did. */
-  furtherCommand: string;
+  /** The command a user runs to search further than this stage did, from the most users it ran. */
+  furtherCommand: (fromUsers: number) => string;
   signal?: AbortSignal;
   onEvent?: (e: BreakingPointEvent) => void;
   /** Injected clock for the budget (ms). */
@@ -85,6 +87,28 @@ export interface BreakingPointOptions {
 }
 
 export const BREAKING_POINT_DIR = "breaking-point";
+/** The stage's name in `--profiles` (and its folder). */
+export const BREAKING_POINT_STAGE = "breaking-point";
+
+/**
+ * The first step: twice the users of the suite's peak profile (as scaled), or of its heaviest
+ * profile when it has no "peak"; never above the cap.
+ */
+export function searchStartUsers(profiles: Record<string, Profile>, scale: SuiteScale, maxUsers: number): number {
+  const scaled = (name: string): number => peakUsers(scaleProfile({ ...profiles[name]!, name }, scale));
+  const peak = profiles.peak ? scaled("peak") : Math.max(0, ...Object.keys(profiles).map(scaled));
+  return Math.max(1, Math.min(maxUsers, 2 * (peak || 50)));
+}
+
+/** The SLO as `--slo` takes it: "p95<500ms,p99<1000ms,errors<1%". */
+export function sloFlag(slo: Slo): string {
+  const parts: string[] = [];
+  if (slo.p50Ms !== undefined) parts.push(`p50<${slo.p50Ms}ms`);
+  if (slo.p95Ms !== undefined) parts.push(`p95<${slo.p95Ms}ms`);
+  if (slo.p99Ms !== undefined) parts.push(`p99<${slo.p99Ms}ms`);
+  if (slo.errorPct !== undefined) parts.push(`errors<${slo.errorPct}%`);
+  return parts.join(",");
+}
 
 function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, steps: readonly SearchStep[], maxUsers: number): PlanSearchOutcome {
   if (interrupted) return "interrupted";
@@ -177,7 +201,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     maxTestedUsers: heaviest?.users ?? 0,
     generatorLimited,
     ...(generatorLimited ? { generatorReason: brokenAnalysis?.generator.limited ? brokenAnalysis.generator.reason : `the load generator's CPU or event loop was saturated at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's` } : {}),
-    furtherCommand: opts.furtherCommand,
+    furtherCommand: opts.furtherCommand(heaviest?.users ?? opts.startUsers),
     notes: opts.notes ?? [],
     result,
   };
