@@ -2,7 +2,7 @@
 // synchronous writes as each record completes: at one interval line a second and one telemetry
 // sample per collector every few seconds, that costs nothing, and a killed process loses at
 // most the second in progress.
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HeadroomError } from "../errors.js";
 import { makeDirectory } from "../util/make-directory.js";
@@ -94,17 +94,39 @@ function readNdjson<T>(path: string): { rows: T[]; skipped: number } {
   return { rows, skipped };
 }
 
+const WHAT_A_RUN_IS =
+  "a run directory holds the manifest.json and intervals.ndjson of one test: `headroom run` writes runs/<id> under the current directory (or --out) and prints its path as it starts (\"run directory ...\"); `headroom plan` writes one per test in runs/plan-<id>/<test>; `ls runs` lists them";
+
+/** Why `dir` is not a run directory: missing, a file, a folder of runs (a plan's output), or something else. */
+function runNotFound(dir: string, abs: string): HeadroomError {
+  const expected = `expected a directory with ${MANIFEST_FILE}, written by \`headroom run\` or \`headroom plan\``;
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return new HeadroomError("HR_RUN_NOT_FOUND", `run directory "${dir}" does not exist; ${expected}`, WHAT_A_RUN_IS);
+  }
+  if (!st.isDirectory()) return new HeadroomError("HR_RUN_NOT_FOUND", `"${dir}" is a file, not a run directory; ${expected}`, WHAT_A_RUN_IS);
+  let runs: string[] = [];
+  try {
+    runs = readdirSync(abs, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(abs, e.name, MANIFEST_FILE)))
+      .map((e) => join(dir, e.name))
+      .sort();
+  } catch {
+    /* unreadable: the general hint */
+  }
+  if (runs.length > 0) {
+    return new HeadroomError("HR_RUN_NOT_FOUND", `"${dir}" holds ${runs.length} run director${runs.length > 1 ? "ies" : "y"} but is not one itself (no ${MANIFEST_FILE})`, `pass one of them, e.g. ${runs.slice(0, 3).join(", ")}${runs.length > 3 ? ", ..." : ""}`);
+  }
+  return new HeadroomError("HR_RUN_NOT_FOUND", `no ${MANIFEST_FILE} in "${dir}"; ${expected}`, WHAT_A_RUN_IS);
+}
+
 /** Reads a run directory. Throws HR_RUN_NOT_FOUND / HR_RUN_INVALID with the path and the fix. */
 export function readRunStore(dir: string): RunStore {
   const abs = resolve(dir);
   const manifestPath = join(abs, MANIFEST_FILE);
-  if (!existsSync(manifestPath)) {
-    throw new HeadroomError(
-      "HR_RUN_NOT_FOUND",
-      `no ${MANIFEST_FILE} in "${dir}"; expected a run directory written by \`headroom run\` or \`headroom plan\``,
-      "pass the directory that `headroom run` printed as runDir (runs/<id>), or a test folder inside a plan's output",
-    );
-  }
+  if (!existsSync(manifestPath)) throw runNotFound(dir, abs);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
