@@ -17,6 +17,20 @@ export const READINESS_TIMEOUT_MS = 1_000;
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message || e.name : String(e));
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 /**
  * pg_terminate_backend of every connection to the URL's database with this application_name
  * (the injector's own connection excluded). Returns how many were terminated.
@@ -71,13 +85,7 @@ export async function stallProcesses(pids: readonly number[], ms: number, signal
       stopped.add(pid);
       mine.push(pid);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
+    await sleep(ms, signal);
   } finally {
     for (const pid of mine) {
       try {
@@ -165,7 +173,7 @@ export function startFaultInjector(opts: FaultInjectorOptions): FaultInjector {
       let status = 0;
       let reason: string | undefined;
       try {
-        const res = await fetch(readinessUrl, { signal: AbortSignal.any([AbortSignal.timeout(READINESS_TIMEOUT_MS), abort.signal]) });
+        const res = await fetch(readinessUrl, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
         status = res.status;
         const text = await res.text();
         if (status !== 200) {
@@ -180,14 +188,7 @@ export function startFaultInjector(opts: FaultInjectorOptions): FaultInjector {
         reason = (e as Error).name === "TimeoutError" ? `no answer within ${READINESS_TIMEOUT_MS} ms` : errorText(e);
       }
       line(t0, "readiness", { ok: status === 200, values: { status, latencyMs: Date.now() - t0 }, ...(reason ? { labels: { reason } } : {}) });
-      const wait = Math.max(0, t0 + every - Date.now());
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        abort.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await sleep(Math.max(0, t0 + every - Date.now()), abort.signal);
     }
   };
   const polling = poll();

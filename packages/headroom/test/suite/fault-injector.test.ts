@@ -46,11 +46,12 @@ test("app-stall: a child process is stopped for the stall and resumed after it; 
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
   try {
     const pid = child.pid!;
-    const stall = stallProcesses([pid, process.pid], 400);
+    const stall = stallProcesses([pid, process.pid], 500);
     const states: string[] = [];
+    // The kernel delivers the stop when it next schedules the child: sample from 50 ms on.
     for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 50));
       states.push(procState(pid));
-      await new Promise((r) => setTimeout(r, 40));
     }
     const r = await stall;
     assert.deepEqual(r.stopped, [pid], "headroom's own pid is refused");
