@@ -31,11 +31,36 @@ export function buildProgram(ctx: CommandContext): Command {
   return program;
 }
 
+/** "headroom scale simulate": the command the arguments reached (for hints naming its --help). */
+export function commandPath(program: Command, argv: readonly string[]): string {
+  const names = [program.name()];
+  let cmd = program;
+  for (const token of argv) {
+    if (token.startsWith("-")) continue;
+    const sub = cmd.commands.find((c) => c.name() === token || c.aliases().includes(token));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+    if (cmd.commands.length === 0) break;
+  }
+  return names.join(" ");
+}
+
+/**
+ * An unknown option or command as one headroom error: commander's own message puts its
+ * "(Did you mean ...?)" on a line of its own; here the suggestion goes into the hint.
+ */
+function unknownError(e: CommanderError, program: Command, argv: readonly string[]): HeadroomError {
+  const given = /'([^']*)'/.exec(e.message)?.[1] ?? "";
+  const suggestion = /\(Did you mean (.+?)\?\)/.exec(e.message)?.[1];
+  const cmd = commandPath(program, argv);
+  const didYouMean = suggestion ? `did you mean ${suggestion}? ` : "";
+  if (e.code === "commander.unknownCommand") return new HeadroomError("HR_BAD_ARGUMENT", `"${given}" is not a command of ${cmd}`, `${didYouMean}see ${cmd} --help for the commands`);
+  return new HeadroomError("HR_UNKNOWN_FLAG", `${cmd} has no option "${given}"`, `${didYouMean}see ${cmd} --help for its options`);
+}
+
 function hintFor(e: CommanderError): string {
   switch (e.code) {
-    case "commander.unknownOption":
-    case "commander.unknownCommand":
-      return "run `headroom --help` (or `headroom <command> --help`) to see the valid commands and options";
     case "commander.missingArgument":
     case "commander.optionMissingArgument":
     case "commander.missingMandatoryOptionValue":
@@ -83,8 +108,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
-      const message = e.message.replace(/^error: /, "");
-      io.stderr.write(formatError(new HeadroomError(e.code === "commander.unknownOption" ? "HR_UNKNOWN_FLAG" : "HR_BAD_ARGUMENT", message, hintFor(e))) + "\n");
+      const unknown = e.code === "commander.unknownOption" || e.code === "commander.unknownCommand";
+      const err = unknown ? unknownError(e, program, argv) : new HeadroomError("HR_BAD_ARGUMENT", e.message.replace(/^error: /, ""), hintFor(e));
+      io.stderr.write(formatError(err) + "\n");
       return EXIT.USAGE;
     }
     if (isHeadroomError(e)) {
