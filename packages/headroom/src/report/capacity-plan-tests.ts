@@ -3,6 +3,7 @@
 import type { RunAnalysis, Verdict } from "../analysis/types.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { findRun, type PlanReportModel, type SuiteRun } from "./plan-report-model.js";
+import { failureScenariosPlanSection } from "./failure-scenarios.js";
 import { describeUserMix, spawnRateOf, VERDICT_MARK } from "./test-result.js";
 import { describeBound, describeMeasured } from "./verdict-text.js";
 
@@ -164,5 +165,6 @@ export function loadTestSections(model: PlanReportModel): string[] {
       "",
     );
   }
+  out.push(...failureScenariosPlanSection(model));
   return out;
 }

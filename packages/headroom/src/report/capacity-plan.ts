@@ -6,6 +6,7 @@ import type { Bottleneck, CapacityFigure, RunAnalysis } from "../analysis/types.
 import type { AutoscaleResult, CapacityPlanning, InstanceSize, PlanFigure } from "../planning/types.js";
 import { searchCapacityLines, searchNotReached } from "./capacity-plan-search.js";
 import { loadTestSections } from "./capacity-plan-tests.js";
+import { failureIncidentLines } from "./failure-scenarios.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
@@ -495,6 +496,7 @@ export function renderCapacityPlan(model: PlanReportModel): string {
     ...monitoringSection(model, a),
     ...optimizationSection(model, a),
     ...SCHEDULE,
+    ...failureIncidentLines(model),
     "## References",
     "",
     "- Load test scripts: `apps/backend/tests/load_tests/`",

@@ -7,6 +7,7 @@ import { escapeXml as e } from "./escape.js";
 import { formatDuration, formatInt, formatMs } from "./format.js";
 import { absent, badge, table } from "./html-parts.js";
 import { mdTable } from "./markdown.js";
+import type { PlanReportModel, SuiteRun } from "./plan-report-model.js";
 import type { RunReportModel } from "./run-report-model.js";
 import { renderChart } from "./svg-chart.js";
 import { describeUserMix, VERDICT_MARK } from "./test-result.js";
@@ -132,4 +133,45 @@ export function failureScenariosHtml(a: FailureScenariosAnalysis | undefined, li
       })
     : absent("Not measured: the run recorded no intervals.");
   return `<p>${badge(a.verdict)} Recovery: p95 ≤ ${e(formatMs(a.criteria.p95Ms))} ms with no errors held ${a.criteria.stableSec} s, judged against &lt; ${a.criteria.recovery.target} s (acceptable &lt; ${a.criteria.recovery.acceptable} s).${link ? ` Details: <a href="${e(link)}">${e(link)}</a>.` : ""}</p>${table(["Verdict", ...HEAD.slice(0, -1)], rows, HEAD.map(() => false))}${chart}`;
+}
+
+/** The failure-scenarios run of a plan, when the suite ran one. */
+export function failureRun(model: Pick<PlanReportModel, "runs">): SuiteRun | undefined {
+  return model.runs.find((r) => r.failures !== undefined);
+}
+
+/** The capacity plan's "Failure Scenarios Test" section, after the seed's six tests. */
+export function failureScenariosPlanSection(model: PlanReportModel): string[] {
+  const run = failureRun(model);
+  const head = ["### Failure Scenarios Test", ""];
+  if (!run?.failures) return [...head, "**Status**: – NOT RUN (not measured: the suite did not run the failure-scenarios profile; `headroom plan` runs it by default)", ""];
+  const a = run.failures;
+  const s = run.report.summary;
+  return [
+    ...head,
+    "**Configuration**:",
+    `- Users: ${formatInt(run.report.manifest.plan.users ?? s.peakUsers)}, the suite's user mix, held steady for ${formatDuration(s.durationSec)}`,
+    `- Faults: ${a.faults.map((f) => `${f.kind} at ${sec(f.atSec ?? f.plannedAtSec)}`).join(", ")}`,
+    `- Recovered: p95 ≤ ${formatMs(a.criteria.p95Ms)} ms with no errors held ${a.criteria.stableSec} s; target < ${a.criteria.recovery.target} s (acceptable < ${a.criteria.recovery.acceptable} s)`,
+    "",
+    "**Results**:",
+    "",
+    mdTable(
+      ["Fault", "At", "Duration", "Errors", "P99 before / during", "Max", "Recovery time", "Readiness seen", "Verdict"],
+      // The document's columns without requests and p95.
+      a.faults.map((f) => faultRow(f).filter((_, i) => i !== 3 && i !== 6)),
+    ),
+    "",
+    `**Status**: ${VERDICT_MARK[a.verdict]}`,
+    `**Notes**: judged on each fault's recovery time; whole-run latency includes the faults by design.${run.files?.md ? ` Details and the seconds around each fault: \`${run.files.md}\`.` : ""}`,
+    "",
+  ];
+}
+
+/** Lines for "Incident Response": what the platform measurably did when each fault hit. */
+export function failureIncidentLines(model: PlanReportModel): string[] {
+  const run = failureRun(model);
+  if (!run?.failures) return [];
+  const where = run.files?.md ? ` (\`${run.files.md}\`)` : "";
+  return ["Measured by the failure-scenarios test" + where + ", what to expect while recovering from these incidents:", ...run.failures.faults.map((f) => `- ${faultLine(f)}${f.readiness ? `; readiness: ${f.readiness.text}` : ""}${f.failOpenText ? `; ${f.failOpenText}` : ""}`), ""];
 }

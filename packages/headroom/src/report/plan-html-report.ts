@@ -4,6 +4,7 @@
 import type { Bottleneck } from "../analysis/types.js";
 import type { CapacityPlanning } from "../planning/types.js";
 import { escapeXml as e } from "./escape.js";
+import { failureRun, failureScenariosHtml } from "./failure-scenarios.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { autoscaleChart, degradationChart, suiteCurveChart } from "./html-charts.js";
 import { absent, badge, bottleneckCard, capacitySection, table } from "./html-parts.js";
@@ -77,8 +78,10 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0 };
   for (const r of m.runs) counts[r.report.verdict ?? "NOT_MEASURED"]++;
   const notes = m.runs.flatMap((r) => r.report.notes.map((n) => `${r.profile}: ${n}`));
+  const failures = failureRun(m);
   const sections: [string, string, string][] = [
     ["tests", "Tests", testsSection(m)],
+    ...(failures ? [["failures", "Failure scenarios", failureScenariosHtml(failures.failures, failures.files?.md)] as [string, string, string]] : []),
     ["capacity", "Capacity", capacitySection(m.capacity) + charts + searchSection(m)],
     ["bottlenecks", "Bottlenecks", bottlenecksSection(m)],
     ["planning", "Scaling, growth and cost", planningSection(m.planning)],

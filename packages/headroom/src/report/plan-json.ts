@@ -15,7 +15,7 @@ function searchJson(m: PlanReportModel): unknown {
 }
 
 export function renderPlanSummaryJson(m: PlanReportModel): string {
-  const tests = m.runs.map(({ profile, report: r, files }) => ({
+  const tests = m.runs.map(({ profile, report: r, files, failures }) => ({
     profile,
     name: r.manifest.name,
     runDir: r.summary.runDir,
@@ -26,6 +26,8 @@ export function renderPlanSummaryJson(m: PlanReportModel): string {
     summary: r.summary,
     summaryRebuilt: r.summaryRebuilt,
     analysis: r.analysis ?? null,
+    // The failure-scenarios test: each fault's impact, recovery and verdict.
+    ...(failures ? { failureScenarios: failures } : {}),
     notes: r.notes,
   }));
   const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, search: searchJson(m), planning: m.planning ?? null };

@@ -52,7 +52,10 @@ describe("capacity-plan.md", () => {
   for (const [name, get] of [["full suite", () => full], ["one run, no capacity or planning", () => bare]] as const) {
     test(`${name}: the seed's headings in the seed's order, its labels present, no TBD`, () => {
       const md = renderCapacityPlan(get());
-      assert.deepEqual(headings(md), headings(SEED));
+      // The seed's headings, plus the failure-scenarios test after the seed's six tests.
+      const expected = headings(SEED);
+      expected.splice(expected.indexOf("### Cache Performance Test") + 1, 0, "### Failure Scenarios Test");
+      assert.deepEqual(headings(md), expected);
       for (const label of labels(SEED)) assert.ok(md.includes(`**${label}**:`), `label **${label}**: missing`);
       for (const key of ["Total Requests:", "Failures:", "Average Response Time:", "P95 Latency:", "Memory Growth:", "Connection Pool Utilization:", "Rate Limited (429):", "Slow Queries (>1s):", "Cache Hit Rate:", "Avg Response Time (cache miss):"]) {
         if (name === "full suite") assert.ok(md.includes(key), `results key ${key} missing`);

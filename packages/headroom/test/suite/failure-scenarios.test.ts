@@ -1,16 +1,24 @@
 // The failure-scenarios test from recorded lines: the faults' schedule as data of a profile, the
 // recovery arithmetic on interval lines (a stall whose requests complete when it ends, dropped
-// connections with 503s, a Redis pause the limiter absorbed), the verdicts, and the documents.
+// connections with 503s, a Redis pause the limiter absorbed), the verdicts, and the documents
+// (the result document, the capacity plan's section, summary.json and report.html).
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { analyzeFailureScenarios, faultVerdicts, recoveredAt } from "../../src/analysis/failure-scenarios.js";
+import { analyzeFailureScenarios, faultVerdicts, recoveredAt, type FailureScenariosAnalysis } from "../../src/analysis/failure-scenarios.js";
 import { createHistogram, encodeHistogram } from "../../src/metrics/histogram.js";
 import { buildTargets } from "../../src/plan/targets.js";
+import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
 import { failureScenariosHtml, renderFailureScenarios } from "../../src/report/failure-scenarios.js";
+import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
+import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
 import type { RunReportModel } from "../../src/report/run-report-model.js";
 import type { IntervalLine, TelemetryLine } from "../../src/store/types.js";
 import { faultReach, scheduleFaults } from "../../src/suite/faults.js";
 import { QUICK_SCALE, scaleProfile } from "../../src/suite/scale-profile.js";
+import { fixturePlanModel } from "../report/fixture-plan.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -168,4 +176,32 @@ test("the result document and the HTML section render every fault from the analy
   assert.match(html, /<svg/);
   assert.match(html, /app-stall: 0:12 to 0:14/, "the stall is a shaded band of the timeline");
   assert.match(failureScenariosHtml(undefined), /Not measured: the suite ran no test with faults/);
+});
+
+test("the capacity plan, summary.json and report.html carry the failure-scenarios test", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "headroom-failures-"));
+  try {
+    const model = await fixturePlanModel(dir, { only: ["baseline"], planning: false, capacity: false });
+    const notRun = renderCapacityPlan(model);
+    assert.match(notRun, /### Failure Scenarios Test\n\n\*\*Status\*\*: – NOT RUN \(not measured: the suite did not run the failure-scenarios profile/);
+    const { intervals, telemetry } = recordedRun();
+    const failures = analyzeFailureScenarios(intervals, telemetry, { planned, targets: buildTargets(), level: "normal" });
+    model.runs.push({ profile: "failure-scenarios", report: model.runs[0]!.report, files: { md: "test-results/failure-scenarios.md" }, failures });
+    const md = renderCapacityPlan(model);
+    const section = md.slice(md.indexOf("### Failure Scenarios Test"), md.indexOf("## Capacity Limits"));
+    assert.ok(md.indexOf("### Cache Performance Test") < md.indexOf("### Failure Scenarios Test"), "after the seed's six tests");
+    assert.match(section, /\| App stall \(SIGSTOP\) \| 12 s \| 2 s \| none \| 12 ms \/ 2,001 ms \| 2,001 ms \| 1 s \|/);
+    assert.match(section, /\*\*Status\*\*: ✓ PASS/);
+    const incident = md.slice(md.indexOf("## Incident Response"), md.indexOf("## References"));
+    assert.match(incident, /Measured by the failure-scenarios test \(`test-results\/failure-scenarios\.md`\)/);
+    assert.match(incident, /- Database connections dropped at 6 s: p99 12 ms \(before 12 ms\), max 12 ms, 3 errors, recovered in 1 s \(PASS\); readiness: 503 from 6\.0 s/);
+    const json = JSON.parse(renderPlanSummaryJson(model)) as { tests: { profile: string; failureScenarios?: FailureScenariosAnalysis }[] };
+    assert.deepEqual(json.tests.find((t) => t.profile === "failure-scenarios")!.failureScenarios!.faults.map((f) => f.recoverySec), [1, 1, 0]);
+    assert.equal(json.tests.find((t) => t.profile === "baseline")!.failureScenarios, undefined);
+    const html = renderPlanHtmlReport(model);
+    assert.match(html, /<h2 id="failures">Failure scenarios<\/h2>/);
+    assert.match(html, /redis-pause: 0:18 to 0:20/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
