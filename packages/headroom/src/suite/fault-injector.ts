@@ -5,8 +5,8 @@
 //   source "fault"      one line per fault, when it was released: labels.kind, values.index,
 //                       values.startT / endT (seconds since t = 0), values.affected (connections
 //                       terminated, processes stopped); ok=false with the reason when it could not act
-//   source "readiness"  one line per poll: values.status (0 = no answer), values.latencyMs,
-//                       labels.reason when not ready
+//   source "readiness"  one line per poll, stamped when it was answered (or gave up):
+//                       values.status (0 = no answer), values.latencyMs, labels.reason when not ready
 import pg from "pg";
 import { Redis } from "ioredis";
 import type { TelemetryLine } from "../store/types.js";
@@ -187,7 +187,9 @@ export function startFaultInjector(opts: FaultInjectorOptions): FaultInjector {
         if (abort.signal.aborted) break;
         reason = (e as Error).name === "TimeoutError" ? `no answer within ${READINESS_TIMEOUT_MS} ms` : errorText(e);
       }
-      line(t0, "readiness", { ok: status === 200, values: { status, latencyMs: Date.now() - t0 }, ...(reason ? { labels: { reason } } : {}) });
+      // Stamped when the answer came (or the poll gave up): "ready again at t" means it answered then.
+      const t1 = Date.now();
+      line(t1, "readiness", { ok: status === 200, values: { status, latencyMs: t1 - t0 }, ...(reason ? { labels: { reason } } : {}) });
       await sleep(Math.max(0, t0 + every - Date.now()), abort.signal);
     }
   };
