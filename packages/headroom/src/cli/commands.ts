@@ -1,17 +1,63 @@
-// Every command of the CLI, one module each. A module exports `register(program, ctx)`.
+// Every command of the CLI, one module each, imported only when it runs: each pulls in the engine,
+// the telemetry clients or the report renderers, and importing all of them made every start
+// (`headroom --help` too) pay for all. The top-level help lists the commands from this table; a
+// test keeps each line equal to what the loaded command would print. A module exports
+// `register(program, ctx)`.
 import type { Command } from "commander";
 import type { CommandContext } from "./main.js";
-import { register as registerPlan } from "./plan.js";
-import { register as registerReport } from "./report.js";
-import { register as registerCompare } from "./compare.js";
-import { register as registerRun } from "./run.js";
-import { register as registerScale } from "./scale.js";
-import { register as registerAlerts } from "./alerts.js";
-import { register as registerAnalyze } from "./analyze.js";
-import { register as registerFit } from "./fit.js";
-import { register as registerSearch } from "./search.js";
-import { register as registerTelemetry } from "./telemetry.js";
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerPlan, registerRun, registerReport, registerCompare, registerScale, registerAlerts, registerAnalyze, registerSearch, registerFit, registerTelemetry];
+export interface CommandEntry {
+  name: string;
+  /** The command's usage in the top-level list, as commander prints it for the loaded command. */
+  term: string;
+  /** Its description, as the module gives it. */
+  summary: string;
+  load(): Promise<{ register: RegisterCommand }>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: "plan", term: "plan [options]", summary: "run the load suite against the platform, sample its metrics, and write the capacity plan with measured numbers", load: () => import("./plan.js") },
+  { name: "run", term: "run [options] [scenario]", summary: "run one load test against a URL or with a scenario file, writing a run directory", load: () => import("./run.js") },
+  { name: "report", term: "report [options] <run>", summary: "render a stored run again as Markdown, a self-contained HTML page, JSON and JUnit XML", load: () => import("./report.js") },
+  {
+    name: "compare",
+    term: "compare [options] <runA> <runB>",
+    summary: "compare two stored runs: per endpoint and overall P50/P95/P99, throughput and error rate, with significance tests; exits 100 on a regression beyond the bound",
+    load: () => import("./compare.js"),
+  },
+  { name: "scale", term: "scale", summary: "scaling, growth and cost planning from measured capacity (see `headroom scale <command> --help`)", load: () => import("./scale.js") },
+  {
+    name: "alerts",
+    term: "alerts [options]",
+    summary: "print (or write) Prometheus alerting rules for the seed's thresholds (P95 latency, error rate, CPU, memory, DB connections, cache hit rate; warning and critical), or a Grafana dashboard with the same queries",
+    load: () => import("./alerts.js"),
+  },
+  {
+    name: "analyze",
+    term: "analyze [options] <run>",
+    summary: "judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 99 when a target fails)",
+    load: () => import("./analyze.js"),
+  },
+  {
+    name: "search",
+    term: "search [options] [scenario]",
+    summary: "find the breaking point of a URL or a scenario: step the load up until the SLO breaks or throughput stops growing, then bisect; report max RPS, breaking point, comfortable capacity, recovery and confidence",
+    load: () => import("./search.js"),
+  },
+  { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
+  {
+    name: "telemetry",
+    term: "telemetry [options]",
+    summary: "sample the platform without load (PostgreSQL, Redis, a Prometheus endpoint, processes, the host) into a run directory and print min/mean/max per value",
+    load: () => import("./telemetry.js"),
+  },
+];
+
+/** The command the arguments run ("help run" names run too), if it is one of COMMANDS. */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return COMMANDS.some((c) => c.name === name) ? name : undefined;
+}

@@ -1,9 +1,9 @@
 // headroom's command line: builds the commander program from one module per command and turns
 // every failure into a message with a hint and a documented exit code (docs/exit-codes.md).
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { EXIT, HeadroomError, formatError, isHeadroomError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { COMMANDS } from "./commands.js";
+import { COMMANDS, requestedCommand, type CommandEntry } from "./commands.js";
 import { processIo, type CliIo } from "./io.js";
 
 export interface CommandContext {
@@ -14,7 +14,11 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+/**
+ * The program with every command listed. Given the command line, only the command it runs is
+ * imported (the others are listed from COMMANDS); without, all are (for tests and docs).
+ */
+export async function buildProgram(ctx: CommandContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command("headroom")
     .description("Capacity planning and load testing: run load profiles, sample the platform, find the breaking point, write the capacity plan.")
     .version(VERSION, "-V, --version")
@@ -27,7 +31,20 @@ export function buildProgram(ctx: CommandContext): Command {
         /* printed by main() with a hint */
       },
     });
-  for (const register of COMMANDS) register(program, ctx);
+  const only = argv === undefined ? undefined : (requestedCommand(argv) ?? null);
+  const listed = new Map<Command, CommandEntry>();
+  for (const entry of COMMANDS) {
+    if (only === undefined || only === entry.name) (await entry.load()).register(program, ctx);
+    else listed.set(program.command(entry.name).description(entry.summary), entry);
+  }
+  // After the commands exist, so that only the top-level list uses it (subcommands copy settings when made).
+  if (listed.size > 0) {
+    program.configureHelp({
+      subcommandTerm(this: Help, cmd: Command): string {
+        return listed.get(cmd)?.term ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    });
+  }
   return program;
 }
 
@@ -100,7 +117,7 @@ export function fileAccessError(e: unknown): HeadroomError | undefined {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
   const ctx: CommandContext = { io, argv, setExitCode: (c) => (exitCode = c) };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   const verbose = argv.includes("--verbose");
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -162,7 +162,7 @@ function sourceFailures(sources: string[], stats: readonly TelemetrySourceStats[
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command("telemetry")
-    .description("Sample the platform without load (PostgreSQL, Redis, a Prometheus endpoint, processes, the host) into a run directory and print min/mean/max per value.");
+    .description("sample the platform without load (PostgreSQL, Redis, a Prometheus endpoint, processes, the host) into a run directory and print min/mean/max per value");
   addTelemetryOptions(cmd)
     .option("--duration <duration>", "how long to sample", "30s")
     .option("--out <dir>", "run directory (default runs/telemetry-<id>)")
