@@ -79,5 +79,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--job <name>", "Prometheus job label of the API's scrape config", "muejam-api")
     .option("--selector <matchers>", "label matchers instead of --job, e.g. 'job=\"muejam-api\",env=\"prod\"'")
     .option("--runbook-base <url>", "where the runbooks are (runbook_url annotations)", DEFAULT_RUNBOOK_BASE)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom alerts --out alert-rules.yml
+  npx headroom alerts --format grafana --out grafana-dashboard.json
+  npx headroom alerts --targets config/targets.default.json --level normal --selector 'job="muejam-api",env="prod"'`,
+    )
     .action((flags: AlertsFlags) => alerts(ctx, flags));
 }

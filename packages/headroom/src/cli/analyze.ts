@@ -27,6 +27,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
     .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
     .option("--json", "print the analysis as one JSON object")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom analyze runs/20261127-101500-ab12
+  npx headroom analyze runs/20261127-101500-ab12 --level peak --json
+  npx headroom analyze runs/20261127-101500-ab12 --targets my-targets.json`,
+    )
     .action(async (run: string, f: { targets?: string; level?: string; json?: boolean }) => {
       const level = parseLevel(f.level);
       const targets = loadTargets(f.targets ? resolve(ctx.io.cwd, f.targets) : undefined);

@@ -57,7 +57,11 @@ How it decides (so noise is not called a regression):
   (also in --md, and in --json as "comparable" and "differences").
 
 Exit codes: 0 no regression, 100 regression beyond the bound, 2 bad usage, 3 unreadable run.
-Example (CI): headroom compare runs/last-week runs/today --max-regression 10% --md --out compare.md`,
+
+Examples:
+  npx headroom compare runs/last-week runs/today
+  npx headroom compare runs/last-week runs/today --max-regression 10% --md --out compare.md
+  npx headroom compare runs/last-week runs/today --json --alpha 0.01`,
     )
     .action(async (runA: string, runB: string, flags: CompareFlags) => {
       if (flags.json && flags.md) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--json and --md were both given; compare prints one format", "choose one of --json or --md (or neither for the text table)");

@@ -12,12 +12,16 @@ import type { CommandContext } from "./main.js";
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function register(program: Command, ctx: CommandContext): void {
-  const fit = program.command("fit").description("fit a model to measurements");
+  const fit = program
+    .command("fit")
+    .description("fit a model to measurements")
+    .addHelpText("after", "\nExamples:\n  npx headroom fit usl steps.csv\n  npx headroom fit usl steps.csv --json");
   fit
     .command("usl")
     .description("fit the Universal Scalability Law X(N) = γN / (1 + α(N−1) + βN(N−1)) to a CSV of concurrency,throughput")
     .argument("<file>", "CSV with one load level per line: concurrency,throughput (header optional)")
     .option("--json", "print the fit as one JSON object")
+    .addHelpText("after", "\nExamples:\n  npx headroom fit usl steps.csv\n  npx headroom fit usl steps.csv --json")
     .action((file: string, f: { json?: boolean }) => {
       const path = resolve(ctx.io.cwd, file);
       if (!existsSync(path)) throw new HeadroomError("HR_INPUT_INVALID", `CSV file "${file}" does not exist (looked at ${path})`, "give the path of a CSV with lines concurrency,throughput");

@@ -80,7 +80,12 @@ Files (in --out, default the run directory): report.md (the test's result docume
 report.html (one self-contained page with charts), report.json, junit.xml (one test case per
 target: FAIL fails, WARN passes with a note, not measured is skipped).
 A run killed before it finished has no summary.json: it is rebuilt from intervals.ndjson.
-Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usage, 3 unreadable run.`,
+Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usage, 3 unreadable run.
+
+Examples:
+  npx headroom report runs/20261127-101500-ab12
+  npx headroom report runs/20261127-101500-ab12 --format html,junit --out reports
+  npx headroom report runs/plan-20261127-101500-ab12/peak --level peak --targets config/targets.default.json`,
     )
     .action(async (run: string, flags: ReportFlags) => {
       const formats = parseFormats(flags.format);

@@ -231,6 +231,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--no-typecheck", "scenario: skip the TypeScript type check before running")
     .option("--segment <i/n>", "run only this host's share of the load, e.g. 2/4 (lane 2 of 4, 0-based; as a Kubernetes Indexed Job's index)")
     .option("--start-at <time>", "start the load at this time (ISO 8601 or epoch ms), so the hosts of one test start together")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom run --url http://127.0.0.1:3000/health --connections 50 --duration 30s
+  npx headroom run --url http://127.0.0.1:3000/api/discovery/trending --rate 200 --duration 1m
+  npx headroom run --url http://127.0.0.1:3000/health --users 100 --think 1s-5s --duration 2m
+  npx headroom run apps/backend/tests/load_tests/muejam.scenario.ts --profile baseline --host http://127.0.0.1:3000 --var tokens=tokens.json`,
+    )
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
 

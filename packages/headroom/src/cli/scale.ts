@@ -241,7 +241,10 @@ function plan(ctx: CommandContext, configArg: string | undefined, flags: PlanFla
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  const scale = program.command("scale").description("scaling, growth and cost planning from measured capacity (see `headroom scale <command> --help`)");
+  const scale = program
+    .command("scale")
+    .description("scaling, growth and cost planning from measured capacity (see `headroom scale <command> --help`)")
+    .addHelpText("after", "\nExamples:\n  npx headroom scale simulate --run runs/20261127-101500-ab12 --policy step\n  npx headroom scale plan --run runs/20261127-101500-ab12 --json");
   capacityOptions(
     scale
       .command("simulate")
@@ -252,6 +255,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--curve <kind>", "daily (the model's daily shape at a growth period's peak) or run (the measured run's RPS per minute)", "daily")
     .option("--period <name>", "growth period whose peak the daily curve reaches (default: the last)")
     .option("--peak-rps <rps>", "the day's peak load in req/s (instead of a growth period's)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom scale simulate
+  npx headroom scale simulate --run runs/20261127-101500-ab12 --policy step --period "6 months"
+  npx headroom scale simulate --run runs/20261127-101500-ab12 --curve run --json`,
+    )
     .action((configArg: string | undefined, flags: SimulateFlags) => simulate(ctx, configArg, flags));
   capacityOptions(
     scale
@@ -261,5 +272,13 @@ export function register(program: Command, ctx: CommandContext): void {
   )
     .option("--period <name>", "growth period whose day the autoscaling replay runs over (default: the last)")
     .option("--horizon <months>", "months to look ahead for when the setup runs out (default: the last period + 24)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom scale plan
+  npx headroom scale plan --run runs/20261127-101500-ab12 --horizon 36
+  npx headroom scale plan my-infra.json --capacity search.json --json`,
+    )
     .action((configArg: string | undefined, flags: PlanFlags) => plan(ctx, configArg, flags));
 }

@@ -169,6 +169,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--out <dir>", "output directory, one run directory per step (default runs/search-<id>)")
     .option("--json", "print only the result as one JSON object on stdout")
     .option("--no-typecheck", "scenario: skip the TypeScript type check")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx headroom search --url http://127.0.0.1:3000/api/search/stories?q=fantasy --model open --slo "p95<500ms,errors<1%"
+  npx headroom search --url http://127.0.0.1:3000/health --start 50 --max 2000 --json
+  npx headroom search apps/backend/tests/load_tests/muejam.scenario.ts --host http://127.0.0.1:3000 --var tokens=tokens.json --prometheus http://127.0.0.1:3000/metrics`,
+    )
     .action(async (file: string | undefined, f: SearchFlags) => ctx.setExitCode(await searchCommand(file, f, ctx)));
 }
 

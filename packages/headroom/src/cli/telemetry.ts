@@ -167,5 +167,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--duration <duration>", "how long to sample", "30s")
     .option("--out <dir>", "run directory (default runs/telemetry-<id>)")
     .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 every source answered (gaps are warnings), 4 a source never answered, 2 bad usage.
+
+Examples:
+  npx headroom telemetry --duration 1m
+  npx headroom telemetry --postgres postgres://postgres@127.0.0.1:5432/muejam --redis redis://127.0.0.1:6379 --port 3000
+  npx headroom telemetry --prometheus http://127.0.0.1:3000/metrics --no-host --interval 1s --json`,
+    )
     .action(async (f: TelemetryCommandFlags) => ctx.setExitCode(await telemetryCommand(f, ctx)));
 }
