@@ -56,8 +56,8 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 
 test("the seven profiles and the failure-scenarios test are valid and each names the level it is judged at", () => {
   assert.deepEqual(Object.keys(profiles), ["baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance", "failure-scenarios"]);
-  // The three faults at a quarter, half and three quarters of the duration (6, 12, 18 s at the quick scale's 24 s).
-  assert.deepEqual(scheduleFaults(profiles["failure-scenarios"]!.faults, 24).map((f) => [f.kind, f.atSec]), [["db-connections", 6], ["app-stall", 12], ["redis-pause", 18]]);
+  // The three faults at 20, 40 and 70 % of the duration (4, 8, 14 s at the quick scale's 20 s).
+  assert.deepEqual(scheduleFaults(profiles["failure-scenarios"]!.faults, 20).map((f) => [f.kind, f.atSec]), [["db-connections", 4], ["app-stall", 8], ["redis-pause", 14]]);
   for (const p of Object.values(profiles)) {
     validateProfile(p);
     assert.ok(["normal", "peak", "sustained"].includes(p.loadLevel), p.name);

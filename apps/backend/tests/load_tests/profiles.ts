@@ -107,7 +107,9 @@ export const cachePerformance: MueJamProfile = {
  * the next: the database drops the API's connections (pg_terminate_backend by the pool's
  * application_name), the API stalls 2 s (SIGSTOP/SIGCONT), Redis pauses every client 2 s (CLIENT
  * PAUSE; the limiter fails open). The faults' times are shares of the duration, so they scale
- * with it; the quick run holds 24 s (MIN_DURATION_SEC), faults at 6, 12 and 18 s.
+ * with it; the quick run holds 20 s (MIN_DURATION_SEC), faults at 4, 8 and 14 s, each followed by
+ * 4 s in which to recover (and hold it 3 s). Users arrive at 20/s (80/s in the quick run), so the
+ * load is steady before the first fault.
  */
 export const failureScenarios: MueJamProfile = {
   name: "failure-scenarios",
@@ -115,12 +117,12 @@ export const failureScenarios: MueJamProfile = {
   loadLevel: "normal",
   executor: "closed",
   users: 100,
-  spawnRate: 10,
+  spawnRate: 20,
   durationSec: 300,
   faults: [
-    { at: "25%", kind: "db-connections", applicationName: "muejam-api" },
-    { at: "50%", kind: "app-stall", durationSec: 2 },
-    { at: "75%", kind: "redis-pause", durationSec: 2 },
+    { at: "20%", kind: "db-connections", applicationName: "muejam-api" },
+    { at: "40%", kind: "app-stall", durationSec: 2 },
+    { at: "70%", kind: "redis-pause", durationSec: 2 },
   ],
   reports: ["per fault: when, window, requests, errors by class", "p95/p99/max inside the window against the seconds before", "time to recover and verdict", "readiness and fail-open counters seen"],
 };

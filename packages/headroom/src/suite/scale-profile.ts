@@ -33,10 +33,10 @@ const MIN_HOLD_SEC = 3;
 /**
  * Floors for profiles whose point needs wall-clock time: the rate limiter counts per minute,
  * so users waiting 0.1-0.5 s reach 100 requests only after about 30 s; a sustained run needs
- * enough samples for a trend test; the failure-scenarios test needs its three faults about 6 s
+ * enough samples for a trend test; the failure-scenarios test needs its three faults 4-6 s
  * apart, each with room to recover.
  */
-export const MIN_DURATION_SEC: Record<string, number> = { "rate-limiting": 45, sustained: 60, "failure-scenarios": 24 };
+export const MIN_DURATION_SEC: Record<string, number> = { "rate-limiting": 45, sustained: 60, "failure-scenarios": 20 };
 
 const roundUsers = (n: number): number => Math.max(1, Math.round(n));
 
