@@ -485,7 +485,9 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
       log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${fig(c.breakingPoint.users, "users")} (${c.breakingPoint.limit}); comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
     }
-    const primary = result.runs.flatMap((r) => r.analysis.bottlenecks.filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${r.test.name}): ${b.symptom}`));
+    // The search's first broken step shows the platform at its limit: its bottleneck comes first.
+    const atBreak = (search?.result.detail.bottlenecks ?? []).filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${BREAKING_POINT_STAGE}, first broken step): ${b.symptom}`);
+    const primary = [...atBreak, ...result.runs.flatMap((r) => r.analysis.bottlenecks.filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${r.test.name}): ${b.symptom}`))];
     log(`  primary bottleneck: ${primary[0] ?? "none found in the tested range"}`);
     log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
     log(`open ${shown}/report.html in a browser for the charts`);

@@ -24,6 +24,8 @@ import { createSearchRunner } from "./search-runner.js";
 export interface SearchStageSettings {
   /** Longest a step may run while waiting to be steady. */
   stepSec: number;
+  /** A step's users start evenly over this many seconds (inside the warm-up). */
+  rampSec: number;
   warmupSec: number;
   windowSec: number;
   /** Repeat the best good load once (run-to-run variance). */
@@ -38,19 +40,25 @@ export interface SearchStageSettings {
 }
 
 /**
- * The quick plan's stage: 2 s warm-up (the users start over it) and a 4 s steady window, no
- * repeat, no recovery run (the peak profile measures recovery), within 40 s.
+ * The quick plan's stage: users start over 3 s, about one think cycle of the suite's users (each
+ * user's first request comes at its start, so thousands started at once are a burst no steady
+ * load has: it queues, and the queue spills into the measured seconds); 4 s of warm-up, then a
+ * 3 s steady window; no repeat, no recovery run (the peak profile measures recovery); within 40 s,
+ * which holds five steps.
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 7, warmupSec: 2, windowSec: 4, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 40 };
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 8, rampSec: 3, warmupSec: 4, windowSec: 3, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 40 };
 
-/** `--full`: the defaults of `headroom search` (20 s steps held until steady, repeat, recovery run). */
-export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, warmupSec: 2, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+/**
+ * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
+ * load repeated, a recovery run), with the quick stage's 3 s start of the users and 4 s warm-up.
+ */
+export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
 
 /** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
 export const SEARCH_MAX_USERS = 16_000;
 
-/** A step whose start leaves less than its shortest length plus this is not started. */
-const STEP_OVERHEAD_SEC = 1;
+/** Seconds a step takes beyond its own (store, telemetry, stop): a step needs its length plus this left in the budget. */
+const STEP_OVERHEAD_SEC = 0.5;
 
 export type BreakingPointEvent =
   | { kind: "search-start"; dir: string; startUsers: number; maxUsers: number; slo: Slo; budgetSec?: number }
@@ -142,8 +150,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     baseUrl: opts.baseUrl,
     vars: opts.vars,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    // Users start evenly over the warm-up, so the burst of first requests is not measured.
-    rampSec: Math.max(1, s.warmupSec),
+    rampSec: s.rampSec,
     target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath ?? opts.scenario.name },
     planExtra: { scenario: opts.scenario.sourcePath ?? opts.scenario.name, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) },
     notePrefix: "headroom plan: breaking-point stage",
@@ -188,7 +195,8 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
   }
   const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
   const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
-  const generatorLimited = limiting?.generatorLimited === true || brokenAnalysis?.generator.limited === true;
+  // Judged on the step's measured seconds: the start of the users (the warm-up) loads the generator more than the steady window does.
+  const generatorLimited = limiting?.generatorLimited === true;
   const search: PlanSearch = {
     dir: BREAKING_POINT_DIR,
     slo: opts.slo,
@@ -200,7 +208,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     outcome: outcomeOf(result.detail.stopReason, opts.signal?.aborted === true, spent, steps, opts.maxUsers),
     maxTestedUsers: heaviest?.users ?? 0,
     generatorLimited,
-    ...(generatorLimited ? { generatorReason: brokenAnalysis?.generator.limited ? brokenAnalysis.generator.reason : `the load generator's CPU or event loop was saturated at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's` } : {}),
+    ...(generatorLimited ? { generatorReason: `the load generator's CPU or event loop was saturated in the measured seconds at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's; add --workers` } : {}),
     furtherCommand: opts.furtherCommand(heaviest?.users ?? opts.startUsers),
     notes: opts.notes ?? [],
     result,

@@ -1,0 +1,112 @@
+// The breaking-point search of a plan in the documents, from a recorded search (a quick plan's
+// stage on the lab machine: 2,000 / 4,000 users held, 8,000 broke on p95, 6,000 held; budget
+// spent): the capacity table, the steps table, summary.json and the HTML report. No server.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
+import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
+import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
+import type { PlanReportModel, PlanSearch } from "../../src/report/plan-report-model.js";
+import { suiteCapacity } from "../../src/suite/plan-documents.js";
+import { fixturePlanModel } from "./fixture-plan.js";
+
+const recorded = (): PlanSearch => JSON.parse(readFileSync(new URL("./fixtures/plan-search.json", import.meta.url), "utf8")) as PlanSearch;
+const NORMAL_SLO = { p95Ms: 500, p99Ms: 1000, errorPct: 0.1 };
+let dir: string;
+
+before(async () => {
+  await initHistograms();
+  dir = mkdtempSync(join(tmpdir(), "headroom-plan-search-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function modelWith(search: PlanSearch, name: string): Promise<PlanReportModel> {
+  const model = await fixturePlanModel(join(dir, name), { only: ["baseline", "peak"] });
+  model.search = search;
+  model.capacity = suiteCapacity([], NORMAL_SLO, search)!;
+  return model;
+}
+
+/** The capacity table's row of a metric: its value and confidence cells. */
+function row(md: string, metric: string): string {
+  const line = md.split("\n").find((l) => l.startsWith(`| ${metric} |`));
+  assert.ok(line, `row ${metric}`);
+  return line;
+}
+
+test("a bracketed search: breaking point, max users, comfortable capacity and the steps table", async () => {
+  const search = recorded();
+  const cap = suiteCapacity([], NORMAL_SLO, search)!;
+  // Judged by the search's SLO (the peak level's errors < 1%), not the normal level's 0.1%.
+  assert.deepEqual(cap.slo, search.slo);
+  assert.equal(cap.breakingPoint.users, 8000);
+  assert.match(cap.breakingPoint.limit, /^p95 2861\.06 ms > 500 ms$/);
+  assert.equal(cap.maxUsers.value, 6000);
+  assert.equal(cap.comfortable.users, 5200);
+  assert.equal(cap.maxRps.value, 1703);
+  assert.ok(cap.usl && cap.usl.points === 4, "USL fit over the search's steps");
+
+  const md = renderCapacityPlan(await modelWith(search, "bracketed"));
+  assert.match(row(md, "Breaking Point"), /\| 8,000 users \(p95 2861\.06 ms > 500 ms\) \| Medium: .*bracketed only between 6000 and 8000 users/);
+  assert.match(row(md, "Comfortable Capacity"), /\| 5,200 users \(65% of the breaking point\)/);
+  assert.match(md, /Breaking-point search \(`breaking-point\/`\): closed model with the suite's user mix, from 2,000 users growing x2 then bisecting, at most 16,000 users/);
+  assert.match(md, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
+  assert.match(md, /\| 4 \| bisect \| 6,000 \| 1703 \| 21\.3 \| 0% \| ok \(not steady\) \|/);
+  assert.match(md, /At the first broken step: primary bottleneck PostgreSQL connection pool: requests waited for a database connection/);
+  assert.match(md, /10000 bearer tokens were minted/);
+  assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
+  assert.doesNotMatch(md, /TBD|undefined|NaN|null/);
+});
+
+test("a search stopped by the quick budget without a break says how far it got and what to run", async () => {
+  const search = recorded();
+  const held = search.result.detail.steps.filter((s) => s.ok && (s.users ?? 0) <= 4000);
+  search.result.detail.steps = held;
+  search.result.detail.stepDirs = search.result.detail.stepDirs!.slice(0, 2);
+  delete search.result.detail.bottlenecks;
+  search.result.detail.stopReason = "stopped before the break was found: the 40 s time budget of the quick plan was spent";
+  search.maxTestedUsers = 4000;
+  search.furtherCommand = search.furtherCommand.replace("--start 8000", "--start 4000");
+  const model = await modelWith(search, "budget");
+  assert.equal(model.capacity!.breakingPoint.users, null);
+  const md = renderCapacityPlan(model);
+  assert.match(
+    row(md, "Breaking Point"),
+    /\| not reached up to 4,000 users in the 40 s quick budget \(p95 < 500 ms, p99 < 1000 ms, errors < 1% held at every step\); run `headroom plan --full` or `headroom search apps\/backend\/tests\/load_tests\/muejam\.scenario\.ts --host http:\/\/127\.0\.0\.1:3000 --var tokens=tokens\.json --start 4000 --slo "p95<500ms,p99<1000ms,errors<1%"/,
+  );
+  assert.match(row(md, "Comfortable Capacity"), /65% of the largest load tested \(4000; the break was not reached, so this is a floor\)/);
+  assert.match(md, /2 steps in 31\.9 s, judged against p95 < 500 ms, p99 < 1000 ms, errors < 1%; stopped before the break was found: the 40 s time budget of the quick plan was spent\./);
+  // A generator that limited the search is named as the limit.
+  search.generatorLimited = true;
+  search.generatorReason = "the load generator's CPU or event loop was saturated in the measured seconds at 4000 users";
+  const md2 = renderCapacityPlan(await modelWith(search, "generator"));
+  assert.match(row(md2, "Breaking Point"), /the load generator was the limit at 4,000 users, so this is a floor of the platform's capacity/);
+  assert.match(md2, /The load generator limited the search: the load generator's CPU or event loop was saturated/);
+});
+
+test("summary.json carries the search's steps and the HTML report draws them", async () => {
+  const model = await modelWith(recorded(), "json");
+  const json = JSON.parse(renderPlanSummaryJson(model)) as { search: { outcome: string; stopReason: string; steps: { step: number; users: number; rps: number; p95Ms: number; errorPct: number; ok: boolean; broke: string | null; runDir: string }[]; result: { breakingPoint: { users: number } } } };
+  assert.equal(json.search.outcome, "budget");
+  assert.match(json.search.stopReason, /bracketed the break between 6000 and 8000 users/);
+  assert.deepEqual(
+    json.search.steps.map((s) => [s.users, s.ok]),
+    [
+      [2000, true],
+      [4000, true],
+      [8000, false],
+      [6000, true],
+    ],
+  );
+  assert.equal(json.search.steps[2]!.broke, "p95 2861.06 ms > 500 ms");
+  assert.equal(json.search.steps[2]!.runDir, "breaking-point/step-03-users-8000");
+  const html = renderPlanHtmlReport(model);
+  assert.match(html, /<h3>Breaking-point search<\/h3>/);
+  assert.match(html, /search steps that held the SLO/);
+  assert.match(html, /search steps that broke/);
+  assert.match(html, /Breaking point 8,000 users/);
+});
