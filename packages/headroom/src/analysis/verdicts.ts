@@ -129,7 +129,26 @@ function applied(metric: TargetMetric, b: ResolvedBound, s: RunSignals): { bound
   const users = s.steady.maxUsers;
   const k = (v: number): number => round(v * users, 2);
   const scaled: TargetBound = { ...bound, target: k(b.target), acceptable: k(b.acceptable), unacceptable: k(b.unacceptable ?? b.acceptable) };
-  return { bound: scaled, note: `bound is ${b.target} req/s per user (acceptable ${b.acceptable}) x ${users} users` };
+  const notes = [`bound is ${b.target} req/s per user (acceptable ${b.acceptable}) x ${users} users`];
+  const thinking = thinkTimeBound(s);
+  if (thinking && s.steady.rps < scaled.target) notes.push(`${thinking}; the bound asks ${b.target} req/s per user, the user mix offered ${round(s.steady.rps / users, 3)}`);
+  return { bound: scaled, note: notes.join("; ") };
+}
+
+/** Below this share of users waiting on the platform, a closed model's throughput is set by think time. */
+const THINK_BOUND_SHARE = 0.1;
+
+/**
+ * Little's law on the steady window: users waiting on the platform = X x R. When that is a small
+ * share of the users, the rest were thinking, and throughput measures the user mix, not the
+ * platform: a throughput target above it cannot be met by this load design.
+ */
+function thinkTimeBound(s: Pick<RunSignals, "steady">): string | undefined {
+  const { rps, maxUsers, latency } = s.steady;
+  if (maxUsers <= 0 || rps <= 0 || !(latency.mean > 0)) return undefined;
+  const inPlatform = (rps * latency.mean) / 1000;
+  if (inPlatform >= THINK_BOUND_SHARE * maxUsers) return undefined;
+  return `throughput is set by the users' think time, not by the platform: by Little's law ${round(rps, 1)} req/s x ${round(latency.mean, 2)} ms = ${round(inPlatform, 2)} of ${maxUsers} users were waiting on the platform at a time (${round((inPlatform / maxUsers) * 100, 2)} %), the rest were thinking`;
 }
 
 export function computeVerdicts(s: RunSignals, targets: Targets): MetricVerdict[] {

@@ -202,3 +202,17 @@ test("recovery: seconds from the load drop until p95 and errors stay within targ
   const never = analyzeRun(store("never", lines.map((l) => (l.t >= 20 ? { ...l, endpoints: lines[0]!.endpoints } : l)), [], "peak"), buildTargets());
   assert.equal(never.recovery.status, "not recovered");
 });
+
+test("a throughput bound the user mix cannot reach says so by Little's law; one the platform misses does not", () => {
+  // 1000 users at 300 req/s and 2 ms: X x R = 0.6 users waiting on the platform, 999.4 thinking.
+  const thinking = analyzeRun(store("thinking", steadyRun(SECONDS, { users: 1000, rps: 300, latencyMs: 2 }), platformTelemetry(HEALTHY, 300)), buildTargets());
+  const t = thinking.verdicts.find((v) => v.metric === "rps")!;
+  assert.equal(t.bound.target, 500);
+  assert.notEqual(t.verdict, "PASS");
+  assert.match(t.note ?? "", /set by the users' think time, not by the platform: by Little's law 300 req\/s x [\d.]+ ms = 0\.\d+ of 1000 users/);
+  // 100 users at 30 req/s and 3 s each: 90 of 100 users waiting on the platform; the platform is the limit.
+  const slow = analyzeRun(store("slow", steadyRun(SECONDS, { users: 100, rps: 30, latencyMs: 2000 }), platformTelemetry(HEALTHY, 30)), buildTargets());
+  const r = slow.verdicts.find((v) => v.metric === "rps")!;
+  assert.notEqual(r.verdict, "PASS");
+  assert.doesNotMatch(r.note ?? "", /think time/);
+});
