@@ -42,15 +42,17 @@ export interface SearchStageSettings {
 /**
  * The quick plan's stage: users start over 3 s, about one think cycle of the suite's users (each
  * user's first request comes at its start, so thousands started at once are a burst no steady
- * load has: it queues, and the queue spills into the measured seconds); 4 s of warm-up, then a
- * 3 s steady window; no repeat, no recovery run (the peak profile measures recovery); within 40 s,
- * which holds five steps.
+ * load has: it queues, and the queue spilled into the measured seconds as a false break); 3 s of
+ * warm-up, then a 3 s steady window; no repeat, no recovery run (the peak profile measures
+ * recovery). The 30 s budget holds four 7 s steps (2x, 4x, 8x the peak users and one bisection
+ * at the default scale) and keeps the whole quick plan, with its seven profiles and the
+ * failure scenarios, under 5 minutes on a 2-core machine.
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 8, rampSec: 3, warmupSec: 4, windowSec: 3, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 40 };
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 7, rampSec: 3, warmupSec: 3, windowSec: 3, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 30 };
 
 /**
  * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
- * load repeated, a recovery run), with the quick stage's 3 s start of the users and 4 s warm-up.
+ * load repeated, a recovery run), with users started over 3 s and a 4 s warm-up.
  */
 export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
 
