@@ -540,8 +540,8 @@ export function register(program: Command, ctx: CommandContext): void {
       "after",
       `
 Examples:
-  npx headroom plan                          quick run (about 4 minutes) on the embedded defaults
-  npx headroom plan --full                   the seed's real durations (about 68 minutes)
+  npx headroom plan                          quick run (under 5 minutes: the profiles, then a 30 s breaking-point search)
+  npx headroom plan --full                   the seed's real durations (about 68 minutes), then a search without a budget
   npx headroom plan --profiles baseline,peak --out runs/today        two profiles, no search
   npx headroom plan --profiles peak,breaking-point                    the peak profile, then the search
   npx headroom plan --no-search                                       the seven profiles only

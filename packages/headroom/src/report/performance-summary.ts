@@ -3,6 +3,7 @@
 // recovery and the resource table of the heaviest test.
 import type { SustainedVsPeakRow } from "../analysis/types.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
+import { searchNotReached, searchStepsTable, searchSummaryLine } from "./capacity-plan-search.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
 import { resourceTable, testTitle, VERDICT_MARK } from "./test-result.js";
@@ -36,15 +37,18 @@ function breakingPoint(model: PlanReportModel): string {
   const rows = [
     ["Max concurrent users", v(c.maxUsers.value, "users"), c.maxUsers.confidence, `${c.maxUsers.reason} (${c.maxUsers.formula})`],
     ["Max requests/second", v(c.maxRps.value, "req/s"), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],
-    ["Breaking point", c.breakingPoint.users !== null ? `${formatInt(c.breakingPoint.users)} users` : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
+    ["Breaking point", c.breakingPoint.users !== null ? `${formatInt(c.breakingPoint.users)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : v(c.comfortable.rps, "req/s"), c.comfortable.confidence, c.comfortable.reason],
   ];
   const usl = c.usl ? `\n\nUSL fit: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per user, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.` : "";
-  return mdTable(["Figure", "Value", "Confidence", "Derivation"], rows) + usl;
+  const search = model.search ? `\n\n${searchSummaryLine(model.search)}\n\n${searchStepsTable(model.search)}` : "";
+  return mdTable(["Figure", "Value", "Confidence", "Derivation"], rows) + usl + search;
 }
 
 function bottlenecks(model: PlanReportModel): string {
-  const all = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, profile: run.profile })));
+  // The search's first broken step shows the platform at its limit: its bottlenecks rank with the tests'.
+  const atBreak = (model.search?.result.detail.bottlenecks ?? []).map((b) => ({ b, seen: "Breaking-point search (first broken step)" }));
+  const all = [...analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, seen: testTitle(run.profile) }))), ...atBreak];
   if (all.length === 0) return analyses(model).length ? "No bottleneck found: no component showed saturation in the tested range." : "not measured: no run was analysed";
   const best = new Map<string, (typeof all)[number]>();
   for (const x of all) if (!best.has(x.b.kind) || best.get(x.b.kind)!.b.score < x.b.score) best.set(x.b.kind, x);
@@ -52,7 +56,7 @@ function bottlenecks(model: PlanReportModel): string {
   const ranks = ["Primary", "Secondary", "Tertiary"];
   return mdTable(
     ["Rank", "Component", "Symptom", "Limit", "Impact", "Recommendation", "Seen in"],
-    ranked.map(({ b, profile }, i) => [ranks[i] ?? "Minor", b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, testTitle(profile)]),
+    ranked.map(({ b, seen }, i) => [ranks[i] ?? "Minor", b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, seen]),
   );
 }
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
+import { renderPerformanceSummary } from "../../src/report/performance-summary.js";
 import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
 import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
 import type { PlanReportModel, PlanSearch } from "../../src/report/plan-report-model.js";
@@ -60,6 +61,11 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   assert.match(md, /10000 bearer tokens were minted/);
   assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
   assert.doesNotMatch(md, /TBD|undefined|NaN|null/);
+
+  // The performance summary: the same steps, and the break's bottleneck ranked with the tests'.
+  const perf = renderPerformanceSummary(await modelWith(search, "perf"));
+  assert.match(perf, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
+  assert.match(perf, /\| PostgreSQL connection pool \| requests waited for a database connection in 62\.5% of samples .*\| Breaking-point search \(first broken step\) \|/);
 });
 
 test("a search stopped by the quick budget without a break says how far it got and what to run", async () => {
