@@ -6,6 +6,7 @@ import type { Bottleneck, CapacityFigure, RunAnalysis } from "../analysis/types.
 import type { AutoscaleResult, CapacityPlanning, InstanceSize, PlanFigure } from "../planning/types.js";
 import { searchCapacityLines, searchNotReached } from "./capacity-plan-search.js";
 import { loadTestSections } from "./capacity-plan-tests.js";
+import { chartMarkdown, type PlanCharts } from "./chart-files.js";
 import { failureIncidentLines } from "./failure-scenarios.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
@@ -172,7 +173,7 @@ function replayLine(r: AutoscaleResult, label: string, period: string): string {
   return `- Replay of the ${label} policy over a day at the ${period} peak: ${r.actions.length} scaling actions (${ups} up), ${r.peakInstances} instances at most, ${r.minutesOverSlo} minutes over the SLO, ${r.flaps} flaps, ${formatNumber(r.instanceHours, 4)} instance-hours`;
 }
 
-function scalingSection(p: CapacityPlanning | undefined): string[] {
+function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | undefined): string[] {
   const i = p?.infrastructure;
   const cur = i?.currency ?? "USD";
   const rows = p?.growth.rows ?? [];
@@ -203,6 +204,7 @@ function scalingSection(p: CapacityPlanning | undefined): string[] {
     `- Capacity per instance: ${planFigure(p?.growth.perInstance.planningRps)}`,
     ...replay,
     "",
+    ...chartMarkdown(charts?.autoscale),
     "**Considerations**:",
     "- Session management (use Redis for sessions)",
     "- Cache consistency (use Redis for shared cache)",
@@ -489,8 +491,10 @@ export function renderCapacityPlan(model: PlanReportModel): string {
     "## Capacity Limits",
     "",
     ...capacitySection(model),
+    ...chartMarkdown(model.charts?.capacity),
+    ...chartMarkdown(model.charts?.degradation),
     ...bottleneckSection(model, a),
-    ...scalingSection(model.planning),
+    ...scalingSection(model.planning, model.charts),
     ...targetsSection(model, a),
     ...growthSection(model.planning),
     ...monitoringSection(model, a),

@@ -9,6 +9,8 @@ import { absent, badge, table } from "./html-parts.js";
 import { mdTable } from "./markdown.js";
 import type { PlanReportModel, SuiteRun } from "./plan-report-model.js";
 import type { RunReportModel } from "./run-report-model.js";
+import { chartMarkdown } from "./chart-files.js";
+import { failureTimelineSpec } from "./html-charts.js";
 import { renderChart } from "./svg-chart.js";
 import { describeUserMix, VERDICT_MARK } from "./test-result.js";
 
@@ -81,6 +83,8 @@ export function renderFailureScenarios(m: RunReportModel, a: FailureScenariosAna
     "",
     `**Verdict**: ${VERDICT_MARK[a.verdict]} (the worst of the faults; a fault that could not be injected is not measured and says why)`,
     "",
+    ...chartMarkdown(m.charts?.load),
+    ...chartMarkdown(m.charts?.latency),
     "## Faults",
     "",
     mdTable(HEAD, a.faults.map(faultRow)),
@@ -113,25 +117,8 @@ export function failureScenariosHtml(a: FailureScenariosAnalysis | undefined, li
     const r = faultRow(f);
     return [badge(f.verdict), ...r.slice(0, -1).map(e)];
   });
-  const tl = a.timeline;
-  const chart = tl.length
-    ? renderChart({
-        id: "failure-timeline",
-        title: "Failure scenarios: latency and errors per second, faults shaded",
-        x: tl.map((r) => r.t),
-        xLabel: "time since start",
-        xFormat: "elapsed",
-        yLabel: "latency (ms)",
-        yUnit: "ms",
-        yRightLabel: "errors per second",
-        series: [
-          { name: "p99", y: tl.map((r) => (r.requests ? r.p99Ms : null)) },
-          { name: "max", y: tl.map((r) => (r.requests ? r.maxMs : null)), style: "dashed" },
-          { name: "errors", y: tl.map((r) => r.failures), axis: "right", style: "points" },
-        ],
-        bands: a.faults.filter((f) => f.atSec !== undefined).map((f) => ({ name: f.kind, from: f.atSec!, to: Math.max(f.endSec ?? f.atSec!, f.atSec! + 1) })),
-      })
-    : absent("Not measured: the run recorded no intervals.");
+  const spec = failureTimelineSpec(a);
+  const chart = spec ? renderChart(spec) : absent("Not measured: the run recorded no intervals.");
   return `<p>${badge(a.verdict)} Recovery: p95 ≤ ${e(formatMs(a.criteria.p95Ms))} ms with no errors held ${a.criteria.stableSec} s, judged against &lt; ${a.criteria.recovery.target} s (acceptable &lt; ${a.criteria.recovery.acceptable} s).${link ? ` Details: <a href="${e(link)}">${e(link)}</a>.` : ""}</p>${table(["Verdict", ...HEAD.slice(0, -1)], rows, HEAD.map(() => false))}${chart}`;
 }
 
@@ -162,6 +149,7 @@ export function failureScenariosPlanSection(model: PlanReportModel): string[] {
       a.faults.map((f) => faultRow(f).filter((_, i) => i !== 3 && i !== 6)),
     ),
     "",
+    ...chartMarkdown(model.charts?.failures),
     `**Status**: ${VERDICT_MARK[a.verdict]}`,
     `**Notes**: judged on each fault's recovery time; whole-run latency includes the faults by design.${run.files?.md ? ` Details and the seconds around each fault: \`${run.files.md}\`.` : ""}`,
     "",

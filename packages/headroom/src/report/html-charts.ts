@@ -1,9 +1,12 @@
 // The report's charts, as chart specs drawn from the report model: load, latency (overall and per
-// endpoint), errors and 429s, telemetry panels and the throughput-vs-users curve.
+// endpoint), errors and 429s, telemetry panels and the throughput-vs-users curve. Each *Spec
+// function is the chart itself; report.html renders it as a figure (renderChart), the Markdown
+// documents as a standalone SVG file (chart-files.ts).
+import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js";
 import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
 import type { AutoscaleResult } from "../planning/types.js";
 import type { RunSeries } from "./run-series.js";
-import { PALETTE, renderChart, type ChartBand, type ChartSeries } from "./svg-chart.js";
+import { PALETTE, renderChart, type ChartBand, type ChartMarker, type ChartSeries, type ChartSpec } from "./svg-chart.js";
 import type { TelemetryPanel } from "./telemetry-panels.js";
 
 const TIME = "elapsed time (m:ss)";
@@ -16,16 +19,26 @@ function bands(series: RunSeries): ChartBand[] {
 const stepNote = (series: RunSeries): string => (series.stepSec > 1 ? ` (per ${series.stepSec} s)` : "");
 
 export function loadChart(series: RunSeries): string {
+  return renderChart(loadSpec(series));
+}
+
+export function loadSpec(series: RunSeries): ChartSpec {
   const s: ChartSeries[] = [
     { name: "throughput (req/s)", y: series.requestsPerSec, color: PALETTE[0] },
     { name: "virtual users", y: series.users, axis: "right", color: "#7a8394", style: "dashed" },
   ];
   if (series.targetRatePerSec) s.push({ name: "scheduled arrivals (per s)", y: series.targetRatePerSec, color: PALETTE[5], style: "dashed" });
-  return renderChart({ id: "chart-load", title: `Users and throughput over time${stepNote(series)}`, x: series.tSec, xLabel: TIME, xFormat: "elapsed", yLabel: "requests per second", yUnit: "req/s", yRightLabel: "virtual users", yRightUnit: "users", series: s, bands: bands(series) });
+  return { id: "chart-load", title: `Users and throughput over time${stepNote(series)}`, x: series.tSec, xLabel: TIME, xFormat: "elapsed", yLabel: "requests per second", yUnit: "req/s", yRightLabel: "virtual users", yRightUnit: "users", series: s, bands: bands(series) };
 }
 
-export function latencyChart(id: string, title: string, lat: { p50Ms: (number | null)[]; p95Ms: (number | null)[]; p99Ms: (number | null)[] }, series: RunSeries, size: { width?: number; height?: number } = {}): string {
-  return renderChart({
+type LatencySeries = { p50Ms: (number | null)[]; p95Ms: (number | null)[]; p99Ms: (number | null)[] };
+
+export function latencyChart(id: string, title: string, lat: LatencySeries, series: RunSeries, size: { width?: number; height?: number } = {}): string {
+  return renderChart(latencySpec(id, title, lat, series, size));
+}
+
+export function latencySpec(id: string, title: string, lat: LatencySeries, series: RunSeries, size: { width?: number; height?: number } = {}): ChartSpec {
+  return {
     id,
     title,
     x: series.tSec,
@@ -40,7 +53,7 @@ export function latencyChart(id: string, title: string, lat: { p50Ms: (number | 
     ],
     bands: bands(series),
     ...size,
-  });
+  };
 }
 
 /** Failed requests by error class and 429 responses, per second. */
@@ -111,8 +124,17 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
   });
 }
 
+type SuitePoint = { name: string; users: number; rps: number };
+type SearchPoint = { users: number; rps: number; ok: boolean };
+
 /** Throughput against users over a suite: the capacity steps, each test's overall point, and the USL fit. */
-export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: { name: string; users: number; rps: number }[], search?: { users: number; rps: number; ok: boolean }[]): string | undefined {
+export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: SuitePoint[], search?: SearchPoint[]): string | undefined {
+  const spec = suiteCurveSpec(capacity, runs, search);
+  return spec && renderChart(spec);
+}
+
+/** The suite's curve, with the breaking point and the comfortable capacity marked when they were found. */
+export function suiteCurveSpec(capacity: CapacityAnalysis | undefined, runs: SuitePoint[], search?: SearchPoint[]): ChartSpec | undefined {
   const s: ChartSeries[] = [];
   // With a breaking-point search, its steps are drawn apart (held / broke) from the profiles' steady phases.
   const steps = (capacity?.steps ?? []).filter((st) => st.users !== undefined && !(search && "pass" in st));
@@ -131,16 +153,24 @@ export function suiteCurveChart(capacity: CapacityAnalysis | undefined, runs: { 
     s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(2)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
   }
   if (s.length === 0) return undefined;
-  return renderChart({ id: "chart-suite-curve", title: "Throughput against concurrent users", x: [], xLabel: "concurrent virtual users", yLabel: "achieved requests per second", yUnit: "req/s", series: s, hover: false });
+  const markers: ChartMarker[] = [];
+  if (capacity?.breakingPoint.users != null) markers.push({ name: `breaking point ${Math.round(capacity.breakingPoint.users)} users`, x: capacity.breakingPoint.users, color: "#b3261e" });
+  if (capacity?.comfortable.users != null) markers.push({ name: `comfortable ${Math.round(capacity.comfortable.users)} users`, x: capacity.comfortable.users, color: "#2e7d32" });
+  return { id: "chart-suite-curve", title: "Throughput against concurrent users", x: [], xLabel: "concurrent virtual users", yLabel: "achieved requests per second", yUnit: "req/s", series: s, hover: false, markers };
 }
 
 /** P95 latency and error rate at each load step (graceful degradation). */
 export function degradationChart(capacity: CapacityAnalysis | undefined): string | undefined {
+  const spec = degradationSpec(capacity);
+  return spec && renderChart(spec);
+}
+
+export function degradationSpec(capacity: CapacityAnalysis | undefined): ChartSpec | undefined {
   const rows = (capacity?.degradation ?? []).filter((d) => d.users !== undefined || d.targetRate !== undefined);
   if (rows.length < 2) return undefined;
   const open = capacity!.model === "open";
   const x = rows.map((d) => (open ? d.targetRate! : d.users!));
-  return renderChart({
+  return {
     id: "chart-degradation",
     title: "Latency and errors by load level",
     x,
@@ -154,13 +184,17 @@ export function degradationChart(capacity: CapacityAnalysis | undefined): string
       { name: "P95 latency", y: rows.map((d) => d.p95Ms), color: P_COLORS.p95 },
       { name: "error rate", y: rows.map((d) => d.errorPct), axis: "right", color: "#e15759", style: "dashed" },
     ],
-  });
+  };
 }
 
 /** Instances of both autoscaling policies and the offered load over the replayed day. */
 export function autoscaleChart(step: AutoscaleResult, target: AutoscaleResult, period: string): string {
+  return renderChart(autoscaleSpec(step, target, period));
+}
+
+export function autoscaleSpec(step: AutoscaleResult, target: AutoscaleResult, period: string): ChartSpec {
   const x = step.minutes.map((m) => m.minute * 60);
-  return renderChart({
+  return {
     id: "chart-autoscale",
     title: `Autoscaling replay over a day at the ${period} peak`,
     x,
@@ -177,7 +211,7 @@ export function autoscaleChart(step: AutoscaleResult, target: AutoscaleResult, p
     ],
     width: 1240,
     height: 280,
-  });
+  };
 }
 
 /** The load generator's own CPU and event-loop lag: when these saturate, the run measured headroom, not the target. */
@@ -198,4 +232,26 @@ export function generatorChart(series: RunSeries, workers: number): string {
     ],
     bands: bands(series),
   });
+}
+
+/** The failure-scenarios test second by second: p99, max and errors, each fault shaded; undefined without intervals. */
+export function failureTimelineSpec(a: FailureScenariosAnalysis): ChartSpec | undefined {
+  const tl = a.timeline;
+  if (tl.length === 0) return undefined;
+  return {
+    id: "failure-timeline",
+    title: "Failure scenarios: latency and errors per second, faults shaded",
+    x: tl.map((r) => r.t),
+    xLabel: "time since start",
+    xFormat: "elapsed",
+    yLabel: "latency (ms)",
+    yUnit: "ms",
+    yRightLabel: "errors per second",
+    series: [
+      { name: "p99", y: tl.map((r) => (r.requests ? r.p99Ms : null)) },
+      { name: "max", y: tl.map((r) => (r.requests ? r.maxMs : null)), style: "dashed" },
+      { name: "errors", y: tl.map((r) => r.failures), axis: "right", style: "points" },
+    ],
+    bands: a.faults.filter((f) => f.atSec !== undefined).map((f) => ({ name: f.kind, from: f.atSec!, to: Math.max(f.endSec ?? f.atSec!, f.atSec! + 1) })),
+  };
 }

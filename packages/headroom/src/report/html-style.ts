@@ -1,5 +1,6 @@
 // The report page's stylesheet, inlined into report.html (no network). Laptop-first: two charts a
 // row from 980 px, one below; print puts one chart per row and keeps charts and tables whole.
+import { CHART_CSS_RULES } from "./svg-chart.js";
 
 export const REPORT_CSS = `
 :root { --fg:#1d2330; --muted:#5d6677; --line:#dde1e8; --bg:#f5f6f8; --card:#fff; --accent:#4e79a7;
@@ -46,11 +47,7 @@ ul.legend li { display:flex; align-items:center; gap:6px; }
 .swatch.dash { border-top-style:dashed; }
 .swatch.dot { width:8px; height:8px; border:0; border-radius:50%; background:var(--c); }
 svg.chart-svg { width:100%; height:auto; display:block; font-size:11px; font-family:inherit; }
-svg .grid { stroke:#e9ecf1; } svg .axis, svg .xtick { stroke:#8a93a3; }
-svg .tick { fill:#5d6677; } svg .label { fill:#3b4352; font-size:11.5px; }
-svg path.series { fill:none; stroke-width:1.7; stroke-linejoin:round; stroke-linecap:round; }
-svg .band rect { fill:#f3f5f9; } svg .band:nth-of-type(even) rect { fill:#eaeef5; } svg .band text { fill:#7a8394; font-size:10.5px; }
-svg .hover rect { fill:transparent; } svg .hover rect:hover { fill:rgba(78,121,167,.10); }
+${CHART_CSS_RULES.map((r) => `svg ${r}`).join("\n")}
 .bottleneck { background:var(--card); border:1px solid var(--line); border-left:4px solid var(--fail); border-radius:8px; padding:10px 14px; margin:10px 0; break-inside:avoid; }
 .bottleneck.secondary { border-left-color:#f28e2b; } .bottleneck.tertiary, .bottleneck.minor { border-left-color:#bab0ac; }
 .bottleneck h4 { margin:0 0 6px; font-size:14px; }

@@ -5,6 +5,7 @@ import type { CapacityAnalysis, RunAnalysis, SearchResult, Slo } from "../analys
 import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js";
 import type { CapacityPlanning } from "../planning/types.js";
 import type { HostInfo } from "../store/types.js";
+import type { PlanCharts } from "./chart-files.js";
 import type { RunReportModel } from "./run-report-model.js";
 
 export interface SuiteRun {
@@ -97,6 +98,8 @@ export interface PlanReportModel {
   documents?: PlanDocuments;
   /** The author column of the changelog (default "headroom plan"). */
   author?: string;
+  /** The chart files the capacity plan embeds, when they are written beside it (chart-files.ts). */
+  charts?: PlanCharts;
 }
 
 const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, "");

@@ -5,6 +5,7 @@ import { summarizeIntervals } from "../analysis/summary.js";
 import { initHistograms } from "../metrics/histogram.js";
 import type { RunStore } from "../store/run-store.js";
 import type { IntervalLine, Manifest, RunSummary } from "../store/types.js";
+import type { RunCharts } from "./chart-files.js";
 import { buildRunSeries, type RunSeries } from "./run-series.js";
 import { buildTelemetryPanels, type TelemetryPanels } from "./telemetry-panels.js";
 
@@ -30,6 +31,8 @@ export interface RunReportModel {
   telemetry: TelemetryPanels;
   /** Facts a reader needs: rebuilt summary, skipped lines, telemetry gaps, generator limits. */
   notes: string[];
+  /** The chart files the Markdown document embeds, when they are written beside it (chart-files.ts). */
+  charts?: RunCharts;
 }
 
 export interface RunReportOptions {

@@ -4,6 +4,7 @@
 // measured or says "not measured: <reason>". Also what `headroom report --format md` writes.
 import type { MetricVerdict, RunAnalysis, Verdict } from "../analysis/types.js";
 import type { PlanDescription } from "../store/types.js";
+import { chartMarkdown } from "./chart-files.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable, orNotMeasured } from "./markdown.js";
 import type { RunReportModel } from "./run-report-model.js";
@@ -239,6 +240,8 @@ export function renderTestResult(m: RunReportModel): string {
     "",
     `**Status**: ${status}`,
     "",
+    ...chartMarkdown(m.charts?.load),
+    ...chartMarkdown(m.charts?.latency),
     "## Requirements vs Actual",
     "",
     requirementsTable(m.verdicts),

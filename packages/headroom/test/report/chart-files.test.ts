@@ -1,0 +1,140 @@
+// The Markdown documents' charts as standalone SVG files: each file is well-formed XML that renders
+// on its own (namespace, size, background, embedded style, no script or network), the documents
+// link only files that are written, and a chart without data is a sentence, never an empty frame.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { DEFAULT_RECOVERY_BOUND, type FailureScenariosAnalysis, type FaultResult, type WindowFigures } from "../../src/analysis/failure-scenarios.js";
+import { initHistograms } from "../../src/metrics/histogram.js";
+import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
+import { chartMarkdown, planChartFiles, runChartFiles, type ChartFile } from "../../src/report/chart-files.js";
+import { failureScenariosPlanSection } from "../../src/report/failure-scenarios.js";
+import type { PlanReportModel } from "../../src/report/plan-report-model.js";
+import type { RunReportModel } from "../../src/report/run-report-model.js";
+import { renderChartSvg } from "../../src/report/svg-chart.js";
+import { renderTestResult } from "../../src/report/test-result.js";
+import { fixturePlanModel } from "./fixture-plan.js";
+import { assertWellFormedXml } from "./xml-check.js";
+
+let dir: string;
+let plan: PlanReportModel;
+let bare: PlanReportModel;
+
+before(async () => {
+  await initHistograms();
+  dir = mkdtempSync(join(tmpdir(), "headroom-chart-files-"));
+  plan = await fixturePlanModel(join(dir, "full"), { only: ["baseline", "peak", "sustained"] });
+  bare = await fixturePlanModel(join(dir, "bare"), { only: ["peak"], planning: false, capacity: false });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The image links of a Markdown document: [alt, href]. */
+function images(md: string): [string, string][] {
+  return [...md.matchAll(/!\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/g)].map((m) => [m[1]!, m[2]!]);
+}
+
+/** A standalone SVG file: well-formed, sized, styled, with a background, data, and nothing fetched or run. */
+function assertStandalone(svg: string, name: string): void {
+  assertWellFormedXml(svg, name);
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  assert.match(root, /xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `${name}: no xmlns`);
+  assert.match(root, /width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/, `${name}: no explicit size`);
+  assert.ok(Number(/data-points="(\d+)"/.exec(root)?.[1]) > 0, `${name}: drew no data`);
+  assert.match(svg, /<title id="title">[^<]{20,}<\/title>/, `${name}: no title`);
+  assert.match(svg, /<style>[^<]*path\.series \{ fill:none;/, `${name}: the series' style is not embedded`);
+  assert.match(svg, /<rect width="\d+" height="\d+" fill="#ffffff"\/>/, `${name}: no background`);
+  assert.doesNotMatch(svg, /<script|href=|url\(|@import|@font-face|class="hover"><rect/i, `${name}: refers outside itself or carries script`);
+  assert.doesNotMatch(svg, /NaN|undefined|Infinity/, `${name}: a value did not format`);
+}
+
+test("a run's result document embeds its load and latency charts, and both files stand alone", async () => {
+  const run = plan.runs.find((r) => r.profile === "peak")!;
+  const { charts, files } = runChartFiles(run.report, { prefix: "peak-", docDir: "test-results" });
+  assert.deepEqual(files.map((f) => f.path), ["charts/peak-load.svg", "charts/peak-latency.svg"]);
+  for (const f of files) assertStandalone(f.svg, f.path);
+  // The throughput path and the user line both drew one point per second of the 40-second run.
+  assert.match(files[0]!.svg, /data-series="throughput \(req\/s\)" data-points="40"/);
+  assert.match(files[0]!.svg, /data-series="virtual users" data-points="40"/);
+  assert.match(files[1]!.svg, /data-series="P99" data-points="40"/);
+  // The phases are shaded and labelled.
+  assert.equal([...files[1]!.svg.matchAll(/<g class="band">/g)].length, 3);
+
+  const md = renderTestResult({ ...run.report, charts });
+  const links = images(md);
+  assert.deepEqual(links.map(([, href]) => href), ["../charts/peak-load.svg", "../charts/peak-latency.svg"]);
+  assert.match(links[0]![0], /^Users and throughput over 40 s: up to 40 virtual users, throughput up to [\d.]+ req\/s \([\d.]+ on average\); phases shaded: ramp-up, peak, ramp-down$/);
+  assert.match(links[1]![0], /^P50, P95 and P99 latency of all endpoints over time: P50 [\d.]+ ms to [\d.]+ ms, P95 up to [\d.]+ ms, P99 up to [\d.]+ ms; phases shaded/);
+  // The charts sit under Results, before the requirements table.
+  assert.ok(md.indexOf("![Users and throughput") > md.indexOf("## Results") && md.indexOf("![P50") < md.indexOf("## Requirements vs Actual"));
+  // Without charts the document is unchanged: no dangling links.
+  assert.deepEqual(images(renderTestResult(run.report)), []);
+});
+
+test("the capacity plan links the curve, degradation and autoscaling charts, each file written", () => {
+  const { charts, files } = planChartFiles(plan);
+  assert.deepEqual(files.map((f) => f.path), ["charts/throughput-vs-users.svg", "charts/degradation-by-load.svg", "charts/autoscaling-replay.svg"]);
+  for (const f of files) assertStandalone(f.svg, f.path);
+  const md = renderCapacityPlan({ ...plan, charts });
+  const hrefs = images(md).map(([, href]) => href);
+  assert.deepEqual(hrefs, files.map((f) => f.path));
+  // The curve and degradation under Capacity Limits, the replay under Scaling Strategy.
+  const at = (s: string): number => md.indexOf(s);
+  assert.ok(at("## Capacity Limits") < at("](charts/throughput-vs-users.svg)") && at("](charts/degradation-by-load.svg)") < at("### Bottlenecks Identified"));
+  assert.ok(at("## Scaling Strategy") < at("](charts/autoscaling-replay.svg)") && at("](charts/autoscaling-replay.svg)") < at("### Vertical Scaling"));
+  // The curve marks the breaking point and the comfortable capacity of the analysis, and says so.
+  const curve = files[0]!.svg;
+  const c = plan.capacity!;
+  assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>breaking point ${c.breakingPoint.users} users</text>`));
+  assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>comfortable ${c.comfortable.users} users</text>`));
+  assert.match(images(md)[0]![0], new RegExp(`breaking point marked at ${c.breakingPoint.users} users, comfortable capacity at ${c.comfortable.users} users$`));
+});
+
+test("a chart without data is left out with a sentence, never an empty frame", () => {
+  const { charts, files } = planChartFiles(bare);
+  assert.deepEqual(files.map((f) => f.path), ["charts/throughput-vs-users.svg"]);
+  assert.deepEqual(charts.degradation, { absent: "Chart not drawn: degradation by load needs at least two measured load levels." });
+  assert.deepEqual(charts.autoscale, { absent: "Chart not drawn: planning did not run." });
+  assert.equal(charts.failures, undefined);
+  const md = renderCapacityPlan({ ...bare, charts });
+  assert.ok(md.includes("\nChart not drawn: degradation by load needs at least two measured load levels.\n"));
+  assert.equal(images(md).length, 1);
+
+  const report = plan.runs[0]!.report;
+  const silent: RunReportModel = { ...report, series: { ...report.series, overall: { p50Ms: report.series.overall.p50Ms.map(() => null), p95Ms: report.series.overall.p95Ms.map(() => null), p99Ms: report.series.overall.p99Ms.map(() => null) } } };
+  const quiet = runChartFiles(silent);
+  assert.deepEqual(quiet.files.map((f) => f.path), ["charts/load.svg"]);
+  assert.deepEqual(chartMarkdown(quiet.charts.latency), ["Chart not drawn: no request completed in any second of the run, so there is no latency to plot.", ""]);
+  const empty = runChartFiles({ ...report, series: { ...report.series, tSec: [], users: [], requestsPerSec: [] } });
+  assert.deepEqual(empty.files, []);
+  assert.deepEqual(empty.charts.load, { absent: "Chart not drawn: the run recorded no seconds of load." });
+});
+
+test("the failure-scenarios timeline: under its section of the capacity plan, faults shaded", () => {
+  const timeline = Array.from({ length: 20 }, (_, t) => ({ t, requests: 50, failures: t === 8 ? 3 : 0, p95Ms: 9, p99Ms: t === 8 ? 1900 : 12, maxMs: t === 8 ? 2100 : 20, readiness: [] }));
+  const figures = (startSec: number, endSec: number, p99Ms: number): WindowFigures => ({ startSec, endSec, requests: 100, failures: 0, p95Ms: 9, p99Ms, maxMs: p99Ms + 100 });
+  const fault: FaultResult = { index: 0, kind: "app-stall", label: "App stall (SIGSTOP)", status: "measured", plannedAtSec: 8, atSec: 8, endSec: 10, durationSec: 2, before: figures(6, 8, 12), window: figures(8, 10, 1900), errors: { reset: 3 }, recoveredAtSec: 11, recoverySec: 1, recoveryText: "recovered in 1 s", verdict: "PASS", verdictReason: "within 10 s", seconds: [] };
+  const failures: FailureScenariosAnalysis = { level: "normal", criteria: { p95Ms: 500, stableSec: 3, recovery: DEFAULT_RECOVERY_BOUND }, faults: [fault], verdict: "PASS", timeline, notes: [] };
+  const model: PlanReportModel = { ...plan, runs: [...plan.runs, { ...plan.runs[0]!, profile: "failure-scenarios", failures }] };
+  const { charts, files } = planChartFiles(model);
+  const file = files.find((f) => f.path === "charts/failure-scenarios-timeline.svg") as ChartFile;
+  assertStandalone(file.svg, file.path);
+  assert.match(file.svg, /<g class="band"><rect [^>]*><title>app-stall: 0:08 to 0:10<\/title><\/rect>/);
+  assert.match(file.svg, /data-series="p99" data-points="20"/);
+  assert.ok("href" in charts.failures! && /the 1 injected faults shaded \(app-stall\); P99 up to 1,?900 ms, 3 errors in all$/.test(charts.failures.alt), JSON.stringify(charts.failures));
+  const section = failureScenariosPlanSection({ ...model, charts }).join("\n");
+  assert.match(section, /\n!\[P99 and max latency[^\]]*\]\(charts\/failure-scenarios-timeline\.svg\)\n/);
+});
+
+test("renderChartSvg escapes text, lays the legend out inside the frame, and keeps the plot's size", () => {
+  const svg = renderChartSvg({ id: "x", title: `A <b> & "c"`, x: [0, 1, 2], xLabel: "t", yLabel: "v", series: [{ name: "a & b", y: [1, 2, 3] }, { name: "c", y: [3, 2, 1], axis: "right", style: "dashed" }], width: 300, height: 200 }, "alt [with] <brackets>");
+  assertStandalone(svg, "escaped");
+  assert.match(svg, /<title id="title">alt \[with\] &lt;brackets&gt;<\/title>/);
+  assert.match(svg, /<text class="title" x="12" y="22">A &lt;b&gt; &amp; &quot;c&quot;<\/text>/);
+  // Two legend rows at 300 px (the second item does not fit beside the first), then the 200-px plot.
+  const height = Number(/height="(\d+)"/.exec(svg)![1]);
+  assert.equal(height, 44 + 18 + 10 + 200);
+  for (const m of svg.matchAll(/<text x="([\d.]+)" y="\d+">([^<]*)<\/text>/g)) assert.ok(Number(m[1]) + m[2]!.length * 6.72 <= 300 + 1, `legend item "${m[2]}" runs past the frame`);
+  assert.deepEqual(chartMarkdown({ href: "charts/x.svg", alt: "a [b]\nc" }), ["![a \\[b\\] c](charts/x.svg)", ""]);
+});
