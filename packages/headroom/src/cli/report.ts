@@ -12,6 +12,7 @@ import type { LoadLevel } from "../store/types.js";
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderJsonReport } from "../report/json-report.js";
 import { junitSuiteOf, renderJunit } from "../report/junit.js";
+import { CHARTS_DIR, runChartFiles } from "../report/chart-files.js";
 import { buildRunReportModel, type RunReportModel } from "../report/run-report-model.js";
 import { renderTestResult } from "../report/test-result.js";
 import { readRunStore } from "../store/run-store.js";
@@ -76,7 +77,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       `
-Files (in --out, default the run directory): report.md (the test's result document),
+Files (in --out, default the run directory): report.md (the test's result document, with
+its charts of users and throughput, and of latency, in charts/load.svg and charts/latency.svg),
 report.html (one self-contained page with charts), report.json, junit.xml (one test case per
 target: FAIL fails, WARN passes with a note, not measured is skipped).
 A run killed before it finished has no summary.json: it is rebuilt from intervals.ndjson.
@@ -97,12 +99,25 @@ Examples:
       const model = await buildRunReportModel(store, { analysis });
       const outDir = resolve(ctx.io.cwd, flags.out ?? run);
       makeDirectory(outDir);
+      // Relative when under the working directory; "../../tmp/x" reads worse than the absolute path.
+      const shown = (path: string): string => {
+        const rel = relative(ctx.io.cwd, path);
+        return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+      };
+      if (formats.includes("md")) {
+        // The Markdown document embeds its charts as files beside it (charts/load.svg, charts/latency.svg).
+        const charts = runChartFiles(model);
+        model.charts = charts.charts;
+        if (charts.files.length) makeDirectory(join(outDir, CHARTS_DIR));
+        for (const c of charts.files) {
+          writeFileSync(join(outDir, c.path), c.svg);
+          ctx.io.stdout.write(`wrote ${shown(join(outDir, c.path))}\n`);
+        }
+      }
       for (const f of formats) {
         const path = join(outDir, REPORT_FILES[f]);
         writeFileSync(path, renderFormat(model, f));
-        // Relative when under the working directory; "../../tmp/x" reads worse than the absolute path.
-        const rel = relative(ctx.io.cwd, path);
-        ctx.io.stdout.write(`wrote ${rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path}\n`);
+        ctx.io.stdout.write(`wrote ${shown(path)}\n`);
       }
       const s = model.summary;
       const verdict = model.verdict ? `verdict ${model.verdict}` : "no targets judged";

@@ -2,6 +2,7 @@
 // breaking point, bottlenecks, graceful degradation by load level, sustained vs peak, spike
 // recovery and the resource table of the heaviest test.
 import type { SustainedVsPeakRow } from "../analysis/types.js";
+import { chartMarkdown } from "./chart-files.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { searchNotReached, searchStepsTable, searchSummaryLine } from "./capacity-plan-search.js";
 import { mdTable } from "./markdown.js";
@@ -121,6 +122,7 @@ export function renderPerformanceSummary(model: PlanReportModel): string {
     "",
     breakingPoint(model),
     "",
+    ...chartMarkdown(model.charts?.capacity),
     "## Bottlenecks",
     "",
     bottlenecks(model),
@@ -129,6 +131,7 @@ export function renderPerformanceSummary(model: PlanReportModel): string {
     "",
     degradation(model),
     "",
+    ...chartMarkdown(model.charts?.degradation),
     "## Sustained vs Peak",
     "",
     sustainedVsPeak(model),

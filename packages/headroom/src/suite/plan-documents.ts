@@ -1,6 +1,7 @@
 // From a finished suite to the report set: the capacity analysis across the suite's load levels,
 // the planning result, and every document rendered as text, keyed by its path relative to the
-// suite's output folder. The CLI writes them; nothing here touches files.
+// suite's output folder (the Markdown documents' charts as charts/<name>.svg among them). The CLI
+// writes them; nothing here touches files.
 import { relative } from "node:path";
 import { analyzeCapacity } from "../analysis/capacity.js";
 import { stepsFromRuns } from "../analysis/load-steps.js";
@@ -13,6 +14,7 @@ import type { CapacityPlanning, InfrastructureModel } from "../planning/types.js
 import type { Targets } from "../plan/targets.js";
 import { alertRules, prometheusRulesYaml, type AlertRulesOptions, type AlertThresholds } from "../report/alert-rules.js";
 import { renderCapacityPlan } from "../report/capacity-plan.js";
+import { planChartFiles, runChartFiles } from "../report/chart-files.js";
 import { grafanaDashboard } from "../report/grafana-dashboard.js";
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderJsonReport } from "../report/json-report.js";
@@ -98,6 +100,9 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
   for (const r of input.runs) {
     const report = await buildRunReportModel(r.store, { analysis: r.analysis, generatedAt: input.generatedAt });
     const rel = relative(input.outDir, r.dir) || r.test.name;
+    const charts = runChartFiles(report, { prefix: `${r.test.name}-`, docDir: "test-results" });
+    for (const c of charts.files) files.set(c.path, c.svg);
+    report.charts = charts.charts;
     files.set(`${rel}/report.html`, renderHtmlReport(report));
     files.set(`${rel}/report.json`, renderJsonReport(report));
     files.set(`test-results/${r.test.name}.md`, r.failures ? renderFailureScenarios(report, r.failures) : renderTestResult(report));
@@ -127,6 +132,9 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
   };
   if (capacity) model.capacity = capacity;
   if (input.search) model.search = input.search;
+  const charts = planChartFiles(model);
+  for (const c of charts.files) files.set(c.path, c.svg);
+  model.charts = charts.charts;
   files.set("capacity-plan.md", renderCapacityPlan(model));
   files.set("performance-metrics.md", renderPerformanceSummary(model));
   files.set("report.html", renderPlanHtmlReport(model));

@@ -2,12 +2,19 @@
 // on its own (namespace, size, background, embedded style, no script or network), the documents
 // link only files that are written, and a chart without data is a sentence, never an empty frame.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { after, before, test } from "node:test";
 import { DEFAULT_RECOVERY_BOUND, type FailureScenariosAnalysis, type FaultResult, type WindowFigures } from "../../src/analysis/failure-scenarios.js";
+import { sloFromTargets } from "../../src/analysis/slo.js";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { EXIT } from "../../src/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
+import { buildTargets } from "../../src/plan/targets.js";
+import { parseInfrastructure } from "../../src/planning/infrastructure.js";
+import { DEFAULT_ALERT_THRESHOLDS } from "../../src/report/alert-rules.js";
 import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
 import { chartMarkdown, planChartFiles, runChartFiles, type ChartFile } from "../../src/report/chart-files.js";
 import { failureScenariosPlanSection } from "../../src/report/failure-scenarios.js";
@@ -15,7 +22,12 @@ import type { PlanReportModel } from "../../src/report/plan-report-model.js";
 import type { RunReportModel } from "../../src/report/run-report-model.js";
 import { renderChartSvg } from "../../src/report/svg-chart.js";
 import { renderTestResult } from "../../src/report/test-result.js";
+import { readRunStore } from "../../src/store/run-store.js";
+import { buildPlanDocuments } from "../../src/suite/plan-documents.js";
+import type { SuiteRunResult } from "../../src/suite/run-suite.js";
+import { fixtureAnalysis } from "./fixture-analysis.js";
 import { fixturePlanModel } from "./fixture-plan.js";
+import { writeFixtureRun } from "./fixture-run.js";
 import { assertWellFormedXml } from "./xml-check.js";
 
 let dir: string;
@@ -137,4 +149,49 @@ test("renderChartSvg escapes text, lays the legend out inside the frame, and kee
   assert.equal(height, 44 + 18 + 10 + 200);
   for (const m of svg.matchAll(/<text x="([\d.]+)" y="\d+">([^<]*)<\/text>/g)) assert.ok(Number(m[1]) + m[2]!.length * 6.72 <= 300 + 1, `legend item "${m[2]}" runs past the frame`);
   assert.deepEqual(chartMarkdown({ href: "charts/x.svg", alt: "a [b]\nc" }), ["![a \\[b\\] c](charts/x.svg)", ""]);
+});
+
+test("plan's report set: every image a Markdown document links is a file of the set, and parses", async () => {
+  const out = join(dir, "plan-out");
+  const runs: SuiteRunResult[] = ["baseline", "peak"].map((name, i) => {
+    const store = readRunStore(writeFixtureRun(join(out, name), { seed: 40 + i, name, durationSec: 30, peakUsers: 20 + 20 * i }));
+    const summary = store.summary!;
+    return { test: { name, profile: { name, executor: "closed", durationSec: 30, users: 20 + 20 * i }, loadLevel: "normal" }, dir: join(out, name), store, summary, analysis: fixtureAnalysis(store, summary) } as SuiteRunResult;
+  });
+  const targets = buildTargets();
+  const infrastructure = parseInfrastructure(JSON.parse(readFileSync(new URL("../../../../config/infrastructure.default.json", import.meta.url), "utf8")), "config/infrastructure.default.json");
+  const docs = await buildPlanDocuments({ runs, outDir: out, environment: plan.environment, infrastructure, slo: sloFromTargets(targets, "normal"), targets, alertThresholds: DEFAULT_ALERT_THRESHOLDS, instances: 1, generatedAt: plan.generatedAt });
+  const svgs = [...docs.files.keys()].filter((k) => k.endsWith(".svg")).sort();
+  assert.deepEqual(svgs.filter((k) => k.startsWith("charts/baseline-") || k.startsWith("charts/peak-")), ["charts/baseline-latency.svg", "charts/baseline-load.svg", "charts/peak-latency.svg", "charts/peak-load.svg"]);
+  const linked = new Set<string>();
+  for (const [path, text] of docs.files) {
+    if (!path.endsWith(".md")) continue;
+    for (const [alt, href] of images(text)) {
+      const target = posix.normalize(posix.join(posix.dirname(path), href));
+      assert.ok(docs.files.has(target), `${path} links ${href}, which is not written`);
+      assert.ok(alt.length > 30, `${path}: alt text of ${href} is "${alt}"`);
+      linked.add(target);
+    }
+  }
+  // Every chart written is linked, and each result document has its two charts.
+  assert.deepEqual([...linked].sort(), svgs);
+  for (const name of ["baseline", "peak"]) assert.equal(images(docs.files.get(`test-results/${name}.md`)!).length, 2);
+  assert.ok(images(docs.files.get("capacity-plan.md")!).some(([, href]) => href === "charts/throughput-vs-users.svg"));
+  for (const k of svgs) assertStandalone(docs.files.get(k)!, k);
+});
+
+test("headroom report --format md writes the charts its report.md links", async () => {
+  const run = writeFixtureRun(join(dir, "cli-run"), { seed: 9, durationSec: 20, peakUsers: 10 });
+  const out = join(dir, "cli-out");
+  const io = memoryIo({}, dir);
+  assert.equal(await main(["report", run, "--format", "md", "--out", out], io), EXIT.OK, io.err());
+  assert.match(io.out(), /^wrote cli-out\/charts\/load\.svg\nwrote cli-out\/charts\/latency\.svg\nwrote cli-out\/report\.md\n/);
+  const md = readFileSync(join(out, "report.md"), "utf8");
+  assert.deepEqual(images(md).map(([, href]) => href), ["charts/load.svg", "charts/latency.svg"]);
+  for (const [, href] of images(md)) assertStandalone(readFileSync(join(out, href), "utf8"), href);
+  assert.deepEqual(readdirSync(join(out, "charts")).sort(), ["latency.svg", "load.svg"]);
+  // Without the Markdown format no chart files are written.
+  const html = join(dir, "cli-html");
+  assert.equal(await main(["report", run, "--format", "html", "--out", html], memoryIo({}, dir)), EXIT.OK);
+  assert.equal(existsSync(join(html, "charts")), false);
 });
