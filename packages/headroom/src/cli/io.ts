@@ -9,7 +9,25 @@ export interface CliIo {
   onInterrupt(handler: () => void): () => void;
 }
 
+const quietOnClosedPipe = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * When the reader of the output goes away (`headroom report RUN | head -2`), the next write fails
+ * with EPIPE: stop at once and quietly with exit 0, as `head`'s other writers do, instead of an
+ * unhandled-error stack trace. Any other stream error is still thrown.
+ */
+export function stopQuietlyOnClosedPipe(stream: NodeJS.WritableStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  if (quietOnClosedPipe.has(stream)) return;
+  quietOnClosedPipe.add(stream);
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    exit(0);
+  });
+}
+
 export function processIo(): CliIo {
+  stopQuietlyOnClosedPipe(process.stdout);
+  stopQuietlyOnClosedPipe(process.stderr);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

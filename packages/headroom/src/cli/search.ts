@@ -172,6 +172,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       `
+Exit codes: 0 some step met the SLO (the breaking point, or how far the search got without one),
+99 no step met the SLO (targets failed: even the lightest step broke it; result still written),
+130 interrupted, 2 bad usage, 3 bad input, 4 target unreachable.
+
 Examples:
   npx headroom search --url http://127.0.0.1:3000/api/search/stories?q=fantasy --model open --slo "p95<500ms,errors<1%"
   npx headroom search --url http://127.0.0.1:3000/health --start 50 --max 2000 --json
@@ -298,7 +302,13 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
       if (!telemetry) io.stdout.write("(no telemetry collected: add --prometheus, --postgres, --redis, --app-port or --host-metrics to name the platform's bottleneck)\n");
       io.stdout.write(`result written to ${join(outDir, "search.json")}\n`);
     }
-    return stop.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
+    if (stop.signal.aborted) return EXIT.INTERRUPTED;
+    // Like a run whose targets failed: not one load the search tried met the SLO.
+    if (result.detail.steps.length > 0 && !result.detail.steps.some((s) => s.ok)) {
+      io.stderr.write(`no step met the SLO (${describeSlo(slo)}): targets failed (exit ${EXIT.TARGETS_FAILED})\n`);
+      return EXIT.TARGETS_FAILED;
+    }
+    return EXIT.OK;
   } finally {
     unhook();
   }

@@ -112,7 +112,9 @@ test("headroom search against a rate limiter: 429 share in its own column and in
   assert.equal(saved.detail.steps[0]!.rateLimited! * 2, saved.detail.steps[0]!.requests + (saved.detail.steps[0]!.requests % 2));
 
   io = memoryIo();
-  assert.equal(await main(["search", "--url", `${base}/slow`, "--slo", "p95<100ms", "--start", "4", "--max-steps", "2", ...QUICK, "--out", join(dir, "slow"), "--json"], io), EXIT.OK, io.err());
+  // No step met the SLO: targets failed (exit 99), said on stderr; the result is still printed.
+  assert.equal(await main(["search", "--url", `${base}/slow`, "--slo", "p95<100ms", "--start", "4", "--max-steps", "2", ...QUICK, "--out", join(dir, "slow"), "--json"], io), EXIT.TARGETS_FAILED, io.err());
+  assert.match(io.err(), /^no step met the SLO \(p95 < 100 ms\): targets failed \(exit 99\)$/m);
   const r = JSON.parse(io.out()) as SearchResult;
   assert.deepEqual(r.breakingPoint.users, null);
   assert.match(r.breakingPoint.limit, /^the first step, 4 users, already broke p95 < 100 ms \(p95 [\d.]+ ms > 100 ms\), and so did every lighter step down to 2 users: start lower with --start 1$/);
