@@ -8,6 +8,7 @@ import type { Database, QueryCounter } from "./db/database.js";
 import type { Lab } from "./lab/lab.js";
 import type { RateLimiter } from "./limiter/rate-limiter.js";
 import type { AppMetrics, CacheLabel } from "./metrics.js";
+import type { RedisGuard } from "./redis/redis-guard.js";
 
 export interface AppDeps {
   config: AppConfig;
@@ -20,6 +21,8 @@ export interface AppDeps {
   metrics: AppMetrics;
   lab: Lab;
   redis?: Redis;
+  /** The circuit breaker every Redis command goes through (with redis only). */
+  redisGuard?: RedisGuard;
   nowMs(): number;
   state: { shuttingDown: boolean; startedAtMs: number };
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from "./app-deps.js";
 import { createMemorySessionStore, createRedisSessionStore } from "./auth/sessions.js";
 import { createCacheAside } from "./cache/cache-aside.js";
 import { createMemoryCache, createRedisCache } from "./cache/cache.js";
+import { createOutageSafeCache } from "./cache/outage-safe-cache.js";
 import { resolveConfig, type AppConfigInput } from "./config.js";
 import { createDatabase, isDatabaseUnavailable, POOL_ACQUIRE_TIMEOUT_MS } from "./db/database.js";
 import { HttpError, type ApiErrorBody } from "./errors.js";
@@ -13,7 +14,8 @@ import { registerGuard } from "./guard.js";
 import { createLab } from "./lab/lab.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./limiter/rate-limiter.js";
 import { createMetrics } from "./metrics.js";
-import { connectRedis, waitForRedis } from "./redis/connect-redis.js";
+import { connectRedis, REDIS_COMMAND_TIMEOUT_MS, waitForRedis } from "./redis/connect-redis.js";
+import { createRedisGuard } from "./redis/redis-guard.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDiscoveryRoutes } from "./routes/discovery.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -66,27 +68,43 @@ export function build(opts: BuildOptions): MueJamApp {
   const config = resolveConfig(opts);
   const now = opts.now ?? Date.now;
   const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  // Every Redis command of the app goes through one circuit breaker (redis/redis-guard.ts).
+  const redisGuard = redis
+    ? createRedisGuard({ coolDownMs: config.redisCoolDownMs, now, probe: () => redis.ping(), onRejected: () => metrics.redisBreakerRejected() })
+    : undefined;
   const db = createDatabase(config);
   const lab = createLab(config.faults, config.labTuning);
   const storeKind = redis ? "redis" : "in-process";
+  const { trendingSec, storySec, profileSec } = config.cacheTtls;
+  const redisCache =
+    redis && redisGuard
+      ? createOutageSafeCache(createRedisCache(redis, config.redisPrefix), redisGuard, {
+          settleMs: config.redisCoolDownMs + 2 * REDIS_COMMAND_TIMEOUT_MS,
+          maxTtlSec: Math.max(trendingSec, storySec, profileSec),
+          now,
+        })
+      : undefined;
   const metrics = createMetrics({
     poolStats: () => db.poolStats(),
     labLeakedBytes: config.faults.has("leak") ? () => lab.leakedBytes() : undefined,
     labCpuBurnSeconds: config.faults.has("cpu-burn") ? () => lab.cpuBurnedSeconds() : undefined,
+    redisBreaker: redisGuard && redisCache ? { state: () => redisGuard.status().state, pendingInvalidations: () => redisCache.pendingInvalidations() } : undefined,
     info: { version: APP_VERSION, cache: storeKind, labFaults: [...config.faults].join(",") || "none", poolSize: config.poolSize },
   });
+  redisGuard?.onTransition((to) => metrics.redisBreakerTransition(to));
   db.setObserver((timing) => metrics.observeQuery(timing));
-  const cacheStore = redis ? createRedisCache(redis, config.redisPrefix) : createMemoryCache({ now });
+  const cacheStore = redisCache ?? createMemoryCache({ now });
   const deps: AppDeps = {
     config,
     db,
     cache: createCacheAside(cacheStore, { hit: metrics.cacheHit, miss: metrics.cacheMiss, error: metrics.cacheError }, { disabled: config.faults.has("cache-off") }),
     storeKind,
-    limiter: redis ? createRedisRateLimiter(redis, config.redisPrefix, metrics.limiterFailOpen) : createMemoryRateLimiter({ now }),
-    sessions: redis ? createRedisSessionStore(redis, config.redisPrefix) : createMemorySessionStore({ now }),
+    limiter: redis && redisGuard ? createRedisRateLimiter(redis, redisGuard, config.redisPrefix, metrics.limiterFailOpen) : createMemoryRateLimiter({ now }),
+    sessions: redis && redisGuard ? createRedisSessionStore(redis, redisGuard, config.redisPrefix) : createMemorySessionStore({ now }),
     metrics,
     lab,
     redis,
+    redisGuard,
     nowMs: now,
     state: { shuttingDown: false, startedAtMs: now() },
   };
@@ -100,6 +118,10 @@ export function build(opts: BuildOptions): MueJamApp {
     forceCloseConnections: "idle",
   });
   app.decorate("muejam", deps);
+  redisGuard?.onTransition((to, cause) => {
+    if (to === "open") app.log.warn({ cause, coolDownMs: config.redisCoolDownMs }, "redis circuit breaker open: cache reads go to the database, rate limits fail open, sessions trust the token");
+    else if (to === "closed") app.log.warn("redis circuit breaker closed: Redis answers again");
+  });
   // A JSON API: any other body type is a 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
 
@@ -167,6 +189,7 @@ export function build(opts: BuildOptions): MueJamApp {
   });
   app.addHook("onClose", async () => {
     await db.close();
+    redisGuard?.close();
     if (redis) redis.disconnect();
   });
   return app as unknown as MueJamApp;

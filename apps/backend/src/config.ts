@@ -9,6 +9,8 @@ export type LabFault = (typeof LAB_FAULTS)[number];
 /** Used when MUEJAM_TOKEN_SECRET is unset, by the app and by token minting alike. Development only. */
 export const DEFAULT_TOKEN_SECRET = "muejam-development-secret-do-not-use-in-production";
 
+export const REDIS_COOL_DOWN_MS_DEFAULT = 1_000;
+
 export const POOL_SIZE_DEFAULT = 20;
 export const POOL_SIZE_MIN = 1;
 export const POOL_SIZE_MAX = 50;
@@ -55,6 +57,8 @@ export interface AppConfigInput {
   redisUrl?: string;
   /** Prefix of every Redis key; rate-limit keys are `<prefix>rl:<group>:<key>`. */
   redisPrefix?: string;
+  /** How long the Redis circuit breaker stays open after a timeout or connection error before one probe goes through. */
+  redisCoolDownMs?: number;
   poolSize?: number;
   /** Transaction-pooling mode (pgbouncer): no named prepared statements, no session parameters. */
   pgbouncer?: boolean;
@@ -76,6 +80,7 @@ export interface AppConfig {
   databaseReplicaUrl?: string;
   redisUrl?: string;
   redisPrefix: string;
+  redisCoolDownMs: number;
   poolSize: number;
   pgbouncer: boolean;
   tokenSecret: string;
@@ -137,6 +142,7 @@ export function resolveConfig(input: AppConfigInput): AppConfig {
     databaseReplicaUrl: input.databaseReplicaUrl || undefined,
     redisUrl: input.redisUrl || undefined,
     redisPrefix: input.redisPrefix ?? "muejam:",
+    redisCoolDownMs: positiveInt("Redis cool-down (ms)", input.redisCoolDownMs ?? REDIS_COOL_DOWN_MS_DEFAULT, 10, 600_000, "set MUEJAM_REDIS_COOL_DOWN_MS to the milliseconds the Redis circuit breaker stays open, 10-600000 (default 1000)"),
     poolSize,
     pgbouncer: input.pgbouncer ?? false,
     tokenSecret: input.tokenSecret || DEFAULT_TOKEN_SECRET,
@@ -190,6 +196,7 @@ export function configInputFromEnv(env: Record<string, string | undefined>): Omi
     databaseReplicaUrl: env.DATABASE_REPLICA_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.MUEJAM_REDIS_PREFIX || undefined,
+    redisCoolDownMs: envInt("MUEJAM_REDIS_COOL_DOWN_MS", env.MUEJAM_REDIS_COOL_DOWN_MS),
     poolSize: envInt("MUEJAM_POOL_SIZE", env.MUEJAM_POOL_SIZE),
     pgbouncer: envFlag(env.MUEJAM_PGBOUNCER),
     tokenSecret: env.MUEJAM_TOKEN_SECRET || undefined,

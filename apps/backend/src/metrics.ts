@@ -3,6 +3,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CacheFamily } from "./cache/cache-aside.js";
 import type { PoolStats, QueryTiming } from "./db/database.js";
+import type { BreakerState } from "./redis/redis-guard.js";
 
 export const METRIC = {
   /** Histogram (seconds), labels route (the route template, e.g. /api/stories/:slug), method, status, cache (hit | miss | none). */
@@ -29,6 +30,14 @@ export const METRIC = {
   rateLimiterFailOpen: "muejam_rate_limiter_fail_open_total",
   /** Counter: session look-ups that failed (Redis down); the signed token alone authenticated. */
   sessionStoreErrors: "muejam_session_store_errors_total",
+  /** Gauge: 1 while the Redis circuit breaker is open or half-open (summed across cluster workers: how many are open). Only with Redis. */
+  redisBreakerOpen: "muejam_redis_breaker_open",
+  /** Counter, label to (open | half-open | closed): the breaker's transitions. */
+  redisBreakerTransitions: "muejam_redis_breaker_transitions_total",
+  /** Counter: Redis commands refused by the open breaker without being sent. */
+  redisBreakerRejected: "muejam_redis_breaker_rejected_total",
+  /** Gauge: cache keys whose invalidation waits for Redis to come back (replayed when the breaker closes). */
+  cacheInvalidationsPending: "muejam_cache_invalidations_pending",
   /** Gauge = 1, labels version, cache (redis | in-process), lab_faults (comma list or "none"), pool_size. */
   appInfo: "muejam_app_info",
   /** Lab faults' own bookkeeping, so a diagnosis can be checked against the truth. */
@@ -55,12 +64,16 @@ export interface AppMetrics {
   rateLimited(group: string): void;
   limiterFailOpen(): void;
   sessionStoreError(): void;
+  redisBreakerTransition(to: BreakerState): void;
+  redisBreakerRejected(): void;
 }
 
 export interface MetricsSources {
   poolStats(): PoolStats[];
   labLeakedBytes?(): number;
   labCpuBurnSeconds?(): number;
+  /** With Redis: the circuit breaker's state and the invalidations waiting for it. */
+  redisBreaker?: { state(): BreakerState; pendingInvalidations(): number };
   info: { version: string; cache: string; labFaults: string; poolSize: number };
 }
 
@@ -134,6 +147,21 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
       this.set(read());
     } });
   }
+  let breakerTransitions: Counter<"to"> | undefined;
+  let breakerRejected: Counter | undefined;
+  if (sources.redisBreaker) {
+    const breaker = sources.redisBreaker;
+    new Gauge({ name: METRIC.redisBreakerOpen, help: "1 while the Redis circuit breaker is open or half-open (Redis commands refused at once)", registers, collect() {
+      this.set(breaker.state() === "closed" ? 0 : 1);
+    } });
+    new Gauge({ name: METRIC.cacheInvalidationsPending, help: "Cache keys whose invalidation waits for Redis to come back", registers, collect() {
+      this.set(breaker.pendingInvalidations());
+    } });
+    breakerTransitions = new Counter({ name: METRIC.redisBreakerTransitions, help: "Transitions of the Redis circuit breaker, by the state entered", labelNames: ["to"] as const, registers });
+    breakerRejected = new Counter({ name: METRIC.redisBreakerRejected, help: "Redis commands refused by the open circuit breaker without being sent", registers });
+    for (const to of ["open", "half-open", "closed"] as const) breakerTransitions.inc({ to }, 0);
+    breakerRejected.inc(0);
+  }
   // Pre-create the zero series, so a scrape shows every family and group before the first event.
   for (const family of ["trending", "story", "profile"] as const) {
     cacheHits.inc({ family }, 0);
@@ -157,5 +185,7 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
     rateLimited: (group) => rateLimited.inc({ group }),
     limiterFailOpen: () => failOpen.inc(),
     sessionStoreError: () => sessionErrors.inc(),
+    redisBreakerTransition: (to) => breakerTransitions?.inc({ to }),
+    redisBreakerRejected: () => breakerRejected?.inc(),
   };
 }

@@ -85,6 +85,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const start = async (): Promise<void> => {
     proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory-policy", "allkeys-lru"], { stdio: "ignore" });
     const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+    // Refused until the server listens; heard here, so ioredis does not print each attempt.
+    probe.on("error", () => {});
     await probe.connect().catch(() => {});
     await probe.ping();
     probe.disconnect();

@@ -2,6 +2,7 @@
 // proves who signed it; the session says whether it is still valid (logout revokes it). Records
 // are created on a token's first use, so tokens minted offline need no login round.
 import type { Redis } from "ioredis";
+import type { RedisGuard } from "../redis/redis-guard.js";
 
 export interface SessionRecord {
   userId: string;
@@ -15,16 +16,17 @@ export interface SessionStore {
   put(sid: string, record: SessionRecord, ttlMs: number): Promise<void>;
 }
 
-export function createRedisSessionStore(redis: Redis, prefix: string): SessionStore {
+/** Every call goes through the guard: while it is open, get and put throw at once (the caller falls back). */
+export function createRedisSessionStore(redis: Redis, guard: RedisGuard, prefix: string): SessionStore {
   const key = (sid: string): string => `${prefix}session:${sid}`;
   return {
     kind: "redis",
     async get(sid) {
-      const raw = await redis.get(key(sid));
+      const raw = await guard.run(() => redis.get(key(sid)));
       return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
     },
     async put(sid, record, ttlMs) {
-      await redis.set(key(sid), JSON.stringify(record), "PX", Math.max(1, Math.round(ttlMs)));
+      await guard.run(() => redis.set(key(sid), JSON.stringify(record), "PX", Math.max(1, Math.round(ttlMs))));
     },
   };
 }

@@ -1,8 +1,10 @@
 // Fixed-window rate limiting. A window opens with a key's first request and lasts `windowMs`;
 // the (limit+1)-th request inside it is refused, with Retry-After = the time left in the window.
 // In Redis the counters are shared by every instance (keys `<prefix>rl:<group>:<key>`); when
-// Redis cannot answer, the limiter fails open: the request is allowed and the event counted.
+// Redis cannot answer (or the guard in front of it is open), the limiter fails open: the
+// request is allowed and the event counted.
 import type { Redis } from "ioredis";
+import type { RedisGuard } from "../redis/redis-guard.js";
 
 export interface LimitRule {
   /** user, anon-read, anon-write, submission */
@@ -43,7 +45,7 @@ interface RedisWithLimiter extends Redis {
   muejamRateLimit(numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
 }
 
-export function createRedisRateLimiter(redis: Redis, prefix: string, onFailOpen: () => void): RateLimiter {
+export function createRedisRateLimiter(redis: Redis, guard: RedisGuard, prefix: string, onFailOpen: () => void): RateLimiter {
   if (!("muejamRateLimit" in redis)) redis.defineCommand("muejamRateLimit", { lua: CHECK_SCRIPT });
   const client = redis as RedisWithLimiter;
   return {
@@ -55,7 +57,7 @@ export function createRedisRateLimiter(redis: Redis, prefix: string, onFailOpen:
       let index: number;
       let msLeft: number;
       try {
-        [index, msLeft] = await client.muejamRateLimit(keys.length, ...keys, ...args);
+        [index, msLeft] = await guard.run(() => client.muejamRateLimit(keys.length, ...keys, ...args));
       } catch {
         onFailOpen();
         return { allowed: true, failedOpen: true };

@@ -131,7 +131,7 @@ export async function runPlatformProcess(flags: PlatformFlags, env: Record<strin
 
 function describeConfig(config: ReturnType<typeof resolveConfig>, instances: number, say: (line: string) => void): void {
   say(`${instances} instance(s), PostgreSQL pool ${config.poolSize} per instance${config.pgbouncer ? " (pgbouncer transaction mode)" : ""}${config.databaseReplicaUrl ? ", reads from DATABASE_REPLICA_URL" : ""}`);
-  if (config.redisUrl) say(`Redis at ${config.redisUrl.replace(/\/\/[^@]*@/, "//***@")} for cache, rate limits and sessions (key prefix ${config.redisPrefix})`);
+  if (config.redisUrl) say(`Redis at ${config.redisUrl.replace(/\/\/[^@]*@/, "//***@")} for cache, rate limits and sessions (key prefix ${config.redisPrefix}; circuit breaker cool-down ${config.redisCoolDownMs} ms)`);
   else say("REDIS_URL is not set: cache, rate limits and sessions are IN-PROCESS (not shared between instances)");
   say(config.rateLimits ? `rate limits: ${config.rateLimits.userPerMin}/min per user, ${config.rateLimits.anonReadPerMin} reads and ${config.rateLimits.anonWritePerMin} writes/min per anonymous IP, ${config.rateLimits.submissionsPerHour} submissions/hour per user` : "rate limits: OFF (MUEJAM_RATE_LIMITS=off)");
   if (config.tokenSecretIsDefault) say("MUEJAM_TOKEN_SECRET is not set: using the development default secret (tokens minted with the same default work)");

@@ -1,9 +1,10 @@
 // GET /health: cheap liveness for the load balancer (no I/O). GET /health/ready: PostgreSQL and
-// Redis each checked with a short timeout; 503 with the reasons when either is down or the
-// instance is shutting down. Readiness also reports Redis's maxmemory-policy and warns unless it
+// Redis each checked with a short timeout (Redis through its circuit breaker: 503 at once while
+// the breaker is open); 503 with the reasons when either is down or the instance is shutting down. Readiness also reports Redis's maxmemory-policy and warns unless it
 // is allkeys-lru (the seed's cache policy), and says so when there is no Redis at all.
 import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "../app-deps.js";
+import type { GuardStatus } from "../redis/redis-guard.js";
 
 export const READY_CHECK_TIMEOUT_MS = 1_000;
 const POLICY_RECHECK_MS = 30_000;
@@ -14,7 +15,7 @@ export interface ReadyReport {
   warnings: string[];
   checks: {
     postgres: { ok: boolean; latencyMs: number; error?: string };
-    redis: { mode: "redis" | "in-process"; ok: boolean; latencyMs?: number; maxmemoryPolicy?: string; error?: string; note?: string };
+    redis: { mode: "redis" | "in-process"; ok: boolean; latencyMs?: number; maxmemoryPolicy?: string; error?: string; note?: string; breaker?: GuardStatus };
   };
   instance: { pid: number; uptimeSec: number; poolSize: number; labFaults: string[]; rateLimits: boolean };
 }
@@ -31,7 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
     if (policy && deps.nowMs() - policy.readAtMs < POLICY_RECHECK_MS) return policy.value;
     let value = "unknown";
     try {
-      const reply = (await redis.config("GET", "maxmemory-policy")) as string[];
+      const reply = (await deps.redisGuard!.run(() => redis.config("GET", "maxmemory-policy"))) as string[];
       value = reply[1] ?? "unknown";
     } catch {
       // Managed Redis often disables CONFIG; reported as unknown, with a warning.
@@ -59,11 +60,14 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
       },
     );
     let redis: ReadyReport["checks"]["redis"];
-    if (deps.redis) {
+    if (deps.redis && deps.redisGuard) {
       redis = { mode: "redis", ok: true };
+      const client = deps.redis;
       try {
         const r0 = performance.now();
-        await deps.redis.ping();
+        // Through the breaker: while it is open this answers at once instead of waiting out a
+        // timeout, and after its cool-down this ping may be the probe that closes it.
+        await deps.redisGuard.run(() => client.ping());
         redis.latencyMs = Math.round((performance.now() - r0) * 10) / 10;
         redis.maxmemoryPolicy = await maxmemoryPolicy();
         if (redis.maxmemoryPolicy !== "allkeys-lru") {
@@ -74,6 +78,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
         redis.error = errorText(err);
         reasons.push(`redis: ${redis.error} (rate limits fail open, cache reads go to the database)`);
       }
+      redis.breaker = deps.redisGuard.status();
     } else {
       redis = {
         mode: "in-process",
