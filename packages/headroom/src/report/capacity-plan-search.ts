@@ -29,7 +29,7 @@ export function searchNotReached(s: PlanSearch): string {
 /** One line on how the search ran and ended. */
 export function searchSummaryLine(s: PlanSearch): string {
   const st = s.settings;
-  const how = `closed model with the suite's user mix, from ${formatInt(s.startUsers)} users growing x${st.growth} then bisecting, at most ${formatInt(s.maxUsers)} users; steps of ${st.warmupSec} s warm-up + ${st.windowSec} s steady window${st.repeat ? ", best load repeated" : ""}${st.recovery ? `, recovery run ${st.recovery.holdSec} s + ${st.recovery.settleSec} s` : ""}${st.budgetSec !== undefined ? `, time budget ${st.budgetSec} s` : ""}`;
+  const how = `closed model with the suite's user mix, from ${formatInt(s.startUsers)} users growing x${st.growth} then bisecting, at most ${formatInt(s.maxUsers)} users; steps of ${st.rampSec !== undefined ? `users started over ${st.rampSec} s, ` : ""}${st.warmupSec} s warm-up + ${st.windowSec} s steady window${st.repeat ? ", best load repeated" : ""}${st.recovery ? `, recovery run ${st.recovery.holdSec} s + ${st.recovery.settleSec} s` : ""}${st.budgetSec !== undefined ? `, time budget ${st.budgetSec} s` : ""}`;
   const steps = s.result.detail.steps.length;
   return `Breaking-point search (\`${s.dir}/\`): ${how}. ${steps} step${steps === 1 ? "" : "s"} in ${formatNumber(s.elapsedSec, 3)} s, judged against ${s.sloText}; ${s.result.detail.stopReason}.`;
 }
