@@ -51,6 +51,12 @@ describe("settings", () => {
     assert.equal(resolveConfig({ databaseUrl: DB, lab: true, faults: ["tiny-pool"] }).poolSize, TINY_POOL_SIZE);
   });
 
+  it("the Redis circuit breaker's cool-down: 1000 ms by default, 10-600000, from MUEJAM_REDIS_COOL_DOWN_MS", () => {
+    assert.equal(resolveConfig({ databaseUrl: DB }).redisCoolDownMs, 1_000);
+    assert.throws(() => resolveConfig({ databaseUrl: DB, redisCoolDownMs: 5 }), (e: ConfigError) => /Redis cool-down \(ms\) is 5; expected a whole number from 10 to 600000/.test(e.message) && /MUEJAM_REDIS_COOL_DOWN_MS/.test(e.hint));
+    assert.equal(resolveConfig({ ...configInputFromEnv({ MUEJAM_REDIS_COOL_DOWN_MS: "250" }), databaseUrl: DB }).redisCoolDownMs, 250);
+  });
+
   it("faults need lab mode and known names", () => {
     assert.throws(() => resolveConfig({ databaseUrl: DB, faults: ["cache-off"] }), (e: ConfigError) => /without lab mode/.test(e.message) && /--lab/.test(e.hint));
     assert.throws(() => resolveConfig({ databaseUrl: DB, lab: true, faults: ["cache-of"] }), (e: ConfigError) => /unknown lab fault "cache-of"; expected one of tiny-pool/.test(e.message));
