@@ -2,7 +2,7 @@
 // --target), runs the suite's profiles with telemetry, judges every figure and writes the
 // capacity plan, the per-test result documents, the HTML report, summary.json, JUnit, alert
 // rules and a Grafana dashboard.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { platform, release } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,7 @@ import { scheduleFaults, type FaultTargets } from "../suite/faults.js";
 import { runSuite, type SuiteTest } from "../suite/run-suite.js";
 import { FULL_SCALE, QUICK_SCALE, peakUsers, scaleProfile, type SuiteScale } from "../suite/scale-profile.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
+import { makeDirectory } from "../util/make-directory.js";
 import { VERSION } from "../version.js";
 import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
@@ -372,7 +373,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
 
   const startedAt = new Date();
   const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));
-  mkdirSync(outDir, { recursive: true });
+  makeDirectory(outDir);
   await initHistograms();
   const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), stage?.maxUsers ?? 0, 1);
   const platformHandle = f.target ? externalPlatform(f) : await startDefaultPlatform(ctx, f, outDir, tokenCount, log);
@@ -469,7 +470,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     });
     for (const [rel, text] of docs.files) {
       const path = join(outDir, rel);
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirectory(dirname(path));
       writeFileSync(path, text);
     }
     const failed = result.runs.filter((r) => r.analysis.verdict === "FAIL");
@@ -479,17 +480,18 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       const s = r.summary;
       log(`  ${r.test.name.padEnd(18)} ${r.analysis.verdict.padEnd(12)} ${String(s.requests.total).padStart(8)} requests  ${s.requests.ratePerSec.toFixed(1).padStart(8)} rps  p95 ${s.latencyMs.p95.toFixed(1).padStart(7)} ms  errors ${(s.requests.total ? (s.requests.failed / s.requests.total) * 100 : 0).toFixed(2)}%`);
     }
-    if (search) log(`  ${BREAKING_POINT_STAGE.padEnd(18)} ${search.result.detail.steps.length} steps in ${search.elapsedSec} s, up to ${search.maxTestedUsers} users: ${search.result.detail.stopReason}`);
+    const searchSteps = search?.result.detail.steps.length ?? 0;
+    if (search) log(`  ${BREAKING_POINT_STAGE.padEnd(18)} ${searchSteps} step${searchSteps === 1 ? "" : "s"} in ${search.elapsedSec} s, up to ${search.maxTestedUsers} users: ${search.result.detail.stopReason}`);
     const c = docs.capacity;
     if (c) {
       const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
-      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${fig(c.breakingPoint.users, "users")} (${c.breakingPoint.limit}); comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
+      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${c.breakingPoint.users === null ? c.breakingPoint.limit : `${fig(c.breakingPoint.users, "users")} (${c.breakingPoint.limit})`}; comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
     }
     // The search's first broken step shows the platform at its limit: its bottleneck comes first.
     const atBreak = (search?.result.detail.bottlenecks ?? []).filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${BREAKING_POINT_STAGE}, first broken step): ${b.symptom}`);
     const primary = [...atBreak, ...result.runs.flatMap((r) => r.analysis.bottlenecks.filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${r.test.name}): ${b.symptom}`))];
     log(`  primary bottleneck: ${primary[0] ?? "none found in the tested range"}`);
-    log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
+    log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, charts/*.svg, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
     log(`open ${shown}/report.html in a browser for the charts`);
     if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");
     if (result.interrupted || search?.outcome === "interrupted") ctx.setExitCode(EXIT.INTERRUPTED);

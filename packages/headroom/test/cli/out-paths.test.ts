@@ -42,3 +42,13 @@ test("headroom report RUN --out /proc/x fails once with HR_FILE_ACCESS (exit 3) 
   assert.match(r.stderr, /^error\[HR_FILE_ACCESS\]: cannot create the directory "\/proc\/x": .*\(ENOENT\)\n {2}hint: check the path you gave \(--out/);
   assert.equal(r.stdout, "");
 });
+
+test("headroom plan --out /proc/x fails once with HR_FILE_ACCESS (exit 3) before anything starts", () => {
+  // Node 20's recursive mkdirSync loops forever under /proc; plan creates its folder with makeDirectory.
+  const r = spawnSync(process.execPath, [BIN, "plan", "--out", "/proc/x", "--no-search"], { encoding: "utf8", timeout: 60_000, cwd: dir });
+  assert.equal(r.signal, null, "plan --out /proc/x did not end by itself");
+  assert.equal(r.status, EXIT.CONFIG, r.stderr);
+  assert.match(r.stderr, /^error\[HR_FILE_ACCESS\]: cannot create the directory "\/proc\/x": .*\(ENOENT\)\n {2}hint: check the path you gave \(--out/m);
+  // Nothing was started: no platform, no run.
+  assert.doesNotMatch(r.stdout + r.stderr, /starting|embedded PostgreSQL|baseline\s+(PASS|WARN|FAIL)/i);
+});
