@@ -5,11 +5,11 @@ import type { PlanSearch } from "./plan-report-model.js";
 import { formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
 
-/** "in the 40 s quick budget" / "at the 16,000-user cap" / ...: why the search stopped without a break. */
+/** "in the search's 30 s time budget" / "at the search's cap of 16,000 users" / ...: why the search stopped without a break. */
 function stoppedBy(s: PlanSearch): string {
   switch (s.outcome) {
     case "budget":
-      return `in the ${s.settings.budgetSec ?? Math.round(s.elapsedSec)} s quick budget`;
+      return `in the search's ${s.settings.budgetSec ?? Math.round(s.elapsedSec)} s time budget`;
     case "cap":
       return `at the search's cap of ${formatInt(s.maxUsers)} users`;
     case "interrupted":

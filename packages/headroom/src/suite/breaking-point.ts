@@ -180,7 +180,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       stopBefore: () => {
         if (leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
         spent = true;
-        return `the ${s.budgetSec} s time budget of the quick plan was spent`;
+        return `the ${s.budgetSec} s time budget of the search was spent`;
       },
       onStep: (step) => opts.onEvent?.({ kind: "search-step", index: stepCount++, step }),
     },

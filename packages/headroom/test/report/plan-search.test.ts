@@ -74,7 +74,7 @@ test("a search stopped by the quick budget without a break says how far it got a
   search.result.detail.steps = held;
   search.result.detail.stepDirs = search.result.detail.stepDirs!.slice(0, 2);
   delete search.result.detail.bottlenecks;
-  search.result.detail.stopReason = "stopped before the break was found: the 40 s time budget of the quick plan was spent";
+  search.result.detail.stopReason = "stopped before the break was found: the 40 s time budget of the search was spent";
   search.maxTestedUsers = 4000;
   search.furtherCommand = search.furtherCommand.replace("--start 8000", "--start 4000");
   const model = await modelWith(search, "budget");
@@ -82,10 +82,10 @@ test("a search stopped by the quick budget without a break says how far it got a
   const md = renderCapacityPlan(model);
   assert.match(
     row(md, "Breaking Point"),
-    /\| not reached up to 4,000 users in the 40 s quick budget \(p95 < 500 ms, p99 < 1000 ms, errors < 1% held at every step\); run `headroom plan --full` or `headroom search apps\/backend\/tests\/load_tests\/muejam\.scenario\.ts --host http:\/\/127\.0\.0\.1:3000 --var tokens=tokens\.json --start 4000 --slo "p95<500ms,p99<1000ms,errors<1%"/,
+    /\| not reached up to 4,000 users in the search's 40 s time budget \(p95 < 500 ms, p99 < 1000 ms, errors < 1% held at every step\); run `headroom plan --full` or `headroom search apps\/backend\/tests\/load_tests\/muejam\.scenario\.ts --host http:\/\/127\.0\.0\.1:3000 --var tokens=tokens\.json --start 4000 --slo "p95<500ms,p99<1000ms,errors<1%"/,
   );
   assert.match(row(md, "Comfortable Capacity"), /65% of the largest load tested \(4000; the break was not reached, so this is a floor\)/);
-  assert.match(md, /2 steps in 31\.9 s, judged against p95 < 500 ms, p99 < 1000 ms, errors < 1%; stopped before the break was found: the 40 s time budget of the quick plan was spent\./);
+  assert.match(md, /2 steps in 31\.9 s, judged against p95 < 500 ms, p99 < 1000 ms, errors < 1%; stopped before the break was found: the 40 s time budget of the search was spent\./);
   // A generator that limited the search is named as the limit.
   search.generatorLimited = true;
   search.generatorReason = "the load generator's CPU or event loop was saturated in the measured seconds at 4000 users";

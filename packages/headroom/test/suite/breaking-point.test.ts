@@ -86,11 +86,11 @@ test("the quick budget ends the stage between steps; each step is a run director
   assert.deepEqual(steps.map((s) => s.users), [10, 20]);
   assert.ok(steps.every((s) => s.ok && s.rps > 0), JSON.stringify(steps));
   assert.equal(search.outcome, "budget");
-  assert.match(search.result.detail.stopReason, /stopped before the break was found: the 7 s time budget of the quick plan was spent/);
+  assert.match(search.result.detail.stopReason, /stopped before the break was found: the 7 s time budget of the search was spent/);
   assert.equal(search.maxTestedUsers, 20);
   assert.equal(search.elapsedSec, 6);
   assert.equal(search.dir, "breaking-point");
-  assert.match(searchNotReached(search), /^not reached up to 20 users in the 7 s quick budget .*run `headroom plan --full` or `headroom search think-time.scenario.ts --host \S+ --start 20`$/);
+  assert.match(searchNotReached(search), /^not reached up to 20 users in the search's 7 s time budget .*run `headroom plan --full` or `headroom search think-time.scenario.ts --host \S+ --start 20`$/);
   // One run directory per step under <out>/breaking-point/, each with its manifest and its seconds.
   assert.equal(search.result.detail.stepDirs!.length, 2);
   for (const dir of search.result.detail.stepDirs!) {
