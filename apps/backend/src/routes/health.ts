@@ -4,7 +4,7 @@
 // is allkeys-lru (the seed's cache policy), and says so when there is no Redis at all.
 import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "../app-deps.js";
-import type { GuardStatus } from "../redis/redis-guard.js";
+import { RedisUnavailableError, type GuardStatus } from "../redis/redis-guard.js";
 
 export const READY_CHECK_TIMEOUT_MS = 1_000;
 const POLICY_RECHECK_MS = 30_000;
@@ -34,7 +34,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
     try {
       const reply = (await deps.redisGuard!.run(() => redis.config("GET", "maxmemory-policy"))) as string[];
       value = reply[1] ?? "unknown";
-    } catch {
+    } catch (err) {
+      // The breaker refused it: no answer to remember, ask again next time.
+      if (err instanceof RedisUnavailableError) return value;
       // Managed Redis often disables CONFIG; reported as unknown, with a warning.
     }
     policy = { value, readAtMs: deps.nowMs() };
