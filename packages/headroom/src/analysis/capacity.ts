@@ -69,6 +69,9 @@ function rpsAt(ls: readonly Level[], load: number): number {
   return ls[ls.length - 1]!.rps;
 }
 
+/** A break more than this factor above the last good load is loosely bracketed. */
+const LOOSE_BRACKET = 1.25;
+
 /** A closed-model level is judged flat only against a level at least this much lighter. */
 const MIN_LOAD_GAIN_FOR_FLATNESS = 1.2;
 
@@ -126,7 +129,7 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   const brk = new Judgement();
   Object.assign(brk, { level: base.level, reasons: [...base.reasons] });
   if (!broken) brk.lower("low", `no load level up to ${ls[ls.length - 1]?.load ?? 0} ${unit} broke ${sloText}: the break lies beyond the tested range`);
-  else if (maxOk && broken.load / maxOk.load - 1 > 0.25) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
+  else if (maxOk && broken.load > LOOSE_BRACKET * maxOk.load) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
   else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
   if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
 
@@ -160,6 +163,7 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
       limit: broken?.breach ?? `not reached up to ${ls[ls.length - 1]?.load ?? 0} ${unit}`,
       confidence: brk.level,
       reason: brk.reason(`bracketed between ${maxOk?.load} (meets the SLO) and ${broken?.load} ${unit} (breaks it)`),
+      ...(broken && maxOk && broken.load > LOOSE_BRACKET * maxOk.load ? { lastGood: maxOk.load } : {}),
     },
     comfortable: comfortable(ls, model, fraction, broken, maxOk, brk),
     degradation: ls.map((l) => degradationRow(l, model, opts.slo)),
@@ -178,12 +182,22 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
 }
 
 function comfortable(ls: Level[], model: "closed" | "open", fraction: number, broken: Level | undefined, maxOk: Level | undefined, brk: Judgement): CapacityAnalysis["comfortable"] {
-  const basis = broken ?? maxOk;
+  // A loosely bracketed break (a search that ran out of time) may lie just above the last good
+  // load: a fraction of the broken load could then exceed the break itself, so the fraction is
+  // taken of the last good load instead.
+  const loose = broken !== undefined && maxOk !== undefined && broken.load > LOOSE_BRACKET * maxOk.load;
+  const basis = loose ? maxOk : (broken ?? maxOk);
   if (!basis) return { users: null, rps: null, fraction, confidence: "low", reason: "no load level met the SLO" };
   const load = model === "closed" ? Math.floor(fraction * basis.load) : round(fraction * basis.load, 2);
   const rps = model === "closed" ? round(rpsAt(ls, load), 2) : load;
-  const of = broken ? `the breaking point (${broken.load})` : `the largest load tested (${basis.load}; the break was not reached, so this is a floor)`;
-  return { users: model === "closed" ? load : null, rps, fraction, confidence: brk.level, reason: `${Math.round(fraction * 100)}% of ${of}${model === "closed" ? `; throughput there interpolated from the measured steps` : ""}${brk.reasons.length > 0 ? `; ${brk.reasons.join("; ")}` : ""}` };
+  const unit = model === "closed" ? "users" : "req/s offered";
+  const of = loose
+    ? `the heaviest load that met the SLO (${basis.load} ${unit}; the break lies between it and ${broken.load}, so the lower end is used)`
+    : broken
+      ? `the breaking point (${broken.load})`
+      : `the largest load tested (${basis.load}; the break was not reached, so this is a floor)`;
+  const basisName = loose ? "the heaviest load that met the SLO" : broken ? "the breaking point" : "the largest load tested";
+  return { users: model === "closed" ? load : null, rps, fraction, confidence: brk.level, basis: basisName, reason: `${Math.round(fraction * 100)}% of ${of}${model === "closed" ? `; throughput there interpolated from the measured steps` : ""}${brk.reasons.length > 0 ? `; ${brk.reasons.join("; ")}` : ""}` };
 }
 
 /**

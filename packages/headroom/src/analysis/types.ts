@@ -382,8 +382,10 @@ export interface CapacityAnalysis {
   slo: Slo;
   maxUsers: CapacityFigure;
   maxRps: CapacityFigure;
-  breakingPoint: { users: number | null; rps: number | null; limit: string; confidence: Confidence; reason: string };
-  comfortable: { users: number | null; rps: number | null; fraction: number; confidence: Confidence; reason: string };
+  /** `lastGood`, set when the break is only loosely bracketed: the heaviest load that met the SLO; the break lies between the two. */
+  breakingPoint: { users: number | null; rps: number | null; limit: string; confidence: Confidence; reason: string; lastGood?: number };
+  /** `basis`: the load the fraction is taken of (the break, or the last good load when the break is only loosely bracketed). */
+  comfortable: { users: number | null; rps: number | null; fraction: number; confidence: Confidence; reason: string; basis?: string };
   usl?: UslFit;
   /** Closed model: the knee by the operational laws, N* = Xmax x (R0 + Z), with Z from Little's law at the lightest step. */
   knee?: CapacityFigure;

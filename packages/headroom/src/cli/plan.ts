@@ -21,7 +21,7 @@ import { describeProfile, validateProfile, type Profile } from "../plan/profile.
 import type { Scenario } from "../plan/scenario-api.js";
 import { buildTargets, readTargetsFile, type Targets } from "../plan/targets.js";
 import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/alert-rules.js";
-import { formatDuration } from "../report/format.js";
+import { formatBreakUsers, formatDuration } from "../report/format.js";
 import type { EnvironmentInfo, PlanSearch } from "../report/plan-report-model.js";
 import type { LoadLevel } from "../store/types.js";
 import { BREAKING_POINT_STAGE, FULL_SEARCH, QUICK_SEARCH, runBreakingPoint, SEARCH_MAX_USERS, searchStartUsers, sloFlag, type SearchStageSettings } from "../suite/breaking-point.js";
@@ -485,7 +485,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     const c = docs.capacity;
     if (c) {
       const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
-      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${c.breakingPoint.users === null ? c.breakingPoint.limit : `${fig(c.breakingPoint.users, "users")} (${c.breakingPoint.limit})`}; comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
+      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${c.breakingPoint.users === null ? c.breakingPoint.limit : `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users (${c.breakingPoint.limit})`}; comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
     }
     // The search's first broken step shows the platform at its limit: its bottleneck comes first.
     const atBreak = (search?.result.detail.bottlenecks ?? []).filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${BREAKING_POINT_STAGE}, first broken step): ${b.symptom}`);

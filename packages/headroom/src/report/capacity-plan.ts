@@ -8,7 +8,7 @@ import { searchCapacityLines, searchNotReached } from "./capacity-plan-search.js
 import { loadTestSections } from "./capacity-plan-tests.js";
 import { chartMarkdown, type PlanCharts } from "./chart-files.js";
 import { failureIncidentLines } from "./failure-scenarios.js";
-import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
+import { formatBreakUsers, formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
 
@@ -122,8 +122,8 @@ function capacitySection(model: PlanReportModel): string[] {
   const rows = [
     capacityRow("Max Concurrent Users", c?.maxUsers, "users"),
     capacityRow("Max Requests/Second", c?.maxRps, "req/s"),
-    !bp ? ["Breaking Point", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Breaking Point", bp.users !== null ? `${formatInt(bp.users)} users (${bp.limit})` : bp.rps !== null ? `${formatNumber(bp.rps, 4)} req/s (${bp.limit})` : notReached(bp.reason), `${cap(bp.confidence)}: ${bp.reason}`],
-    !cf ? ["Comfortable Capacity", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Comfortable Capacity", cf.users !== null ? `${formatInt(cf.users)} users (${formatPct(cf.fraction * 100)}% of the breaking point)` : `not measured: ${cf.reason}`, `${cap(cf.confidence)}: ${cf.reason}`],
+    !bp ? ["Breaking Point", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Breaking Point", bp.users !== null ? `${formatBreakUsers(bp.users, bp.lastGood)} users (${bp.limit})` : bp.rps !== null ? `${formatNumber(bp.rps, 4)} req/s (${bp.limit})` : notReached(bp.reason), `${cap(bp.confidence)}: ${bp.reason}`],
+    !cf ? ["Comfortable Capacity", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Comfortable Capacity", cf.users !== null ? `${formatInt(cf.users)} users (${formatPct(cf.fraction * 100)}% of ${cf.basis ?? "the breaking point"})` : `not measured: ${cf.reason}`, `${cap(cf.confidence)}: ${cf.reason}`],
   ];
   const usl = c?.usl ? [`Universal Scalability Law fit (${c.usl.points} points${search ? ": the profiles' steady phases and the search's steps" : ""}, R² ${c.usl.rSquared.toFixed(3)}): contention α = ${formatNumber(c.usl.alpha, 3)}, coherency β = ${formatNumber(c.usl.beta, 3)}; throughput peaks at ${Number.isFinite(c.usl.xMax) ? `${formatNumber(c.usl.xMax, 4)} req/s` : "no finite value"}${Number.isFinite(c.usl.nMax) ? ` near ${formatInt(c.usl.nMax)} users` : ""}.`, ""] : [];
   return ["### Current Capacity (Estimated)", "", mdTable(["Metric", "Value", "Confidence"], rows), "", ...usl, ...searchCapacityLines(search)];

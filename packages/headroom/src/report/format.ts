@@ -38,6 +38,11 @@ export function formatInt(v: number): string {
   return Math.round(v).toLocaleString("en-US");
 }
 
+/** "16,000" or, for a loosely bracketed break, "between 8,000 (met the SLO) and 16,000". */
+export function formatBreakUsers(users: number, lastGood: number | undefined): string {
+  return lastGood !== undefined ? `between ${formatInt(lastGood)} (met the SLO) and ${formatInt(users)}` : formatInt(users);
+}
+
 /** Seconds as m:ss or h:mm:ss (elapsed time on chart axes). */
 export function formatElapsed(sec: number): string {
   const s = Math.round(sec);

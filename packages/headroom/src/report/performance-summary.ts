@@ -3,7 +3,7 @@
 // recovery and the resource table of the heaviest test.
 import type { SustainedVsPeakRow } from "../analysis/types.js";
 import { chartMarkdown } from "./chart-files.js";
-import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
+import { formatBreakUsers, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { searchNotReached, searchStepsTable, searchSummaryLine } from "./capacity-plan-search.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
@@ -38,7 +38,7 @@ function breakingPoint(model: PlanReportModel): string {
   const rows = [
     ["Max concurrent users", v(c.maxUsers.value, "users"), c.maxUsers.confidence, `${c.maxUsers.reason} (${c.maxUsers.formula})`],
     ["Max requests/second", v(c.maxRps.value, "req/s"), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],
-    ["Breaking point", c.breakingPoint.users !== null ? `${formatInt(c.breakingPoint.users)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
+    ["Breaking point", c.breakingPoint.users !== null ? `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : v(c.comfortable.rps, "req/s"), c.comfortable.confidence, c.comfortable.reason],
   ];
   const usl = c.usl ? `\n\nUSL fit: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per user, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.` : "";

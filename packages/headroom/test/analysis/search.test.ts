@@ -169,3 +169,18 @@ test("a time budget stops the search between steps, and the stop reason says so"
   assert.equal(r2.detail.stopReason, "bracketed the break between 48 and 64 users (budget spent)");
   assert.equal(r2.breakingPoint.users, 64);
 });
+
+test("capacity: a loosely bracketed break keeps the comfortable capacity below the last good load", () => {
+  const at = (users: number, rps: number, p95Ms: number): LoadStep => ({ users, rps, p95Ms, errorPct: 0, requests: 1000, durationSec: 7 });
+  // A search that ran out of time: 8000 users met the SLO, 16000 broke it; the break lies anywhere between.
+  const loose = analyzeCapacity([at(2000, 600, 5), at(4000, 1200, 8), at(8000, 2300, 40), at(16000, 2500, 2700)], { slo: { p95Ms: 500 } });
+  assert.equal(loose.breakingPoint.users, 16000);
+  assert.equal(loose.breakingPoint.lastGood, 8000);
+  assert.equal(loose.comfortable.users, 5200); // 65 % of 8000, not 65 % of 16000 (10,400 could lie past the break)
+  assert.match(loose.comfortable.reason, /heaviest load that met the SLO \(8000 users; the break lies between it and 16000/);
+  // Bisected to within 25 %: the fraction is of the break, and no bracket is shown.
+  const tight = analyzeCapacity([at(2000, 600, 5), at(4000, 1200, 8), at(7000, 2100, 30), at(8000, 2300, 900)], { slo: { p95Ms: 500 } });
+  assert.equal(tight.breakingPoint.lastGood, undefined);
+  assert.equal(tight.comfortable.users, 5200);
+  assert.match(tight.comfortable.reason, /^65% of the breaking point \(8000\)/);
+});

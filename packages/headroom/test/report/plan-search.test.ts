@@ -47,13 +47,15 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   assert.equal(cap.breakingPoint.users, 8000);
   assert.match(cap.breakingPoint.limit, /^p95 2861\.06 ms > 500 ms$/);
   assert.equal(cap.maxUsers.value, 6000);
-  assert.equal(cap.comfortable.users, 5200);
+  // The break lies between 6000 and 8000 (bracket wider than 25 %): 65 % of the last good load.
+  assert.equal(cap.comfortable.users, 3900);
+  assert.equal(cap.breakingPoint.lastGood, 6000);
   assert.equal(cap.maxRps.value, 1703);
   assert.ok(cap.usl && cap.usl.points === 4, "USL fit over the search's steps");
 
   const md = renderCapacityPlan(await modelWith(search, "bracketed"));
-  assert.match(row(md, "Breaking Point"), /\| 8,000 users \(p95 2861\.06 ms > 500 ms\) \| Medium: .*bracketed only between 6000 and 8000 users/);
-  assert.match(row(md, "Comfortable Capacity"), /\| 5,200 users \(65% of the breaking point\)/);
+  assert.match(row(md, "Breaking Point"), /\| between 6,000 \(met the SLO\) and 8,000 users \(p95 2861\.06 ms > 500 ms\) \| Medium: .*bracketed only between 6000 and 8000 users/);
+  assert.match(row(md, "Comfortable Capacity"), /\| 3,900 users \(65% of the heaviest load that met the SLO\)/);
   assert.match(md, /Breaking-point search \(`breaking-point\/`\): closed model with the suite's user mix, from 2,000 users growing x2 then bisecting, at most 16,000 users/);
   assert.match(md, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
   assert.match(md, /\| 4 \| bisect \| 6,000 \| 1703 \| 21\.3 \| 0% \| ok \(not steady\) \|/);
