@@ -8,6 +8,7 @@ import { createMemoryCache } from "../src/cache/cache.js";
 import { configInputFromEnv, DEFAULT_TOKEN_SECRET, resolveConfig, TINY_POOL_SIZE } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
 import { createMemoryRateLimiter } from "../src/limiter/rate-limiter.js";
+import { postgresLogFilter } from "../src/platform/embedded-postgres.js";
 import { slugify } from "../src/routes/stories.js";
 
 const DB = "postgres://u@127.0.0.1:5432/db";
@@ -171,5 +172,21 @@ describe("slugs", () => {
     assert.equal(slugify("Café & Crème"), "cafe-creme");
     assert.equal(slugify("!!!"), "story");
     assert.ok(slugify("x".repeat(200)).length <= 60);
+  });
+});
+
+describe("embedded PostgreSQL's log", () => {
+  it("shows FATAL lines; a burst of terminated sessions is its first line and one count", async () => {
+    const shown: string[] = [];
+    const show = postgresLogFilter((l) => shown.push(l), 30);
+    show("LOG:  checkpoint starting: time");
+    for (let i = 0; i < 5; i++) show(`2026-11-27 12:54:48 UTC [${100 + i}] FATAL:  terminating connection due to administrator command`);
+    show("FATAL:  password authentication failed for user \"x\"");
+    assert.deepEqual(shown, ["2026-11-27 12:54:48 UTC [100] FATAL:  terminating connection due to administrator command", 'FATAL:  password authentication failed for user "x"']);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(shown[2], "4 more session(s) terminated by an administrator command");
+    // A later burst shows its first line again.
+    show("FATAL:  terminating connection due to administrator command");
+    assert.equal(shown.length, 4);
   });
 });

@@ -58,6 +58,36 @@ function installSignalFallback(): void {
   }
 }
 
+const TERMINATED = /terminating connection due to administrator command/;
+
+/**
+ * Which of PostgreSQL's log lines reach the platform's log: FATAL and PANIC only. A session ended
+ * by pg_terminate_backend (an operator, or a load test's failure scenario dropping the pool's
+ * connections) logs one FATAL per connection: the first is shown, the rest of that second counted
+ * in one line.
+ */
+export function postgresLogFilter(log: (line: string) => void, windowMs = 1000): (line: string) => void {
+  let more = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (more > 0) log(`${more} more session(s) terminated by an administrator command`);
+    more = 0;
+  };
+  return (line) => {
+    if (!/\b(FATAL|PANIC)\b/.test(line)) return;
+    if (TERMINATED.test(line)) {
+      if (timer) {
+        more += 1;
+        return;
+      }
+      timer = setTimeout(flush, windowMs);
+      timer.unref();
+    }
+    log(line);
+  };
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedPostgres> {
   const log = opts.log ?? (() => {});
   const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
@@ -69,12 +99,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const pgData = join(opts.dataDir, "pg");
   const port = opts.port ?? (await freePort());
   const recent: string[] = [];
+  const show = postgresLogFilter((line) => log(`postgres: ${line}`));
   const remember = (message: unknown): void => {
     for (const line of String(message).split("\n")) {
       if (!line.trim()) continue;
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      if (/\b(FATAL|PANIC)\b/.test(line)) log(`postgres: ${line.trim()}`);
+      show(line.trim());
     }
   };
   const server = new EmbeddedPostgresCtor({
