@@ -308,10 +308,18 @@ function appMemory(i: BottleneckInputs): Finding | undefined {
     componentLabel: "app memory",
     symptom: leaking ? "app memory grows steadily under constant load (a leak)" : high ? `app memory reached ${fmt(memPct!)}% of its limit` : "app memory grows slowly under constant load",
     evidence,
-    limit: leaking && leak?.trend ? `+${fmt((leak.trend.slopePerMin * 60) / 1048576)} MiB per hour until the process runs out of memory` : `${fmt(memPct ?? 0)}% of the memory limit`,
-    impact: leaking ? "the process will be killed or slowed by garbage collection after hours of traffic; restarts hide it" : "little room for traffic growth before memory runs out",
-    recommendation: leaking ? "take two heap snapshots minutes apart under load (node --inspect, or heapdump) and diff the retained objects; look for caches and arrays without bounds" : "raise the instance memory or lower per-request allocation",
-    score: leaking ? 0.85 : high ? 0.5 + 0.5 * clamp01((memPct! - 80) / 20) : 0.3,
+    limit: (leaking || !high) && leak?.trend ? `+${fmt((leak.trend.slopePerMin * 60) / 1048576)} MiB per hour${leaking ? " until the process runs out of memory" : ""}` : `${fmt(memPct ?? 0)}% of the memory limit`,
+    impact: leaking
+      ? "the process will be killed or slowed by garbage collection after hours of traffic; restarts hide it"
+      : high
+        ? "little room for traffic growth before memory runs out"
+        : `none in the tested range${memPct !== undefined ? ` (${fmt(memPct)}% of the memory limit)` : ""}: slow growth over a short run is often warm-up (heap, caches filling), not yet a leak`,
+    recommendation: leaking
+      ? "take two heap snapshots minutes apart under load (node --inspect, or heapdump) and diff the retained objects; look for caches and arrays without bounds"
+      : high
+        ? "raise the instance memory or lower per-request allocation"
+        : "watch the trend over a longer sustained run (headroom plan --full holds 30 minutes); act only if it keeps growing",
+    score: leaking ? 0.85 : high ? 0.5 + 0.5 * clamp01((memPct! - 80) / 20) : 0.2,
   };
 }
 

@@ -216,3 +216,15 @@ test("a throughput bound the user mix cannot reach says so by Little's law; one 
   assert.notEqual(r.verdict, "PASS");
   assert.doesNotMatch(r.note ?? "", /think time/);
 });
+
+test("memory that grows a little over a short run is a minor note to watch, not advice to buy memory", () => {
+  // +2.4 MiB over 2 minutes on 150 MiB: significant, but a tenth of the process's memory it is not.
+  const a = run("growing", { ...HEALTHY, rss: (t) => 150 * MiB + t * 0.02 * MiB });
+  const leak = a.leaks.find((l) => l.metric === "app.memory")!;
+  assert.equal(leak.verdict, "growing", leak.reason);
+  const note = a.bottlenecks.find((b) => b.kind === "app-memory")!;
+  assert.equal(note.rank, "minor");
+  assert.match(note.impact, /^none in the tested range/);
+  assert.match(note.recommendation, /longer sustained run/);
+  assert.doesNotMatch(note.recommendation, /raise the instance memory/);
+});
