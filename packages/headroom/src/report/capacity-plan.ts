@@ -41,11 +41,28 @@ function perTest(model: PlanReportModel, fmt: (run: NonNullable<ReturnType<typeo
   return parts.length ? parts.join(" · ") : "not measured: no baseline, peak or sustained run";
 }
 
+/** The breaking-point search's first broken step: its users and the bottlenecks found there. */
+function breakFindings(model: PlanReportModel): { where: string; bottlenecks: Bottleneck[] } | undefined {
+  const r = model.search?.result;
+  const broken = r?.detail.steps.find((st) => !st.ok);
+  if (!r || !broken || !r.detail.bottlenecks?.length) return undefined;
+  return { where: `breaking-point search's first broken step (${formatInt(broken.users ?? 0)} users)`, bottlenecks: r.detail.bottlenecks };
+}
+
 function bestRecommendation(model: PlanReportModel, component: Bottleneck["component"]): string | undefined {
-  const all = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, run })));
+  const all = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, where: `the ${run.profile} test` })));
+  const brk = breakFindings(model);
+  if (brk) all.push(...brk.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, where: `the ${brk.where}` })));
   all.sort((x, y) => y.b.score - x.b.score);
   const top = all[0];
-  return top ? `${top.b.recommendation} (${top.b.rank} bottleneck of the ${top.run.profile} test; limit: ${top.b.limit})` : undefined;
+  return top ? `${top.b.recommendation} (${top.b.rank} bottleneck of ${top.where}; limit: ${top.b.limit})` : undefined;
+}
+
+/** "   - At the breaking point: ..." for a component the search's first broken step convicted. */
+function atBreak(model: PlanReportModel, component: Bottleneck["component"]): string[] {
+  const brk = breakFindings(model);
+  const b = brk?.bottlenecks.filter((x) => x.component === component && x.rank !== "minor").sort((x, y) => y.score - x.score)[0];
+  return b ? [`   - At the breaking point: ${b.componentLabel}: ${b.symptom} (${b.rank} bottleneck of the ${brk!.where}; limit: ${b.limit})`] : [];
 }
 
 function infrastructureSection(model: PlanReportModel, a: RunAnalysis | undefined): string[] {
@@ -146,23 +163,27 @@ function bottleneckSection(model: PlanReportModel, a: RunAnalysis | undefined): 
     `   - Connection pool size: ${!a ? none : d?.poolSize !== undefined ? `${d.poolSize} per instance; at most ${d.poolMaxInUse ?? "?"} in use (${d.poolUtilPct !== undefined ? `${formatPct(d.poolUtilPct)}%` : "utilisation not exposed"})${src}` : `not measured: the app does not expose its pool (${a.pool.reason}); server connections peaked at ${d?.connectionsMax ?? "an unmeasured number"}`}`,
     `   - Query performance: ${!a ? none : d?.meanQueryMs !== undefined ? `mean ${formatMs(d.meanQueryMs)} ms per statement, ${formatInt(d.slowQueries ?? 0)} slow (> 1 s), lock waits max ${d.lockWaitsMax ?? 0}${src}` : "not measured: no PostgreSQL query timings"}`,
     `   - Index coverage: not measured: headroom samples statement timings, not index usage (slow statements appear in the ${where ?? "peak"} test document)`,
+    ...atBreak(model, "database"),
     `   - Recommendation: ${rec("database", `pool and query latency stayed within targets`)}`,
     "",
     "2. **Application**:",
     `   - CPU utilization: ${!a ? none : ap?.cpuPctMax !== undefined ? `${formatPct(ap.cpuPctMax)}% max, ${formatPct(ap.cpuPctAvg ?? 0)}% average (of one core, busiest process)${src}` : "not measured: no process telemetry"}`,
     `   - Memory utilization: ${!a ? none : ap?.memoryPctMax !== undefined ? `${formatPct(ap.memoryPctMax)}% of the limit max${src}` : ap?.rssBytesMax !== undefined ? `${formatBytes(ap.rssBytesMax)} RSS max${src} (no memory limit set, so no %)` : "not measured: no process telemetry"}`,
     `   - Worker threads: ${ap?.workers !== undefined ? `${ap.workers} app process(es) measured` : "not measured: no process telemetry"}${model.planning ? `; ${model.planning.infrastructure.app.workersPerInstance} per instance planned` : ""}`,
+    ...atBreak(model, "app"),
     `   - Recommendation: ${rec("app", "CPU and memory stayed within targets")}`,
     "",
     "3. **Cache**:",
     `   - Hit rate: ${!a ? none : a.cache.hitPct !== undefined ? `${formatPct(a.cache.hitPct)}% (${a.cache.source})` : `not measured: ${a.cache.reason}`}`,
     `   - Memory utilization: ${!a ? none : c?.memoryPctMax !== undefined ? `${formatPct(c.memoryPctMax)}% of maxmemory max${src}` : "not measured: Redis has no maxmemory set, or no Redis telemetry"}`,
     `   - Eviction rate: ${!a ? none : c?.evictedPerSecMax !== undefined ? `${formatNumber(c.evictedPerSecMax, 3)} keys/s max${cacheEviction ? `; ${cacheEviction} of writes` : ""}` : "not measured: no Redis telemetry"}`,
+    ...atBreak(model, "cache"),
     `   - Recommendation: ${rec("cache", "hit rate and memory within targets")}`,
     "",
     "4. **Network**:",
     `   - Bandwidth: ${!a ? none : n?.bytesInPerSec !== undefined ? `${formatBytes(n.bytesInPerSec)}/s received and ${formatBytes(n.bytesOutPerSec ?? 0)}/s sent by the load generator on average${n.rxBytesPerSecMax !== undefined ? (n.rxBytesPerSecMax > 0 ? `; the host's network interface peaked at ${formatBytes(n.rxBytesPerSecMax)}/s received` : "; none of it crossed the host's network interface (generator and platform talk over loopback)") : ""}` : "not measured: no requests"}`,
     `   - Latency: ${!a ? none : n?.minLatencyMs !== undefined ? `${formatMs(n.minLatencyMs)} ms (fastest request of the ${where ?? "heaviest"} test: an upper bound on the network round trip)` : "not measured: no requests"}`,
+    ...atBreak(model, "network"),
     `   - Recommendation: ${rec("network", "the network was not the limit (generator and platform on one host)")}`,
     "",
   ];

@@ -60,6 +60,10 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   assert.match(md, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
   assert.match(md, /\| 4 \| bisect \| 6,000 \| 1703 \| 21\.3 \| 0% \| ok \(not steady\) \|/);
   assert.match(md, /At the first broken step: primary bottleneck PostgreSQL connection pool: requests waited for a database connection/);
+  // The seed's bottleneck list names what broke at the break, not only what the peak test saw.
+  const database = md.slice(md.indexOf("1. **Database**"), md.indexOf("2. **Application**"));
+  assert.match(database, /- At the breaking point: PostgreSQL connection pool: requests waited for a database connection .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\); limit: pool of 20/);
+  assert.match(database, /- Recommendation: raise the pool size per instance .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\)/);
   assert.match(md, /10000 bearer tokens were minted/);
   assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
   assert.doesNotMatch(md, /TBD|undefined|NaN|null/);
