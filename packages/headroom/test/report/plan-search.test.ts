@@ -66,6 +66,8 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   assert.match(database, /- Recommendation: raise the pool size per instance .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\)/);
   assert.match(md, /10000 bearer tokens were minted/);
   assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
+  // A fit without a peak beside a break: the sentence says what broke was latency, not throughput.
+  assert.match(md, /throughput peaks at no finite value: it still grew in proportion to the users \(about 0\.\d+ req\/s per user\) up to the break, so what broke at 8,000 users was latency \(p95 2861\.06 ms > 500 ms\), not throughput\./);
   assert.doesNotMatch(md, /TBD|undefined|NaN|null/);
 
   // The performance summary: the same steps, and the break's bottleneck ranked with the tests'.
