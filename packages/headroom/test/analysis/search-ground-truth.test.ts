@@ -3,48 +3,29 @@
 // is C/S per second; with think time Z the closed model's knee is N* = C (S + Z) / S.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { SearchResult } from "../../src/analysis/types.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { startCapacityServer, type CapacityServer } from "./capacity-server.js";
 
 const C = 8;
 const S_MS = 40;
 const CAPACITY_RPS = (C * 1000) / S_MS; // 200
 
-let server: Server;
+let server: CapacityServer;
 let origin = "";
 const SCENARIO = new URL("./fixtures/think-time.scenario.ts", import.meta.url).pathname;
-const holdsMs: number[] = [];
 const out = mkdtempSync(join(tmpdir(), "search-gt-"));
 
 before(async () => {
-  let busy = 0;
-  const queue: (() => void)[] = [];
-  server = createServer((_req, res) => {
-    const start = (): void => {
-      busy++;
-      const t0 = performance.now();
-      setTimeout(() => {
-        holdsMs.push(performance.now() - t0);
-        busy--;
-        res.end("ok");
-        queue.shift()?.();
-      }, S_MS);
-    };
-    if (busy < C) start();
-    else queue.push(start);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startCapacityServer(C, S_MS);
+  origin = server.origin;
 });
 
 after(() => {
-  server.closeAllConnections();
   server.close();
   rmSync(out, { recursive: true, force: true });
 });
@@ -57,7 +38,7 @@ async function search(args: string[]): Promise<SearchResult> {
 }
 
 /** The capacity the server actually had: C over the mean hold time it measured (timers overshoot S a little). */
-const measuredCapacity = (): number => (C * 1000) / (holdsMs.reduce((a, b) => a + b, 0) / holdsMs.length);
+const measuredCapacity = (): number => (C * 1000) / (server.holdsMs.reduce((a, b) => a + b, 0) / server.holdsMs.length);
 
 test("open model: search finds the maximum throughput C/S within 10 %", async () => {
   // Constant arrivals need no warm-up: 2 s steps, the first second measured.

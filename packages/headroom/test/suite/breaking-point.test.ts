@@ -4,8 +4,6 @@
 // a fixed 3 s per step, so how many steps fit is exact.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -15,10 +13,11 @@ import { buildTargets } from "../../src/plan/targets.js";
 import { searchNotReached } from "../../src/report/capacity-plan-search.js";
 import { runBreakingPoint, searchStartUsers, sloFlag, type BreakingPointEvent, type SearchStageSettings } from "../../src/suite/breaking-point.js";
 import { QUICK_SCALE } from "../../src/suite/scale-profile.js";
+import { startCapacityServer, type CapacityServer } from "../analysis/capacity-server.js";
 
 const C = 8;
 const S_MS = 40;
-let server: Server;
+let server: CapacityServer;
 let origin = "";
 const out = mkdtempSync(join(tmpdir(), "breaking-point-"));
 const SCENARIO = new URL("../analysis/fixtures/think-time.scenario.ts", import.meta.url).pathname;
@@ -27,26 +26,11 @@ const SETTINGS: SearchStageSettings = { stepSec: 3, rampSec: 1, warmupSec: 1, wi
 
 before(async () => {
   await initHistograms();
-  let busy = 0;
-  const queue: (() => void)[] = [];
-  server = createServer((_req, res) => {
-    const start = (): void => {
-      busy++;
-      setTimeout(() => {
-        busy--;
-        res.end("ok");
-        queue.shift()?.();
-      }, S_MS);
-    };
-    if (busy < C) start();
-    else queue.push(start);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startCapacityServer(C, S_MS);
+  origin = server.origin;
 });
 
 after(() => {
-  server.closeAllConnections();
   server.close();
   rmSync(out, { recursive: true, force: true });
 });
