@@ -4,7 +4,7 @@ import type { RunAnalysis, Verdict } from "../analysis/types.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { findRun, type PlanReportModel, type SuiteRun } from "./plan-report-model.js";
 import { failureScenariosPlanSection } from "./failure-scenarios.js";
-import { describeUserMix, spawnRateOf, VERDICT_MARK } from "./test-result.js";
+import { describeUserMix, spawnRateOf, throughputLines, VERDICT_MARK } from "./test-result.js";
 import { describeBound, describeMeasured } from "./verdict-text.js";
 
 type Kind = "standard" | "sustained" | "rate" | "db" | "cache";
@@ -84,7 +84,7 @@ function resultLines(t: SeedTest, run: SuiteRun | undefined): string[] {
   const avg = `Average Response Time: ${formatMs(s.latencyMs.mean)} ms`;
   switch (t.kind) {
     case "standard":
-      return [total, failures, avg, `P95 Latency: ${formatMs(s.latencyMs.p95)} ms`, `P99 Latency: ${formatMs(s.latencyMs.p99)} ms`, `Throughput: ${formatNumber(s.requests.ratePerSec, 4)} requests/second`];
+      return [total, failures, avg, `P95 Latency: ${formatMs(s.latencyMs.p95)} ms`, `P99 Latency: ${formatMs(s.latencyMs.p99)} ms`, ...throughputLines(run.report)];
     case "sustained":
       return [total, failures, avg, `Memory Growth: ${a ? memoryGrowth(a) : NO_ANALYSIS}`, `Connection Pool Utilization: ${a ? poolUtil(a) : NO_ANALYSIS}`];
     case "rate": {
@@ -125,7 +125,7 @@ function observations(t: SeedTest, run: SuiteRun | undefined, model: PlanReportM
   if (!run) return `${NOT_RUN(t)}; run \`headroom plan\` with this profile to fill this section.`;
   const a = run.report.analysis;
   const out: string[] = [];
-  for (const v of run.report.verdicts.filter((x) => x.verdict === "FAIL" || x.verdict === "WARN").slice(0, 4)) out.push(`${v.label} ${describeMeasured(v)} against ${describeBound(v.bound)} (${v.verdict})`);
+  for (const v of run.report.verdicts.filter((x) => x.verdict === "FAIL" || x.verdict === "WARN").slice(0, 4)) out.push(`${v.metric === "rps" ? "Throughput over the steady window" : v.label} ${describeMeasured(v)} against ${describeBound(v.bound)} (${v.verdict})`);
   if (a && run.report.verdicts.length > 0 && out.length === 0) out.push(`all ${run.report.verdicts.filter((v) => v.verdict === "PASS").length} measured targets met`);
   if (t.kind === "sustained" && a) {
     out.push(`leaks: ${a.leaks.map((l) => `${l.label} ${l.verdict}`).join(", ") || "not measured"}; pool ${a.pool.verdict}`);

@@ -11,6 +11,7 @@ import { failureIncidentLines } from "./failure-scenarios.js";
 import { formatBreakUsers, formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
+import { steadyThroughput } from "./test-result.js";
 
 const NO_PLANNING = "not measured: planning did not run (no infrastructure model or capacity inputs)";
 
@@ -297,7 +298,11 @@ function targetsSection(model: PlanReportModel, a: RunAnalysis | undefined): str
   const ms = (k: "p50" | "p95" | "p99") => perTest(model, (r) => `${formatMs(r.report.summary.latencyMs[k])} ms`);
   const errPct = perTest(model, (r) => `${formatPct(r.report.summary.requests.total ? (r.report.summary.requests.failed / r.report.summary.requests.total) * 100 : 0)}%`);
   const toPct = perTest(model, (r) => `${formatPct(r.report.summary.requests.total ? ((r.report.summary.errors.timeout ?? 0) / r.report.summary.requests.total) * 100 : 0)}%`);
-  const rps = perTest(model, (r) => `${formatNumber(r.report.summary.requests.ratePerSec, 4)} req/s at ${formatInt(r.report.summary.peakUsers)} users`);
+  // The rate the throughput target was judged on (the steady window), else the whole run's, named either way.
+  const rps = perTest(model, (r) => {
+    const steady = steadyThroughput(r.report);
+    return steady ? `${formatNumber(steady.value, 4)} req/s (steady window${steady.window ? `, ${steady.window}` : ""})` : `${formatNumber(r.report.summary.requests.ratePerSec, 4)} req/s at ${formatInt(r.report.summary.peakUsers)} users (whole run)`;
+  });
   const users = model.capacity?.maxUsers.value != null ? `${formatInt(model.capacity.maxUsers.value)} users (capacity analysis)` : `not measured: ${model.capacity ? model.capacity.maxUsers.reason : "no capacity analysis"}`;
   const peak = heaviestRun(model)?.profile ?? "heaviest";
   const res = (id: string, what: string): string => {

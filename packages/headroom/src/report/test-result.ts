@@ -65,6 +65,24 @@ export function userMix(classes: { name: string; weight: number }[]): string {
   return classes.map((c) => `${formatPct(total > 0 ? (c.weight / total) * 100 : 0)}% ${c.name}`).join(", ");
 }
 
+/**
+ * The whole run's throughput (all requests over the run's duration, ramp included) and, when the
+ * throughput target was judged, the steady window's it was judged on: two numbers, each named.
+ */
+export function throughputLines(m: RunReportModel): string[] {
+  const whole = `Throughput: ${formatNumber(m.summary.requests.ratePerSec, 4)} requests/second (whole run)`;
+  const steady = steadyThroughput(m);
+  return steady ? [whole, `Throughput (steady window): ${formatNumber(steady.value, 4)} requests/second${steady.window ? ` (${steady.window})` : ""}`] : [whole];
+}
+
+/** The throughput the target was judged on: requests per second over the run's steady window. */
+export function steadyThroughput(m: RunReportModel): { value: number; window?: string } | undefined {
+  const v = m.verdicts.find((x) => x.metric === "rps" && x.measured !== undefined);
+  if (!v) return undefined;
+  const window = /steady window \(([^)]+)\)/.exec(v.source)?.[1];
+  return { value: v.measured!, ...(window ? { window } : {}) };
+}
+
 function summaryBlock(m: RunReportModel): string {
   const s = m.summary;
   const r429 = s.status["429"] ?? 0;
@@ -79,7 +97,7 @@ function summaryBlock(m: RunReportModel): string {
     `P99 Latency: ${formatMs(s.latencyMs.p99)} ms`,
     `P99.9 Latency: ${formatMs(s.latencyMs.p999)} ms`,
     `Max Latency: ${formatMs(s.latencyMs.max)} ms`,
-    `Throughput: ${formatNumber(s.requests.ratePerSec, 4)} requests/second`,
+    ...throughputLines(m),
     `Peak Users: ${formatInt(s.peakUsers)}`,
     "```",
   ].join("\n");

@@ -83,6 +83,22 @@ describe("capacity-plan.md", () => {
     assert.match(md, /\| Disk \| < 70% \| 80-90% \| > 90% \| not measured: no disk telemetry \|/);
   });
 
+  test("the whole run's throughput and the steady window's the target judged are two named numbers", () => {
+    // The throughput target is judged on the steady window; the results block's rate is the whole run's.
+    const rpsVerdict = { metric: "rps" as const, label: "Throughput", scope: "client" as const, verdict: "WARN" as const, measured: 28.92, bound: { direction: "min" as const, target: 50, acceptable: 25, unit: "req/s" }, tier: "acceptable" as const, source: "requests per second over the steady window (12 s at 100 users)" };
+    const runs = full.runs.map((r) => (r.profile === "baseline" ? { ...r, report: { ...r.report, verdicts: [...r.report.verdicts, rpsVerdict] } } : r));
+    const md = renderCapacityPlan({ ...full, runs });
+    const baseline = md.slice(md.indexOf("### Baseline Test"), md.indexOf("### Peak Load Test"));
+    const whole = full.runs.find((r) => r.profile === "baseline")!.report.summary.requests.ratePerSec;
+    assert.match(baseline, new RegExp(`Throughput: ${String(whole).replace(".", "\\.")} requests/second \\(whole run\\)\nThroughput \\(steady window\\): 28\\.92 requests/second \\(12 s at 100 users\\)`));
+    assert.match(baseline, /\*\*Notes\*\*: .*Throughput over the steady window 28\.92 req\/s against > 50 req\/s \(acceptable > 25 req\/s\) \(WARN\)/);
+    // The targets table shows the judged number, named; a run without the verdict, its whole-run rate, named.
+    assert.match(md, /\| Requests\/Second \| > 100 \| > 50 \| < 50 \| baseline 28\.92 req\/s \(steady window, 12 s at 100 users\) · peak [\d.]+ req\/s at 40 users \(whole run\)/);
+    // The per-test document's results block names both too.
+    const doc = renderTestResult(runs.find((r) => r.profile === "baseline")!.report);
+    assert.match(doc, /Throughput: [\d.]+ requests\/second \(whole run\)\nThroughput \(steady window\): 28\.92 requests\/second \(12 s at 100 users\)/);
+  });
+
   test("without runs, capacity or planning every figure says why it is missing", () => {
     const md = renderCapacityPlan(bare);
     assert.match(md, /Total Requests: not measured: the suite did not run the baseline profile/);
