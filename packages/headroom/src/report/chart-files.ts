@@ -112,7 +112,7 @@ function curveAlt(m: PlanReportModel): string {
   const parts = [`${steps} steady load steps of the profiles`];
   if (search.length) parts.push(`${search.length} breaking-point search steps (${held} held the SLO, ${search.length - held} broke)`);
   parts.push(`the whole-run point of ${m.runs.filter((r) => r.report.summary.peakUsers > 0).length} tests`);
-  if (c?.usl) parts.push(`the Universal Scalability Law fit (R² ${c.usl.rSquared.toFixed(2)})`);
+  if (c?.usl) parts.push(`the Universal Scalability Law fit (R² ${c.usl.rSquared.toFixed(3)})`);
   const bp = c?.breakingPoint.users;
   const cf = c?.comfortable.users;
   const marks = bp != null ? `; breaking point marked at ${formatInt(bp)} users${cf != null ? `, comfortable capacity at ${formatInt(cf)} users` : ""}` : "; no breaking point reached in the tested range";

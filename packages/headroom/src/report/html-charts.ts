@@ -109,7 +109,7 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
   if (usl && !open && xMax > 0) {
     const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
     const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
-    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(2)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
+    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(3)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
   }
   if (s.length === 0) return undefined;
   return renderChart({
@@ -125,6 +125,9 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
 }
 
 type SuitePoint = { name: string; users: number; rps: number };
+
+/** The suite curve's series colours, apart from each other and from the markers (break #b3261e, comfortable #2e7d32). */
+export const SUITE_COLORS = { steady: "#1d2330", held: "#4e79a7", broke: "#e15759", wholeRun: "#9aa3b0", usl: "#b07aa1" } as const;
 type SearchPoint = { users: number; rps: number; ok: boolean };
 
 /** Throughput against users over a suite: the capacity steps, each test's overall point, and the USL fit. */
@@ -138,19 +141,21 @@ export function suiteCurveSpec(capacity: CapacityAnalysis | undefined, runs: Sui
   const s: ChartSeries[] = [];
   // With a breaking-point search, its steps are drawn apart (held / broke) from the profiles' steady phases.
   const steps = (capacity?.steps ?? []).filter((st) => st.users !== undefined && !(search && "pass" in st));
-  if (steps.length) s.push({ name: "steady load steps", x: steps.map((st) => st.users!), y: steps.map((st) => st.rps), style: "points", color: "#1d2330", radius: 4 });
-  for (const [ok, name, color] of [[true, "search steps that held the SLO", "#59a14f"], [false, "search steps that broke", "#e15759"]] as const) {
+  if (steps.length) s.push({ name: "steady load steps", x: steps.map((st) => st.users!), y: steps.map((st) => st.rps), style: "points", color: SUITE_COLORS.steady, radius: 4 });
+  // One colour per meaning: held blue, broke red (as the breaking-point marker), the tests' whole
+  // runs one grey series named point by point in the tooltips, the fit a purple line.
+  for (const [ok, name, color] of [[true, "search steps that held the SLO", SUITE_COLORS.held], [false, "search steps that broke", SUITE_COLORS.broke]] as const) {
     const pts = (search ?? []).filter((p) => p.ok === ok && p.users > 0);
     if (pts.length) s.push({ name, x: pts.map((p) => p.users), y: pts.map((p) => p.rps), style: "points", color, radius: 5 });
   }
   const withUsers = runs.filter((r) => r.users > 0);
-  withUsers.forEach((r, i) => s.push({ name: `${r.name} (whole run)`, x: [r.users], y: [r.rps], style: "points", color: PALETTE[(i + 1) % PALETTE.length], radius: 5 }));
+  if (withUsers.length) s.push({ name: "tests' whole runs", x: withUsers.map((r) => r.users), y: withUsers.map((r) => r.rps), labels: withUsers.map((r) => `${r.name} (whole run)`), style: "points", color: SUITE_COLORS.wholeRun, radius: 4 });
   const usl = capacity?.usl;
   const xMax = Math.max(0, ...s.flatMap((x) => x.x ?? []));
   if (usl && xMax > 0) {
     const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
     const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
-    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(2)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
+    s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(3)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: SUITE_COLORS.usl });
   }
   if (s.length === 0) return undefined;
   const markers: ChartMarker[] = [];

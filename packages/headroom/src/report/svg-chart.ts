@@ -17,6 +17,8 @@ export interface ChartSeries {
   style?: "line" | "dashed" | "points";
   /** Dot radius for "points" (default 2.6). */
   radius?: number;
+  /** Per-point names for the tooltips of a "points" series (one series, many named points). */
+  labels?: string[];
 }
 
 export interface ChartBand {
@@ -189,7 +191,7 @@ function drawChart(spec: ChartSpec): DrawnChart {
         const v = s.y[i];
         const x = xv[i];
         if (!finite(v) || !finite(x)) continue;
-        dots.push(`<circle cx="${r1(px(x))}" cy="${r1(py(v, sc))}" r="${s.radius ?? 2.6}"><title>${escapeXml(`${s.name}: ${fmtX(x)} → ${fmtValue(v, s.axis === "right" ? spec.yRightUnit : spec.yUnit)}`)}</title></circle>`);
+        dots.push(`<circle cx="${r1(px(x))}" cy="${r1(py(v, sc))}" r="${s.radius ?? 2.6}"><title>${escapeXml(`${s.labels?.[i] ?? s.name}: ${fmtX(x)} → ${fmtValue(v, s.axis === "right" ? spec.yRightUnit : spec.yUnit)}`)}</title></circle>`);
       }
       pointsDrawn += dots.length;
       parts.push(`<g class="points" fill="${color}" data-series="${escapeXml(s.name)}" data-points="${dots.length}">${dots.join("")}</g>`);

@@ -17,6 +17,7 @@ import { parseInfrastructure } from "../../src/planning/infrastructure.js";
 import { DEFAULT_ALERT_THRESHOLDS } from "../../src/report/alert-rules.js";
 import { renderCapacityPlan } from "../../src/report/capacity-plan.js";
 import { chartMarkdown, planChartFiles, runChartFiles, type ChartFile } from "../../src/report/chart-files.js";
+import { suiteCurveSpec } from "../../src/report/html-charts.js";
 import { failureScenariosPlanSection } from "../../src/report/failure-scenarios.js";
 import type { PlanReportModel } from "../../src/report/plan-report-model.js";
 import type { RunReportModel } from "../../src/report/run-report-model.js";
@@ -101,6 +102,26 @@ test("the capacity plan links the curve, degradation and autoscaling charts, eac
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>breaking point ${c.breakingPoint.users} users</text>`));
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>comfortable ${c.comfortable.users} users</text>`));
   assert.match(images(md)[0]![0], new RegExp(`breaking point marked at ${c.breakingPoint.users} users, comfortable capacity at ${c.comfortable.users} users$`));
+});
+
+test("the suite curve: one colour per meaning, the tests' whole runs one series named point by point", () => {
+  const runs = ["baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance", "failure-scenarios"].map((name, i) => ({ name, users: 50 + i * 100, rps: 20 + i * 30 }));
+  const search = [{ users: 2000, rps: 500, ok: true }, { users: 4000, rps: 990, ok: true }, { users: 8000, rps: 2100, ok: false }];
+  const spec = suiteCurveSpec(plan.capacity, runs, search)!;
+  const names = spec.series.map((s) => s.name);
+  // Eight tests make one legend entry, not eight.
+  assert.equal(names.filter((n) => /whole run/.test(n)).length, 1);
+  assert.equal(spec.series.length, 5, names.join(", "));
+  const whole = spec.series.find((s) => s.name === "tests' whole runs")!;
+  assert.deepEqual(whole.labels, runs.map((r) => `${r.name} (whole run)`));
+  // No two series share a colour, and none takes a marker's (break, comfortable capacity).
+  const colours = spec.series.map((s) => s.color);
+  assert.equal(new Set(colours).size, colours.length, colours.join(", "));
+  for (const m of spec.markers ?? []) assert.ok(!colours.includes(m.color), `${m.name} shares its colour with a series`);
+  // Each whole-run point says which test it is in its tooltip.
+  const svg = renderChartSvg(spec, "throughput against users");
+  for (const r of runs) assert.match(svg, new RegExp(`<title>${r.name} \\(whole run\\): ${r.users} → `));
+  assert.match(svg, /USL fit \(α=[^)]*R²=\d\.\d{3}\)/);
 });
 
 test("a chart without data is left out with a sentence, never an empty frame", () => {
