@@ -23,6 +23,17 @@ export function parsePositive(text: string, flag: string, example: string): numb
   return n;
 }
 
+/** A number >= `min` (default 0), whole when `integer`; the hint shows `example`. */
+export function parseNumber(text: string, flag: string, opts: { min?: number; integer?: boolean; example?: string } = {}): number {
+  const n = Number(text);
+  const min = opts.min ?? 0;
+  if (text.trim() === "" || !Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
+    const kind = opts.integer ? "whole number" : "number";
+    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not a ${kind} >= ${min}`, `give ${flag} a ${kind}, e.g. ${flag} ${opts.example ?? Math.max(min, opts.integer ? 10 : 2)}`);
+  }
+  return n;
+}
+
 /** "k=v" → [k, v]. */
 export function parseVar(text: string): [string, string] {
   const i = text.indexOf("=");

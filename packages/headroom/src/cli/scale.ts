@@ -22,7 +22,7 @@ import { dailyTrafficCurve } from "../planning/traffic-curve.js";
 import type { AutoscaleResult, CapacityInputs, InfrastructureModel, ScalingPolicyName } from "../planning/types.js";
 import { readRunStore } from "../store/run-store.js";
 import { MANIFEST_FILE, TELEMETRY_FILE } from "../store/types.js";
-import { collect } from "./flags.js";
+import { collect, parseNumber } from "./flags.js";
 import type { CommandContext } from "./main.js";
 
 export const DEFAULT_INFRASTRUCTURE_FILE = fileURLToPath(new URL("../../../../config/infrastructure.default.json", import.meta.url));
@@ -45,11 +45,7 @@ export function loadInfrastructure(cwd: string, file?: string): InfrastructureMo
 }
 
 function num(value: string | undefined, flag: string, example: string, opts: { min?: number; integer?: boolean } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!Number.isFinite(v) || v < (opts.min ?? 0) || (opts.integer && !Number.isInteger(v)) || value.trim() === "")
-    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${value}" is not a ${opts.integer ? "whole " : ""}number${opts.min !== undefined ? ` >= ${opts.min}` : ""}`, `write it like ${flag} ${example}`);
-  return v;
+  return value === undefined ? undefined : parseNumber(value, flag, { ...opts, example });
 }
 
 /** Reads a JSON of capacity figures, a capacity analysis, a search result or a run analysis. */

@@ -26,7 +26,7 @@ import { describeWait } from "../plan/wait.js";
 import { readRunStore } from "../store/run-store.js";
 import { createSearchRunner } from "../suite/search-runner.js";
 import type { TelemetryConfig } from "../telemetry/index.js";
-import { collect, parseThink } from "./flags.js";
+import { collect, parseHttpUrl, parseNumber, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { parseHeader } from "./run.js";
 
@@ -68,31 +68,12 @@ interface SearchFlags {
 }
 
 
-function num(text: string, flag: string, opts: { min?: number; integer?: boolean } = {}): number {
-  const n = Number(text);
-  const min = opts.min ?? 0;
-  if (!Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
-    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not ${opts.integer ? "a whole number" : "a number"} >= ${min}`, `give ${flag} a ${opts.integer ? "whole " : ""}number, e.g. ${flag} ${Math.max(min, opts.integer ? 10 : 2)}`);
-  }
-  return n;
-}
-
-function url(text: string, flag: string): string {
-  try {
-    const u = new URL(text);
-    if (u.protocol === "http:" || u.protocol === "https:") return u.href;
-  } catch {
-    /* reported below */
-  }
-  throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" is not an http(s) URL`, `give an absolute URL such as ${flag} http://127.0.0.1:8000/health`);
-}
-
 function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
   const c: TelemetryConfig = {};
   if (f.prometheus) c.prometheus = { url: f.prometheus };
   if (f.postgres) c.postgres = { connectionString: f.postgres };
   if (f.redis) c.redis = { url: f.redis };
-  if (f.appPort) c.processes = { port: num(f.appPort, "--app-port", { min: 1, integer: true }) };
+  if (f.appPort) c.processes = { port: parseNumber(f.appPort, "--app-port", { min: 1, integer: true }) };
   if (f.hostMetrics) c.host = true;
   return Object.keys(c).length > 0 ? c : undefined;
 }
@@ -198,31 +179,25 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   // One more second than warm-up and window: the last line of a run also carries the stop's grace period.
   if (warmupSec + windowSec + 1 > stepSec) throw new HeadroomError("HR_CONFLICTING_FLAGS", `--warmup ${f.warmup} + --window ${f.window} + 1 s exceed --step-time ${f.stepTime}`, "give each step time for its warm-up, its steady window and a final second, e.g. --step-time 20s --warmup 2s --window 5s");
   const timeoutMs = parseDurationMs(f.timeout, "--timeout");
-  const workers = f.workers ? num(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers();
-  const seed = f.seed !== undefined ? num(f.seed, "--seed", { integer: true }) : undefined;
+  const workers = f.workers ? parseNumber(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers();
+  const seed = f.seed !== undefined ? parseNumber(f.seed, "--seed", { integer: true }) : undefined;
   const thinkTime = f.think ? parseThink(f.think) : undefined;
   const telemetry = telemetryConfig(f);
   const telemetryMs = parseDurationMs(f.telemetryInterval, "--telemetry-interval");
   const targets = loadTargets(f.targets ? resolve(io.cwd, f.targets) : undefined);
-  const vars = Object.fromEntries(
-    f.var.map((v) => {
-      const i = v.indexOf("=");
-      if (i <= 0) throw new HeadroomError("HR_BAD_ARGUMENT", `--var "${v}" is not of the form key=value`, "write variables as --var tokens=./tokens.json");
-      return [v.slice(0, i), v.slice(i + 1)];
-    }),
-  );
+  const vars = Object.fromEntries(f.var.map(parseVar));
 
   let request: SingleRequest | undefined;
   let scenario: Scenario | undefined;
   let baseUrl: string | undefined;
   if (f.url) {
-    request = { url: url(f.url, "--url"), method: f.method.toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
+    request = { url: parseHttpUrl(f.url, "--url"), method: f.method.toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
   } else {
     const path = resolve(io.cwd, file!);
     checkScenarioFile(path, file);
     if (f.typecheck) await typecheckScenario(path);
     scenario = await loadScenario(path);
-    baseUrl = f.host ? url(f.host, "--host") : scenario.host;
+    baseUrl = f.host ? parseHttpUrl(f.host, "--host") : scenario.host;
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
   }
   await checkReachable(request?.url ?? baseUrl!);
@@ -267,18 +242,18 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   });
   const stepDirs = runner.stepDirs;
 
-  const growth = num(f.growth, "--growth", { min: 1.1 });
+  const growth = parseNumber(f.growth, "--growth", { min: 1.1 });
   if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);
   try {
     const result = await searchCapacity(
       {
         model,
         slo,
-        start: num(f.start ?? "10", "--start", { min: model === "open" ? 0.01 : 1, integer: model === "closed" }),
+        start: parseNumber(f.start ?? "10", "--start", { min: model === "open" ? 0.01 : 1, integer: model === "closed" }),
         growth,
-        ...(f.max ? { maxLoad: num(f.max, "--max", { min: 1 }) } : {}),
-        maxSteps: num(f.maxSteps, "--max-steps", { min: 1, integer: true }),
-        tolerance: num(f.tolerance, "--tolerance", { min: 0.001 }),
+        ...(f.max ? { maxLoad: parseNumber(f.max, "--max", { min: 1 }) } : {}),
+        maxSteps: parseNumber(f.maxSteps, "--max-steps", { min: 1, integer: true }),
+        tolerance: parseNumber(f.tolerance, "--tolerance", { min: 0.001 }),
         repeat: f.repeat,
         signal: stop.signal,
         onStep: (s) =>

@@ -1,7 +1,7 @@
 // The flag parsers shared by run and search, through the command line where the order of checks matters.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseThink } from "../../src/cli/flags.js";
+import { parseNumber, parseThink } from "../../src/cli/flags.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { EXIT, HeadroomError } from "../../src/errors.js";
@@ -26,4 +26,21 @@ test("--think: one duration is constant, MIN-MAX is between; MIN > MAX is refuse
     assert.match(io.err(), /^error\[HR_BAD_DURATION\]: --think "5s-1s" has its minimum 5s above its maximum 1s/);
     assert.match(io.err(), /hint: put the shorter pause first: --think 1s-5s/);
   }
+});
+
+test("parseNumber: the bound, whole numbers and the example in the hint", () => {
+  assert.equal(parseNumber("1.5", "--growth", { min: 1.1 }), 1.5);
+  assert.equal(parseNumber("0", "--seed", { integer: true }), 0);
+  for (const [text, opts, message] of [
+    ["1.05", { min: 1.1 }, /^--x "1\.05" is not a number >= 1\.1$/],
+    ["2.5", { integer: true, min: 1 }, /^--x "2\.5" is not a whole number >= 1$/],
+    ["", {}, /^--x "" is not a number >= 0$/],
+    ["ten", { example: "250" }, /^--x "ten" is not a number >= 0$/],
+  ] as const) {
+    assert.throws(
+      () => parseNumber(text, "--x", opts),
+      (e: unknown) => e instanceof HeadroomError && e.code === "HR_BAD_NUMBER" && message.test(e.message) && e.hint.includes("--x"),
+    );
+  }
+  assert.throws(() => parseNumber("x", "--peak-rps", { example: "1200" }), (e: unknown) => e instanceof HeadroomError && e.hint.endsWith("--peak-rps 1200"));
 });
