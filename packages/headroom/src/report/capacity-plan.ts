@@ -205,7 +205,67 @@ function replayLine(r: AutoscaleResult, label: string, period: string): string {
   return `- Replay of the ${label} policy over a day at the ${period} peak: ${r.actions.length} scaling actions (${ups} up), ${r.peakInstances} instances at most, ${r.minutesOverSlo} minutes over the SLO, ${r.flaps} flaps, ${formatNumber(r.instanceHours, 4)} instance-hours`;
 }
 
-function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | undefined): string[] {
+/**
+ * The planning capacity of one instance with its three terms named, and what each rests on: the
+ * CPU term extrapolated past the load measured, the SLO term a lower bound when the break was only
+ * bracketed (or not reached), the comfortable term the plan's share of it.
+ */
+function perInstanceText(p: CapacityPlanning | undefined, c: CapacityAnalysis | undefined): string {
+  const f = p?.growth.perInstance.planningRps;
+  if (!f || f.value === null) return planFigure(f);
+  const pi = p!.growth.perInstance;
+  const num = (k: string): number | undefined => (typeof f.inputs[k] === "number" ? (f.inputs[k] as number) : undefined);
+  const terms: [string, number | undefined, string | undefined][] = [
+    [`at the ${p!.infrastructure.app.targetCpuPct}% target CPU`, num("rps_at_target_cpu"), pi.rpsAtTargetCpu.note],
+    ["at the comfortable capacity", num("comfortable_rps_per_instance"), c?.comfortable.basis && fromAnalysis(num("comfortable_rps_per_instance"), p!.inputs.measuredInstances, c.comfortable.rps) ? `${formatPct(c.comfortable.fraction * 100)}% of ${c.comfortable.basis}` : undefined],
+    ["the most that met the SLO", num("max_rps_per_instance"), fromAnalysis(num("max_rps_per_instance"), p!.inputs.measuredInstances, c?.maxRps.value) ? sloTermNote(c) : undefined],
+  ];
+  const known = terms.filter((t) => t[1] !== undefined);
+  const rps = (v: number): string => `${formatNumber(v, 4)} req/s`;
+  const named = known.map(([what, v, note]) => `${rps(v!)} ${what}${note ? ` (${note})` : ""}`);
+  return `${rps(f.value)}, the smallest of: ${named.join("; ")}${f.note ? `; ${f.note}` : ""}`;
+}
+
+/** Whether a per-instance term is the capacity analysis' figure `whole` (not one given in an inputs file). */
+function fromAnalysis(perInstance: number | undefined, instances: number | undefined, whole: number | null | undefined): boolean {
+  return perInstance !== undefined && whole != null && whole > 0 && Math.abs(perInstance * (instances ?? 1) - whole) <= whole * 0.01;
+}
+
+/** The SLO term is a lower bound when the break lies above the last good step, or was not reached. */
+function sloTermNote(c: CapacityAnalysis | undefined): string | undefined {
+  const bp = c?.breakingPoint;
+  if (!bp) return undefined;
+  if (bp.users === null && bp.rps === null) return "a lower bound: no step broke the SLO";
+  if (bp.users !== null && bp.lastGood !== undefined && bp.users > bp.lastGood * 1.25) return `a lower bound: the break lies between ${formatInt(bp.lastGood)} and ${formatInt(bp.users)} users`;
+  return undefined;
+}
+
+/** What the replays show about the policies themselves (CPU rules that act after the SLO broke, max too low), once. */
+function replayAdvice(p: CapacityPlanning | undefined): string[] {
+  if (!p?.autoscale) return [];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of [p.autoscale.step, p.autoscale.target]) {
+    for (const a of r.advice) {
+      if (seen.has(a)) continue;
+      seen.add(a);
+      out.push(`- Replay finding (${r.policy === "step" ? "step" : "target-tracking"} policy): ${a}`);
+    }
+  }
+  return out;
+}
+
+/** The replayed step policy's peak, and when it spent minutes over the SLO, that it fell short of the projection. */
+function autoscaleTodo(p: CapacityPlanning): string {
+  const r = p.autoscale!.step;
+  const period = p.autoscale!.period;
+  if (r.minutesOverSlo === 0) return `the replayed step policy needs up to ${r.peakInstances} instances at the ${period} peak`;
+  const row = p.growth.rows.find((x) => x.period === period);
+  const needs = row?.appInstances.value != null ? `, where the projection needs ${formatInt(row.appInstances.value)}` : "";
+  return `the replayed step policy reached ${r.peakInstances} instances at the ${period} peak${needs}, and spent ${formatInt(r.minutesOverSlo)} minutes of the day over the SLO: scale on what limits the platform (see the replay findings under Scaling Strategy)`;
+}
+
+function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | undefined, capacity?: CapacityAnalysis): string[] {
   const i = p?.infrastructure;
   const cur = i?.currency ?? "USD";
   const rows = p?.growth.rows ?? [];
@@ -233,8 +293,9 @@ function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | un
     "- Target CPU: 60%",
     "- Scale up: +1 instance when CPU > 70% for 5 minutes",
     "- Scale down: -1 instance when CPU < 40% for 10 minutes",
-    `- Capacity per instance: ${planFigure(p?.growth.perInstance.planningRps)}`,
+    `- Capacity per instance: ${perInstanceText(p, capacity)}`,
     ...replay,
+    ...replayAdvice(p),
     "",
     ...chartMarkdown(charts?.autoscale),
     "**Considerations**:",
@@ -251,7 +312,7 @@ function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | un
     "- Single-threaded bottleneck",
     "",
     "**Upgrade Path**:",
-    `1. Current: ${i ? `${size(i.app.size, cur)}; ${planFigure(p!.growth.perInstance.planningRps)} per instance` : NO_PLANNING}`,
+    `1. Current: ${i ? `${size(i.app.size, cur)}; ${planFigure(p!.growth.perInstance.planningRps, 4).replace(/ \(.*$/, "")} per instance (see Capacity per instance)` : NO_PLANNING}`,
     `2. Next tier: ${up[0] ? size(up[0], cur) : i ? "none configured in the infrastructure model" : NO_PLANNING}`,
     `3. Max tier: ${up.length ? size(up[up.length - 1]!, cur) : i ? "none configured in the infrastructure model" : NO_PLANNING}`,
     "",
@@ -441,7 +502,7 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
     box(true, "Document current capacity", "this document"),
     "",
     "### Short-term (P1)",
-    box(false, "Implement auto-scaling", p?.autoscale ? `the replayed step policy needs up to ${p.autoscale.step.peakInstances} instances at the ${p.autoscale.period} peak` : "see Scaling Strategy"),
+    box(false, "Implement auto-scaling", p?.autoscale ? autoscaleTodo(p) : "see Scaling Strategy"),
     box(false, "Set up monitoring dashboards", model.documents?.grafanaDashboard ? `import \`${model.documents.grafanaDashboard}\`` : "no dashboard generated in this run"),
     box(false, "Configure alerts", model.documents?.alertRules ? `load \`${model.documents.alertRules}\` into Prometheus` : "no alert rules generated in this run"),
     box(false, "Optimize slow queries", slow !== undefined ? `${formatInt(slow)} statements over 1 s in the ${heaviestRun(model)?.profile ?? "heaviest"} test` : "not measured: no PostgreSQL telemetry"),
@@ -530,7 +591,7 @@ export function renderCapacityPlan(model: PlanReportModel): string {
     ...chartMarkdown(model.charts?.capacity),
     ...chartMarkdown(model.charts?.degradation),
     ...bottleneckSection(model, a),
-    ...scalingSection(model.planning, model.charts),
+    ...scalingSection(model.planning, model.charts, model.capacity),
     ...targetsSection(model, a),
     ...growthSection(model.planning),
     ...monitoringSection(model, a),

@@ -78,6 +78,10 @@ describe("capacity-plan.md", () => {
     assert.match(md, /- Max instances: 10 \(infrastructure model\); the 1 year projection needs \d+ instances \(max\(2, ceil\(/);
     assert.match(md, /\| Launch \| 10,000 \(assumed: infrastructure model growth\) \| 500 users \(10,000 x 0\.05 = 500\) \|/);
     assert.match(md, /\| Launch \| \$\d+\/month \|/);
+    // A replay that spent minutes over the SLO does not read as enough autoscaling.
+    const step = full.planning!.autoscale!.step;
+    assert.ok(step.minutesOverSlo > 0);
+    assert.match(md, new RegExp(`Implement auto-scaling: the replayed step policy reached ${step.peakInstances} instances at the 1 year peak, where the projection needs \\d+, and spent ${step.minutesOverSlo.toLocaleString("en-US")} minutes of the day over the SLO`));
     // not measured, with the reason
     assert.match(md, /Index coverage: not measured: headroom samples statement timings, not index usage/);
     assert.match(md, /\| Disk \| < 70% \| 80-90% \| > 90% \| not measured: no disk telemetry \|/);

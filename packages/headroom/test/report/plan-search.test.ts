@@ -12,8 +12,11 @@ import { renderPerformanceSummary } from "../../src/report/performance-summary.j
 import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
 import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
 import type { PlanReportModel, PlanSearch } from "../../src/report/plan-report-model.js";
+import { capacityFromAnalysis } from "../../src/planning/capacity-from-analysis.js";
+import { parseInfrastructure } from "../../src/planning/infrastructure.js";
+import { planCapacity } from "../../src/planning/plan-capacity.js";
 import { suiteCapacity } from "../../src/suite/plan-documents.js";
-import { fixturePlanModel } from "./fixture-plan.js";
+import { FIXTURE_INPUTS, fixturePlanModel } from "./fixture-plan.js";
 
 const recorded = (): PlanSearch => JSON.parse(readFileSync(new URL("./fixtures/plan-search.json", import.meta.url), "utf8")) as PlanSearch;
 const NORMAL_SLO = { p95Ms: 500, p99Ms: 1000, errorPct: 0.1 };
@@ -100,6 +103,21 @@ test("a search stopped by the quick budget without a break says how far it got a
   const md2 = renderCapacityPlan(await modelWith(search, "generator"));
   assert.match(row(md2, "Breaking Point"), /the load generator was the limit at 4,000 users, so this is a floor of the platform's capacity/);
   assert.match(md2, /The load generator limited the search: the load generator's CPU or event loop was saturated/);
+});
+
+test("the per-instance capacity names its terms and says which is a lower bound or extrapolated; the replay says why CPU rules lag", async () => {
+  const model = await modelWith(recorded(), "per-instance");
+  const infra = parseInfrastructure(JSON.parse(readFileSync(new URL("../../../../config/infrastructure.default.json", import.meta.url), "utf8")), "config/infrastructure.default.json");
+  // The search's capacity on one instance, and CPU cheap enough that 60 % CPU lies past the load measured (as in the lab).
+  model.planning = planCapacity(infra, { ...FIXTURE_INPUTS, ...capacityFromAnalysis(model.capacity!), cpuMsPerRequest: 0.4, idleCpuCorePct: 2 });
+  const md = renderCapacityPlan(model);
+  const line = md.split("\n").find((l) => l.startsWith("- Capacity per instance:"))!;
+  assert.match(line, /^- Capacity per instance: [\d,.]+ req\/s, the smallest of: [\d,.]+ req\/s at the 60% target CPU \(extrapolated: the measurement reached [\d,.]+ req\/s per instance; measure higher load \(headroom search\) before relying on it\); [\d,.]+ req\/s at the comfortable capacity \(65% of the heaviest load that met the SLO\); 1703 req\/s the most that met the SLO \(a lower bound: the break lies between 6,000 and 8,000 users\)$/);
+  assert.doesNotMatch(line, /\d\.\d\d\d/, "no figure with more than four significant digits");
+  // A CPU rule that acts only after the SLO broke is said beside the replay, and the to-do list does not read as enough.
+  assert.match(md, /- Replay finding \(step policy\): .*(CPU does not track the limit|the policy acts only after latency has passed the SLO)/);
+  assert.equal(model.planning.autoscale!.step.minutesOverSlo, 0);
+  assert.match(md, /Implement auto-scaling: the replayed step policy needs up to 2 instances at the 1 year peak\n/);
 });
 
 test("summary.json carries the search's steps and the HTML report draws them", async () => {
