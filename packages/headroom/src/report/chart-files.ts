@@ -119,11 +119,22 @@ function curveAlt(m: PlanReportModel): string {
   return `Throughput against concurrent users: ${parts.join(", ")}${marks}`;
 }
 
+/** "errors up to 1.5 %", or "no errors" when none were seen. */
+const errorsText = (maxPct: number): string => (maxPct > 0 ? `errors up to ${formatPct(maxPct)} %` : "no errors at any level");
+
+/** "the 2 injected faults shaded (db-connections, app-stall)": only the faults that were injected are counted and named. */
+function faultsShaded(a: FailureScenariosAnalysis): string {
+  const injected = a.faults.filter((f) => f.atSec !== undefined);
+  const skipped = a.faults.filter((f) => f.atSec === undefined);
+  const names = injected.map((f) => f.kind).join(", ");
+  return `the ${injected.length} injected fault${injected.length === 1 ? "" : "s"} shaded${names ? ` (${names})` : ""}${skipped.length ? `, ${skipped.map((f) => f.kind).join(", ")} not injected` : ""}`;
+}
+
 function failuresChart(a: FailureScenariosAnalysis, files: ChartFile[]): ChartRef {
   return chartOf(
     failureTimelineSpec(a),
     { path: `${CHARTS_DIR}/failure-scenarios-timeline.svg`, docDir: "" },
-    () => `P99 and max latency and errors per second over the failure-scenarios test, the ${a.faults.filter((f) => f.atSec !== undefined).length} injected faults shaded (${a.faults.map((f) => f.kind).join(", ")}); P99 up to ${ms(maxOf(a.timeline.map((r) => (r.requests ? r.p99Ms : null))))}, ${formatInt(a.timeline.reduce((n, r) => n + r.failures, 0))} errors in all`,
+    () => `P99 and max latency and errors per second over the failure-scenarios test, ${faultsShaded(a)}; P99 up to ${ms(maxOf(a.timeline.map((r) => (r.requests ? r.p99Ms : null))))}, ${formatInt(a.timeline.reduce((n, r) => n + r.failures, 0))} errors in all`,
     "Chart not drawn: the failure-scenarios test recorded no seconds of load.",
     files,
   );
@@ -154,7 +165,7 @@ export function planChartFiles(m: PlanReportModel): { charts: PlanCharts; files:
     () => {
       const x = rows.map((d) => d.users ?? d.targetRate ?? 0);
       const unit = c?.model === "open" ? "arrivals/s" : "users";
-      return `P95 latency and error rate at ${rows.length} load levels from ${formatNumber(Math.min(...x), 4)} to ${formatNumber(Math.max(...x), 4)} ${unit}: P95 from ${ms(minOf(rows.map((d) => d.p95Ms)))} to ${ms(maxOf(rows.map((d) => d.p95Ms)))}, errors up to ${formatPct(maxOf(rows.map((d) => d.errorPct)) ?? 0)} %`;
+      return `P95 latency and error rate at ${rows.length} load levels from ${formatNumber(Math.min(...x), 4)} to ${formatNumber(Math.max(...x), 4)} ${unit}: P95 from ${ms(minOf(rows.map((d) => d.p95Ms)))} to ${ms(maxOf(rows.map((d) => d.p95Ms)))}, ${errorsText(maxOf(rows.map((d) => d.errorPct)) ?? 0)}`;
     },
     "Chart not drawn: degradation by load needs at least two measured load levels.",
     files,

@@ -102,6 +102,10 @@ test("the capacity plan links the curve, degradation and autoscaling charts, eac
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>breaking point ${c.breakingPoint.users} users</text>`));
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>comfortable ${c.comfortable.users} users</text>`));
   assert.match(images(md)[0]![0], new RegExp(`breaking point marked at ${c.breakingPoint.users} users, comfortable capacity at ${c.comfortable.users} users$`));
+  // Degradation's alt says "no errors" rather than "errors up to 0 %".
+  assert.match(images(md)[1]![0], /errors up to 1\.5 %$/);
+  const clean = planChartFiles({ ...plan, capacity: { ...c, degradation: c.degradation.map((d) => ({ ...d, errorPct: 0 })) } });
+  assert.ok("alt" in clean.charts.degradation! && /, no errors at any level$/.test(clean.charts.degradation.alt), JSON.stringify(clean.charts.degradation));
 });
 
 test("the suite curve: one colour per meaning, the tests' whole runs one series named point by point", () => {
@@ -148,14 +152,16 @@ test("the failure-scenarios timeline: under its section of the capacity plan, fa
   const timeline = Array.from({ length: 20 }, (_, t) => ({ t, requests: 50, failures: t === 8 ? 3 : 0, p95Ms: 9, p99Ms: t === 8 ? 1900 : 12, maxMs: t === 8 ? 2100 : 20, readiness: [] }));
   const figures = (startSec: number, endSec: number, p99Ms: number): WindowFigures => ({ startSec, endSec, requests: 100, failures: 0, p95Ms: 9, p99Ms, maxMs: p99Ms + 100 });
   const fault: FaultResult = { index: 0, kind: "app-stall", label: "App stall (SIGSTOP)", status: "measured", plannedAtSec: 8, atSec: 8, endSec: 10, durationSec: 2, before: figures(6, 8, 12), window: figures(8, 10, 1900), errors: { reset: 3 }, recoveredAtSec: 11, recoverySec: 1, recoveryText: "recovered in 1 s", verdict: "PASS", verdictReason: "within 10 s", seconds: [] };
-  const failures: FailureScenariosAnalysis = { level: "normal", criteria: { p95Ms: 500, stableSec: 3, recovery: DEFAULT_RECOVERY_BOUND }, faults: [fault], verdict: "PASS", timeline, notes: [] };
+  // A planned fault the platform had no store for (no REDIS_URL) was not injected: not counted as shaded.
+  const skipped: FaultResult = { index: 1, kind: "redis-pause", label: "Cache/limiter store stall (Redis CLIENT PAUSE)", status: "not measured", reason: "no REDIS_URL", plannedAtSec: 14, recoveryText: "not measured", verdict: "NOT_MEASURED", verdictReason: "no REDIS_URL", seconds: [] };
+  const failures: FailureScenariosAnalysis = { level: "normal", criteria: { p95Ms: 500, stableSec: 3, recovery: DEFAULT_RECOVERY_BOUND }, faults: [fault, skipped], verdict: "PASS", timeline, notes: [] };
   const model: PlanReportModel = { ...plan, runs: [...plan.runs, { ...plan.runs[0]!, profile: "failure-scenarios", failures }] };
   const { charts, files } = planChartFiles(model);
   const file = files.find((f) => f.path === "charts/failure-scenarios-timeline.svg") as ChartFile;
   assertStandalone(file.svg, file.path);
   assert.match(file.svg, /<g class="band"><rect [^>]*><title>app-stall: 0:08 to 0:10<\/title><\/rect>/);
   assert.match(file.svg, /data-series="p99" data-points="20"/);
-  assert.ok("href" in charts.failures! && /the 1 injected faults shaded \(app-stall\); P99 up to 1,?900 ms, 3 errors in all$/.test(charts.failures.alt), JSON.stringify(charts.failures));
+  assert.ok("href" in charts.failures! && /the 1 injected fault shaded \(app-stall\), redis-pause not injected; P99 up to 1,?900 ms, 3 errors in all$/.test(charts.failures.alt), JSON.stringify(charts.failures));
   const section = failureScenariosPlanSection({ ...model, charts }).join("\n");
   assert.match(section, /\n!\[P99 and max latency[^\]]*\]\(charts\/failure-scenarios-timeline\.svg\)\n/);
 });
