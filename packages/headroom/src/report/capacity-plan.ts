@@ -185,7 +185,7 @@ function bottleneckSection(model: PlanReportModel, a: RunAnalysis | undefined): 
     `   - Recommendation: ${rec("app", "CPU and memory stayed within targets")}`,
     "",
     "3. **Cache**:",
-    `   - Hit rate: ${!a ? none : a.cache.hitPct !== undefined ? `${formatPct(a.cache.hitPct)}% (${a.cache.source})` : `not measured: ${a.cache.reason}`}`,
+    `   - Hit rate: ${!a ? none : a.cache.hitPct !== undefined ? `${formatPct(a.cache.hitPct)}% (${a.cache.source})${src}` : `not measured: ${a.cache.reason}`}`,
     `   - Memory utilization: ${!a ? none : c?.memoryPctMax !== undefined ? `${formatPct(c.memoryPctMax)}% of maxmemory max${src}` : "not measured: Redis has no maxmemory set, or no Redis telemetry"}`,
     `   - Eviction rate: ${!a ? none : c?.evictedPerSecMax !== undefined ? `${formatNumber(c.evictedPerSecMax, 3)} keys/s max${cacheEviction ? `; ${cacheEviction} of writes` : ""}` : "not measured: no Redis telemetry"}`,
     ...atBreak(model, "cache"),
@@ -488,8 +488,14 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
   const p = model.planning;
   const box = (done: boolean, text: string, note: string): string => `- [${done ? "x" : " "}] ${text}: ${note}`;
   const baseline = findRun(model, "baseline");
-  const all = analyses(model).flatMap((x) => x.analysis.bottlenecks);
-  const critical = all.filter((b) => b.rank === "primary");
+  // The break's findings first: what gave way at the breaking point outranks what a lighter test saw.
+  const brk = breakFindings(model);
+  const found = [...(brk?.bottlenecks ?? []).map((b) => ({ b, where: "at the breaking point" })), ...analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, where: `${run.profile} test` })))];
+  const all = found.map((x) => x.b);
+  const critical = found.filter((x) => x.b.rank === "primary");
+  const primaries = new Map<string, string[]>();
+  for (const { b, where } of critical) primaries.set(b.componentLabel, [...(primaries.get(b.componentLabel) ?? []), where]);
+  const primaryText = [...primaries].map(([label, w]) => `${label} (${w.length <= 3 ? w.join(", ") : `${w.slice(0, 2).join(", ")} and ${w.length - 2} more tests`})`).join("; ");
   const slow = a?.components.database.slowQueries;
   const replicas = p?.current.replicas;
   return [
@@ -497,8 +503,8 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
     "",
     "### Immediate (P0)",
     box(!!baseline, "Run baseline load tests", baseline ? `done on ${model.environment.date} (${formatInt(baseline.report.summary.requests.total)} requests)` : "the suite did not run the baseline profile"),
-    box(analyses(model).length > 0, "Identify bottlenecks", all.length ? `${new Set(all.map((b) => b.kind)).size} kinds found; primary: ${[...new Set(critical.map((b) => b.componentLabel))].join(", ") || "none"}` : analyses(model).length ? "none found in the tested range" : "not measured: no run was analysed"),
-    box(false, "Fix critical performance issues", critical[0] ? critical[0].recommendation : "no critical issue found in the tested range"),
+    box(analyses(model).length > 0, "Identify bottlenecks", all.length ? `${new Set(all.map((b) => b.kind)).size} kinds found; primary: ${primaryText || "none"}` : analyses(model).length ? "none found in the tested range" : "not measured: no run was analysed"),
+    box(false, "Fix critical performance issues", critical[0] ? `${critical[0].b.recommendation} (${critical[0].b.componentLabel}, ${critical[0].where})` : "no critical issue found in the tested range"),
     box(true, "Document current capacity", "this document"),
     "",
     "### Short-term (P1)",
@@ -509,7 +515,7 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
     "",
     "### Medium-term (P2)",
     box(false, "Implement read replicas", replicas ? replicas.recommendation : NO_PLANNING),
-    box(false, "Optimize cache strategy", a ? a.cache.reason : "not measured: no run was analysed"),
+    box(false, "Optimize cache strategy", a ? `${a.cache.reason}${a.cache.hitPct !== undefined ? ` (${heaviestRun(model)?.profile ?? "heaviest"} test${a.run.loadLevel !== "normal" ? `, judged against the ${a.run.loadLevel} load level's target` : ""})` : ""}` : "not measured: no run was analysed"),
     box(false, "Add CDN for static assets", "not measured: the load tests call the API only"),
     box(false, "Implement query result caching", a?.components.database.meanQueryMs !== undefined ? `mean statement time ${formatMs(a.components.database.meanQueryMs)} ms` : "not measured: no PostgreSQL query timings"),
     "",

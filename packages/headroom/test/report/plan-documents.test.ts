@@ -78,6 +78,10 @@ describe("capacity-plan.md", () => {
     assert.match(md, /- Max instances: 10 \(infrastructure model\); the 1 year projection needs \d+ instances \(max\(2, ceil\(/);
     assert.match(md, /\| Launch \| 10,000 \(assumed: infrastructure model growth\) \| 500 users \(10,000 x 0\.05 = 500\) \|/);
     assert.match(md, /\| Launch \| \$\d+\/month \|/);
+    // Figures of one test say which, and a long list of tests is summed up.
+    assert.match(md, / {3}- Hit rate: 85% \(telemetry redis\) \(peak test\)/);
+    assert.match(md, /- \[ \] Optimize cache strategy: .* \(peak test, judged against the peak load level's target\)/);
+    assert.match(md, /- \[x\] Identify bottlenecks: 2 kinds found; primary: app CPU \(baseline test, peak test and 5 more tests\)/);
     // A replay that spent minutes over the SLO does not read as enough autoscaling.
     const step = full.planning!.autoscale!.step;
     assert.ok(step.minutesOverSlo > 0);

@@ -67,6 +67,9 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   const database = md.slice(md.indexOf("1. **Database**"), md.indexOf("2. **Application**"));
   assert.match(database, /- At the breaking point: PostgreSQL connection pool: requests waited for a database connection .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\); limit: pool of 20/);
   assert.match(database, /- Recommendation: raise the pool size per instance .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\)/);
+  // The to-do list leads with what broke at the break, not with what a lighter test saw.
+  assert.match(md, /- \[x\] Identify bottlenecks: \d+ kinds found; primary: PostgreSQL connection pool \(at the breaking point\); /);
+  assert.match(md, /- \[ \] Fix critical performance issues: raise the pool size per instance .*\(PostgreSQL connection pool, at the breaking point\)\n/);
   assert.match(md, /10000 bearer tokens were minted/);
   assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
   // A fit without a peak beside a break: the sentence says what broke was latency, not throughput.
