@@ -138,7 +138,8 @@ function observations(t: SeedTest, run: SuiteRun | undefined, model: PlanReportM
   if (t.kind === "cache" && a) out.push(a.cache.reason);
   if (t.kind === "standard" && a && a.recovery.status !== "no load drop" && a.recovery.status !== "not measured") out.push(`recovery after load removal: ${a.recovery.status}${a.recovery.recoverySec !== undefined ? ` in ${formatDuration(a.recovery.recoverySec)}` : ""}`);
   const primary = a?.bottlenecks[0];
-  if (primary) out.push(`${primary.rank} bottleneck: ${primary.componentLabel}: ${primary.symptom}`);
+  // "app memory: app memory grows slowly" reads as a stutter: the label only when the symptom does not start with it.
+  if (primary) out.push(`${primary.rank} bottleneck: ${primary.symptom.toLowerCase().startsWith(primary.componentLabel.toLowerCase()) ? "" : `${primary.componentLabel}: `}${primary.symptom}`);
   if (run.report.summary.generator.limited) out.push("the load generator, not the platform, was the limit in this run (see the run's notes)");
   if (model.environment.scale !== 1) out.push(`run at scale ${model.environment.scale}`);
   if (run.files?.md) out.push(`details: \`${run.files.md}\``);

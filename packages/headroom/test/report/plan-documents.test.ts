@@ -107,6 +107,18 @@ describe("capacity-plan.md", () => {
     assert.match(doc, /Throughput: [\d.]+ requests\/second \(whole run\)\nThroughput \(steady window\): 28\.92 requests\/second \(12 s at 100 users\)/);
   });
 
+  test("a test's notes name its bottleneck once: no 'app memory: app memory grows'", () => {
+    const run = full.runs.find((r) => r.profile === "baseline")!;
+    const a = run.report.analysis!;
+    const memory = { ...a.bottlenecks[0]!, rank: "minor" as const, kind: "app-memory", componentLabel: "app memory", symptom: "app memory grows slowly under constant load" };
+    const runs = full.runs.map((r) => (r === run ? { ...r, report: { ...r.report, analysis: { ...a, bottlenecks: [memory] } } } : r));
+    const md = renderCapacityPlan({ ...full, runs });
+    const baseline = md.slice(md.indexOf("### Baseline Test"), md.indexOf("### Peak Load Test"));
+    assert.match(baseline, /; minor bottleneck: app memory grows slowly under constant load;/);
+    // A symptom that does not start with the label keeps it.
+    assert.match(md.slice(md.indexOf("### Peak Load Test")), /primary bottleneck: app CPU: /);
+  });
+
   test("without runs, capacity or planning every figure says why it is missing", () => {
     const md = renderCapacityPlan(bare);
     assert.match(md, /Total Requests: not measured: the suite did not run the baseline profile/);
