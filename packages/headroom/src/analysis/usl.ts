@@ -162,7 +162,8 @@ export function fitUsl(points: readonly UslPoint[]): UslFit {
   if (Number.isFinite(nMax)) xMax = uslThroughput(nMax, alpha, beta, gamma);
   else xMax = alpha > 0 ? gamma / alpha : Infinity;
   if (Number.isFinite(nMax) && nMax > 2 * maxN) warnings.push(`nMax (${nMax.toFixed(0)}) lies far beyond the largest measured concurrency (${maxN}): an extrapolation`);
-  if (beta === 0) warnings.push("β = 0 (no coherency delay measured): throughput approaches γ/α without a peak within the data");
+  if (beta === 0 && alpha === 0) warnings.push("α = β = 0 (neither contention nor coherency delay measured): throughput grew linearly with concurrency (X = γN) over the data, with no ceiling in sight");
+  else if (beta === 0) warnings.push("β = 0 (no coherency delay measured): throughput approaches γ/α without a peak within the data");
 
   const fit: UslFit = {
     alpha,

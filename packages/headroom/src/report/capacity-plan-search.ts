@@ -1,6 +1,7 @@
 // The breaking-point search of a plan in words and tables: why it stopped, what it reached, and
 // its steps (users, req/s, p95, errors, ok/broke). The capacity plan, the performance summary and
 // the HTML report draw on these.
+import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
 import type { PlanSearch } from "./plan-report-model.js";
 import { formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
@@ -58,4 +59,15 @@ export function searchCapacityLines(s: PlanSearch | undefined): string[] {
   for (const n of s.notes) lines.push(`- ${n}`);
   if (s.notes.length > 0) lines.push("");
   return lines;
+}
+
+/**
+ * A USL fit without a finite peak beside a breaking point: throughput still grew in proportion to
+ * the users, so what broke was latency or errors, not throughput. "latency (p95 1197 ms > 500 ms)",
+ * or undefined when the fit has a peak or nothing broke; said beside the fit, or the two read as a contradiction.
+ */
+export function uslBrokeWhat(usl: UslFit, bp: CapacityAnalysis["breakingPoint"] | undefined): string | undefined {
+  if (Number.isFinite(usl.xMax) || bp?.users == null) return undefined;
+  const what = /^p\d+/i.test(bp.limit) ? "latency" : /error/i.test(bp.limit) ? "the error rate" : "the SLO";
+  return `${what} (${bp.limit})`;
 }

@@ -2,9 +2,9 @@
 // headings, every "TBD" replaced by a measured value (with its source), a derived value (with its
 // formula worked out) or "not measured: <reason>". Policy text the seed states as a decision
 // (scaling rules, pgbouncer settings, schedules) is kept, with the measured figure beside it.
-import type { Bottleneck, CapacityAnalysis, CapacityFigure, RunAnalysis, UslFit } from "../analysis/types.js";
+import type { Bottleneck, CapacityAnalysis, CapacityFigure, RunAnalysis } from "../analysis/types.js";
 import type { AutoscaleResult, CapacityPlanning, InstanceSize, PlanFigure } from "../planning/types.js";
-import { searchCapacityLines, searchNotReached } from "./capacity-plan-search.js";
+import { searchCapacityLines, searchNotReached, uslBrokeWhat } from "./capacity-plan-search.js";
 import { loadTestSections } from "./capacity-plan-tests.js";
 import { chartMarkdown, type PlanCharts } from "./chart-files.js";
 import { failureIncidentLines } from "./failure-scenarios.js";
@@ -130,16 +130,6 @@ function capacityRow(label: string, f: CapacityFigure | undefined, unit: string)
   return [label, value, `${cap(f.confidence)}: ${f.reason}`];
 }
 
-/**
- * A fit without a finite peak beside a breaking point: throughput still grew in proportion to the
- * users, so what broke was latency or errors, not throughput; say so, or the two read as a contradiction.
- */
-function uslBreakClause(usl: UslFit, bp: CapacityAnalysis["breakingPoint"] | undefined): string {
-  if (Number.isFinite(usl.xMax) || bp?.users == null) return "";
-  const what = /^p\d+/i.test(bp.limit) ? "latency" : /error/i.test(bp.limit) ? "the error rate" : "the SLO";
-  return `: it still grew in proportion to the users (about ${formatNumber(usl.gamma, 3)} req/s per user) up to the break, so what broke at ${formatInt(bp.users)} users was ${what} (${bp.limit}), not throughput`;
-}
-
 function capacitySection(model: PlanReportModel): string[] {
   const c = model.capacity;
   const bp = c?.breakingPoint;
@@ -153,7 +143,7 @@ function capacitySection(model: PlanReportModel): string[] {
     !bp ? ["Breaking Point", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Breaking Point", bp.users !== null ? `${formatBreakUsers(bp.users, bp.lastGood)} users (${bp.limit})` : bp.rps !== null ? `${formatNumber(bp.rps, 4)} req/s (${bp.limit})` : notReached(bp.reason), `${cap(bp.confidence)}: ${bp.reason}`],
     !cf ? ["Comfortable Capacity", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Comfortable Capacity", cf.users !== null ? `${formatInt(cf.users)} users (${formatPct(cf.fraction * 100)}% of ${cf.basis ?? "the breaking point"})` : `not measured: ${cf.reason}`, `${cap(cf.confidence)}: ${cf.reason}`],
   ];
-  const usl = c?.usl ? [`Universal Scalability Law fit (${c.usl.points} points${search ? ": the profiles' steady phases and the search's steps" : ""}, R² ${c.usl.rSquared.toFixed(3)}): contention α = ${formatNumber(c.usl.alpha, 3)}, coherency β = ${formatNumber(c.usl.beta, 3)}; throughput peaks at ${Number.isFinite(c.usl.xMax) ? `${formatNumber(c.usl.xMax, 4)} req/s` : "no finite value"}${Number.isFinite(c.usl.nMax) ? ` near ${formatInt(c.usl.nMax)} users` : ""}${uslBreakClause(c.usl, bp)}.`, ""] : [];
+  const usl = c?.usl ? [`Universal Scalability Law fit (${c.usl.points} points${search ? ": the profiles' steady phases and the search's steps" : ""}, R² ${c.usl.rSquared.toFixed(3)}): contention α = ${formatNumber(c.usl.alpha, 3)}, coherency β = ${formatNumber(c.usl.beta, 3)}; throughput peaks at ${Number.isFinite(c.usl.xMax) ? `${formatNumber(c.usl.xMax, 4)} req/s` : "no finite value"}${Number.isFinite(c.usl.nMax) ? ` near ${formatInt(c.usl.nMax)} users` : ""}${uslBrokeWhat(c.usl, bp) ? `: it still grew in proportion to the users (about ${formatNumber(c.usl.gamma, 3)} req/s per user) up to the break, so what broke at ${formatInt(bp!.users!)} users was ${uslBrokeWhat(c.usl, bp)}, not throughput` : ""}.`, ""] : [];
   return ["### Current Capacity (Estimated)", "", mdTable(["Metric", "Value", "Confidence"], rows), "", ...usl, ...searchCapacityLines(search)];
 }
 

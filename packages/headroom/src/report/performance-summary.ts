@@ -4,7 +4,7 @@
 import type { SustainedVsPeakRow } from "../analysis/types.js";
 import { chartMarkdown } from "./chart-files.js";
 import { formatBreakUsers, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
-import { searchNotReached, searchStepsTable, searchSummaryLine } from "./capacity-plan-search.js";
+import { searchNotReached, searchStepsTable, searchSummaryLine, uslBrokeWhat } from "./capacity-plan-search.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
 import { resourceTable, testTitle, VERDICT_MARK } from "./test-result.js";
@@ -41,7 +41,7 @@ function breakingPoint(model: PlanReportModel): string {
     ["Breaking point", c.breakingPoint.users !== null ? `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : v(c.comfortable.rps, "req/s"), c.comfortable.confidence, c.comfortable.reason],
   ];
-  const usl = c.usl ? `\n\nUSL fit: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per user, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.` : "";
+  const usl = c.usl ? `\n\nUSL fit: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per user, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.${uslBrokeWhat(c.usl, c.breakingPoint) ? ` What broke at ${formatInt(c.breakingPoint.users!)} users was ${uslBrokeWhat(c.usl, c.breakingPoint)}, not throughput.` : ""}` : "";
   const search = model.search ? `\n\n${searchSummaryLine(model.search)}\n\n${searchStepsTable(model.search)}` : "";
   return mdTable(["Figure", "Value", "Confidence", "Derivation"], rows) + usl + search;
 }

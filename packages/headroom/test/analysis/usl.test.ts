@@ -69,6 +69,9 @@ test("β stays at 0 (and α at 0) when the data pull them negative", () => {
   const g = fitUsl(lin);
   assert.equal(g.alpha, 0);
   assert.equal(g.beta, 0);
+  // With α = 0 too, γ/α is no limit: the note says the growth was linear.
+  assert.ok(g.warnings.some((w) => /^α = β = 0 .*grew linearly with concurrency \(X = γN\)/.test(w)), g.warnings.join("; "));
+  assert.ok(!g.warnings.some((w) => /γ\/α/.test(w)));
 });
 
 test("few points: fitted but flagged", () => {

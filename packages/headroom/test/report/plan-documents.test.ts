@@ -110,7 +110,7 @@ describe("capacity-plan.md", () => {
   test("a test's notes name its bottleneck once: no 'app memory: app memory grows'", () => {
     const run = full.runs.find((r) => r.profile === "baseline")!;
     const a = run.report.analysis!;
-    const memory = { ...a.bottlenecks[0]!, rank: "minor" as const, kind: "app-memory", componentLabel: "app memory", symptom: "app memory grows slowly under constant load" };
+    const memory = { ...a.bottlenecks[0]!, rank: "minor" as const, kind: "app-memory" as const, componentLabel: "app memory", symptom: "app memory grows slowly under constant load" };
     const runs = full.runs.map((r) => (r === run ? { ...r, report: { ...r.report, analysis: { ...a, bottlenecks: [memory] } } } : r));
     const md = renderCapacityPlan({ ...full, runs });
     const baseline = md.slice(md.indexOf("### Baseline Test"), md.indexOf("### Peak Load Test"));
