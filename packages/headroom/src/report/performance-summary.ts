@@ -15,7 +15,7 @@ const pctOf = (n: number, of: number): string => `${of > 0 ? formatPct((n / of) 
 function resultsByTest(model: PlanReportModel): string {
   if (model.runs.length === 0) return "not measured: the suite ran no test";
   return mdTable(
-    ["Test", "Users", "Duration", "Requests", "RPS", "Avg (ms)", "P50 (ms)", "P95 (ms)", "P99 (ms)", "Errors", "429s", "Verdict"],
+    ["Test", "Users", "Duration", "Requests", "RPS (whole run)", "Avg (ms)", "P50 (ms)", "P95 (ms)", "P99 (ms)", "Errors", "429s", "Verdict"],
     model.runs.map(({ profile, report: r }) => {
       const s = r.summary;
       return [testTitle(profile), formatInt(s.peakUsers), formatDuration(s.durationSec), formatInt(s.requests.total), formatNumber(s.requests.ratePerSec, 4), formatMs(s.latencyMs.mean), formatMs(s.latencyMs.p50), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), pctOf(s.requests.failed, s.requests.total), pctOf(s.status["429"] ?? 0, s.requests.total), r.verdict ? VERDICT_MARK[r.verdict] : "– not judged"];

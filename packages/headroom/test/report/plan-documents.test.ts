@@ -188,6 +188,8 @@ describe("performance-summary.md", () => {
     assertNoPlaceholders(md, "summary");
     assert.deepEqual(headings(md), ["# Performance Metrics Summary", "## Results by Test", "## Requirements vs Actual", "## Breaking Point", "## Bottlenecks", "## Graceful Degradation by Load Level", "## Sustained vs Peak", "## Spike and Recovery", "## Resource Utilization (Peak Load Test)"]);
     assert.equal(md.match(/^\| (Baseline|Peak|Sustained|Spike|Rate Limiting|Database Stress|Cache Performance) (Load )?Test \| \d+ \|/gm)?.length, 7);
+    // Its rate is the whole run's; the requirements beside it judge the steady window's.
+    assert.match(md, /\| Test \| Users \| Duration \| Requests \| RPS \(whole run\) \|/);
     assert.match(md, /\| Primary \| app CPU \|/);
     assert.match(md, /\| Secondary \| PostgreSQL connection pool \|/);
     assert.match(md, /\| 200 \| 14\.35 \| 340 \| 1\.5% \| ✗ FAIL \| errors \|/);
