@@ -126,7 +126,7 @@ function environmentSection(model: PlanReportModel): string[] {
 
 function capacityRow(label: string, f: CapacityFigure | undefined, unit: string): string[] {
   if (!f) return [label, "not measured: no capacity analysis over the suite's load levels", "n/a"];
-  const value = f.value === null ? `not reached in the tested range (${f.reason})` : `${formatNumber(f.value, 4)} ${unit} (${f.formula})`;
+  const value = f.value === null ? `not reached in the tested range (${f.reason})` : `${unit === "users" ? formatInt(f.value) : formatNumber(f.value, 4)} ${unit} (${f.formula})`;
   return [label, value, `${cap(f.confidence)}: ${f.reason}`];
 }
 

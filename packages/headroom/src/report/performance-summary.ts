@@ -34,7 +34,7 @@ function requirements(model: PlanReportModel): string {
 function breakingPoint(model: PlanReportModel): string {
   const c = model.capacity;
   if (!c) return "not measured: no capacity analysis over the suite's load levels";
-  const v = (x: number | null, unit: string): string => (x === null ? "not reached in the tested range" : `${formatNumber(x, 4)} ${unit}`);
+  const v = (x: number | null, unit: string): string => (x === null ? "not reached in the tested range" : `${unit === "users" ? formatInt(x) : formatNumber(x, 4)} ${unit}`);
   const rows = [
     ["Max concurrent users", v(c.maxUsers.value, "users"), c.maxUsers.confidence, `${c.maxUsers.reason} (${c.maxUsers.formula})`],
     ["Max requests/second", v(c.maxRps.value, "req/s"), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],

@@ -59,6 +59,8 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   const md = renderCapacityPlan(await modelWith(search, "bracketed"));
   assert.match(row(md, "Breaking Point"), /\| between 6,000 \(met the SLO\) and 8,000 users \(p95 2861\.06 ms > 500 ms\) \| Medium: .*bracketed only between 6000 and 8000 users/);
   assert.match(row(md, "Comfortable Capacity"), /\| 3,900 users \(65% of the heaviest load that met the SLO\)/);
+  // Users read with a thousands separator in every row, as in the breaking point's.
+  assert.match(row(md, "Max Concurrent Users"), /\| 6,000 users \(/);
   assert.match(md, /Breaking-point search \(`breaking-point\/`\): closed model with the suite's user mix, from 2,000 users growing x2 then bisecting, at most 16,000 users/);
   assert.match(md, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
   assert.match(md, /\| 4 \| bisect \| 6,000 \| 1703 \| 21\.3 \| 0% \| ok \(not steady\) \|/);
