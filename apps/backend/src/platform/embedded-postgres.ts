@@ -58,32 +58,29 @@ function installSignalFallback(): void {
   }
 }
 
-const TERMINATED = /terminating connection due to administrator command/;
-
 /**
- * Which of PostgreSQL's log lines reach the platform's log: FATAL and PANIC only. A session ended
- * by pg_terminate_backend (an operator, or a load test's failure scenario dropping the pool's
- * connections) logs one FATAL per connection: the first is shown, the rest of that second counted
- * in one line.
+ * Which of PostgreSQL's log lines reach the platform's log: FATAL and PANIC only. Some come in
+ * bursts of one per connection (pg_terminate_backend by an operator or a load test's failure
+ * scenario; "the database system is shutting down" on Ctrl-C): the first line of a message is
+ * shown and its repeats within `windowMs` counted in one line.
  */
 export function postgresLogFilter(log: (line: string) => void, windowMs = 1000): (line: string) => void {
-  let more = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): void => {
-    timer = undefined;
-    if (more > 0) log(`${more} more session(s) terminated by an administrator command`);
-    more = 0;
-  };
+  const bursts = new Map<string, number>();
   return (line) => {
-    if (!/\b(FATAL|PANIC)\b/.test(line)) return;
-    if (TERMINATED.test(line)) {
-      if (timer) {
-        more += 1;
-        return;
-      }
-      timer = setTimeout(flush, windowMs);
-      timer.unref();
+    const m = /\b(FATAL|PANIC):\s*(.*)$/.exec(line);
+    if (!m) return;
+    const message = m[2]!;
+    const seen = bursts.get(message);
+    if (seen !== undefined) {
+      bursts.set(message, seen + 1);
+      return;
     }
+    bursts.set(message, 0);
+    setTimeout(() => {
+      const more = bursts.get(message) ?? 0;
+      bursts.delete(message);
+      if (more > 0) log(`${more} more like it: ${m[1]}: ${message}`);
+    }, windowMs).unref();
     log(line);
   };
 }

@@ -92,7 +92,11 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
     });
     if (!opts.lab && opts.faults?.length) throw new Error(`faults ${opts.faults.join(",")} need lab: true; lab faults are never enabled by default`);
 
-    child = spawn(process.execPath, ["--import", "tsx", MAIN], { cwd: BACKEND_DIR, env, stdio: ["pipe", "pipe", "pipe"] });
+    // A process group of its own: a terminal's Ctrl-C reaches the caller, which finishes its
+    // current second and then stops the API in order, not the API mid-second under a load test.
+    // (An embedded PostgreSQL is the caller's child, in its group: Ctrl-C shuts it down at once.)
+    // The API still exits with its parent: MUEJAM_EXIT_WITH_PARENT watches the stdin pipe.
+    child = spawn(process.execPath, ["--import", "tsx", MAIN], { cwd: BACKEND_DIR, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     const listening = await waitForListening(child, log, opts.readyTimeoutMs ?? 120_000);
     await waitForReady(listening.url, child, opts.readyTimeoutMs ?? 120_000);
     const proc = child;

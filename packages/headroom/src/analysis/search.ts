@@ -63,8 +63,10 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
   const steps: SearchStep[] = [];
   let stopReason = "";
 
-  const run = async (load: number, pass: SearchStep["pass"]): Promise<SearchStep> => {
+  const run = async (load: number, pass: SearchStep["pass"]): Promise<SearchStep | undefined> => {
     const measured = await runStep(asLoad(model, load), steps.length, pass);
+    // A step cut short by Ctrl-C measured the interruption, not the load: it is not judged.
+    if (opts.signal?.aborted) return undefined;
     const prevOk = [...steps].filter((s) => s.ok && s.pass !== "repeat" && loadOf(s) < load).sort((a, b) => loadOf(b) - loadOf(a))[0];
     let broke = sloBreach(measured, opts.slo);
     if (!broke && model === "open" && measured.rps < 0.9 * load) broke = `throughput ${measured.rps.toFixed(1)} req/s < 90% of the offered ${load} req/s`;
@@ -87,6 +89,7 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
   let load = norm(opts.start ?? 10);
   while (budgetLeft()) {
     const s = await run(load, "ramp");
+    if (!s) break;
     if (!s.ok) {
       bad = load;
       break;
@@ -103,6 +106,7 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
     const down = norm(bad / growth);
     if (down >= bad) break;
     const s = await run(down, "ramp");
+    if (!s) break;
     if (s.ok) good = down;
     else bad = down;
   }
@@ -112,12 +116,13 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
       const mid = norm((good + bad) / 2);
       if (mid <= good || mid >= bad) break;
       const s = await run(mid, "bisect");
+      if (!s) break;
       if (s.ok) good = mid;
       else bad = mid;
     }
     stopReason ||= `bracketed the break between ${good} and ${bad} ${whole ? "users" : "req/s"}`;
   }
-  if (!stopReason) stopReason = opts.signal?.aborted ? "stopped before the break was found" : spent ? `stopped before the break was found: ${spent}` : `used all ${maxSteps} steps before the break was found`;
+  if (!stopReason) stopReason = opts.signal?.aborted ? "interrupted before the break was found" : spent ? `stopped before the break was found: ${spent}` : `used all ${maxSteps} steps before the break was found`;
   else if (spent) stopReason += ` (${spent})`;
   // 3. Repeat the best good load once, for the run-to-run variance.
   if ((opts.repeat ?? true) && good !== undefined && !opts.signal?.aborted && !outOfTime()) await run(good, "repeat");

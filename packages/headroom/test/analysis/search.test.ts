@@ -184,3 +184,18 @@ test("capacity: a loosely bracketed break keeps the comfortable capacity below t
   assert.equal(tight.comfortable.users, 5200);
   assert.match(tight.comfortable.reason, /^65% of the breaking point \(8000\)/);
 });
+
+test("a step cut short by Ctrl-C is not judged: no false break from the interruption", async () => {
+  const stop = new AbortController();
+  const r = await searchCapacity({ model: "closed", slo: { p95Ms: 500 }, start: 2000, repeat: false, signal: stop.signal }, async (l, index) => {
+    // The second step is interrupted: its seconds show no throughput and refused connections.
+    if (index === 1) {
+      stop.abort();
+      return { users: l.users, rps: 0, p95Ms: 0, errorPct: 100, requests: 0, durationSec: 1 };
+    }
+    return { users: l.users, rps: l.users! / 4, p95Ms: 5, errorPct: 0, requests: 1000, durationSec: 7 };
+  });
+  assert.deepEqual(r.steps.map((s) => s.users), [2000]);
+  assert.equal(r.breakingPoint.users, null);
+  assert.match(r.detail.stopReason, /^interrupted before the break was found/);
+});
