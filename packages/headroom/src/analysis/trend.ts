@@ -69,20 +69,23 @@ export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdi
   const last = points[points.length - 1]!.v;
   const significant = trend.slopePerMin > 0 && trend.pValue < alpha && trend.mannKendall.pValue < mkAlpha && trend.mannKendall.s > 0;
   const common = { ...base, trend, first, last, bound };
-  const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
-  const stats = `slope ${fmt(perHour)} ${rule.unit}/h, t = ${trend.tStat.toFixed(2)} (p = ${trend.pValue.toExponential(1)}), Mann-Kendall Z = ${trend.mannKendall.z.toFixed(2)} (p = ${trend.mannKendall.pValue.toExponential(1)}), ${trend.samples} samples over ${Math.round(trend.spanSec)} s`;
+  // Bytes read in MiB ("4.25 MiB/h", not "4458586 bytes/h"); a p value below double precision as "p < 1e-15".
+  const num = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+  const amount = (v: number, per = ""): string => (rule.unit === "bytes" ? `${num(v / 1048576)} MiB${per}` : `${num(v)} ${rule.unit}${per}`);
+  const pText = (p: number): string => (p < 1e-15 ? "p < 1e-15" : `p = ${p.toExponential(1)}`);
+  const stats = `slope ${amount(perHour, "/h")}, t = ${trend.tStat.toFixed(2)} (${pText(trend.pValue)}), Mann-Kendall Z = ${trend.mannKendall.z.toFixed(2)} (${pText(trend.mannKendall.pValue)}), ${trend.samples} samples over ${Math.round(trend.spanSec)} s`;
   if (!significant) return { ...common, verdict: "stable", reason: `no significant rise at α = ${alpha}: ${stats}` };
   const half = points.slice(Math.floor(points.length / 2));
   const secondHalf = half.length >= 4 ? trendTest(half) : undefined;
   const levelsOff = secondHalf !== undefined && secondHalf.slopePerMin < 0.5 * trend.slopePerMin;
   if (levelsOff) {
-    return { ...common, verdict: "stable", reason: `rose early then levelled off (second half ${fmt(secondHalf.slopePerMin * 60)} ${rule.unit}/h vs ${fmt(perHour)} overall): warm-up, not a leak; ${stats}` };
+    return { ...common, verdict: "stable", reason: `rose early then levelled off (second half ${amount(secondHalf.slopePerMin * 60, "/h")} vs ${amount(perHour, "/h")} overall): warm-up, not a leak; ${stats}` };
   }
   if (perHour < rule.minChangePerHour) {
-    return { ...common, verdict: "growing", reason: `significant but small rise (below the ${fmt(rule.minChangePerHour)} ${rule.unit}/h that would matter): ${stats}` };
+    return { ...common, verdict: "growing", reason: `significant but small rise (below the ${amount(rule.minChangePerHour, "/h")} that would matter): ${stats}` };
   }
   if (rule.minFittedChange !== undefined && trend.fittedChange < rule.minFittedChange) {
-    return { ...common, verdict: "growing", reason: `significant rise, but only ${fmt(trend.fittedChange)} ${rule.unit} over the window (a leak must add ${fmt(rule.minFittedChange)} or more; run longer to tell a leak from a process settling): ${stats}` };
+    return { ...common, verdict: "growing", reason: `significant rise, but only ${amount(trend.fittedChange)} over the window (a leak must add ${amount(rule.minFittedChange)} or more; run longer to tell a leak from a process settling): ${stats}` };
   }
   return { ...common, verdict: "leak", reason: `steady significant rise that does not level off: ${stats}` };
 }

@@ -52,6 +52,9 @@ test("leak verdict: steady growth is a leak, a warm-up plateau and noise are not
   // Significant but tiny: +1 MiB over 10 minutes (6 MiB/h) stays "growing".
   const small = leakVerdict(ts.map((t, i) => ({ t, v: 200 * MiB + (i / 120) * MiB + (rng.next() - 0.5) * 0.05 * MiB })), rule);
   assert.equal(small.verdict, "growing", small.reason);
+  // Bytes read in MiB, never as a raw count of bytes per hour.
+  assert.match(small.reason, /^significant but small rise \(below the 64\.0 MiB\/h that would matter\): slope [\d.]+ MiB\/h, /);
+  assert.doesNotMatch(small.reason, /bytes|\d{7}/);
   const short = leakVerdict([{ t: 0, v: 1 }, { t: 5, v: 2 }], rule);
   assert.equal(short.verdict, "not measured");
   assert.equal(trendTest(ts.map((t) => ({ t, v: 3 }))).slopePerMin, 0);
