@@ -161,7 +161,7 @@ function readinessSeen(polls: readonly TelemetryLine[], fromSec: number, toSec: 
   const why = first.labels?.reason ? `: ${first.labels.reason}` : "";
   const again = inSpan.find((p) => p.t > lastBad.t && p.values.status === 200);
   const back = again ? `; ready again at ${again.t.toFixed(1)} s` : "; not ready again before the span ended";
-  return { polls: inSpan.length, notReady: bad.length, text: `${what} from ${first.t.toFixed(1)} s to ${lastBad.t.toFixed(1)} s (${bad.length} of ${inSpan.length} polls)${why}${back}`, readyAfter: last.values.status === 200 };
+  return { polls: inSpan.length, notReady: bad.length, text: `${what} ${first.t === lastBad.t ? `at ${first.t.toFixed(1)} s` : `from ${first.t.toFixed(1)} s to ${lastBad.t.toFixed(1)} s`} (${bad.length} of ${inSpan.length} polls)${why}${back}`, readyAfter: last.values.status === 200 };
 }
 
 function counterIncrease(prom: readonly TelemetryLine[], key: string, fromSec: number, toSec: number): number | undefined {

@@ -123,7 +123,7 @@ test("each fault's impact, recovery, readiness and limiter figures come from the
   assert.deepEqual(db!.errors, { "status 503": 3 });
   assert.equal(db!.recoveredAtSec, 7);
   assert.equal(db!.recoverySec, 1);
-  assert.match(db!.readiness!.text, /^503 from 6\.0 s to 6\.0 s \(1 of \d+ polls\): postgres: Connection terminated; ready again at 6\.5 s/);
+  assert.match(db!.readiness!.text, /^503 at 6\.0 s \(1 of \d+ polls\): postgres: Connection terminated; ready again at 6\.5 s/);
   assert.equal(db!.verdict, "PASS");
   // The stall: nothing completes in 12-13, everything completes at 14 with up to 2 s of latency.
   assert.equal(stall!.window!.requests, 60);
@@ -194,7 +194,7 @@ test("the capacity plan, summary.json and report.html carry the failure-scenario
     assert.match(section, /\*\*Status\*\*: ✓ PASS/);
     const incident = md.slice(md.indexOf("## Incident Response"), md.indexOf("## References"));
     assert.match(incident, /Measured by the failure-scenarios test \(`test-results\/failure-scenarios\.md`\)/);
-    assert.match(incident, /- Database connections dropped at 6 s: p99 12 ms \(before 12 ms\), max 12 ms, 3 errors, recovered in 1 s \(PASS\); readiness: 503 from 6\.0 s/);
+    assert.match(incident, /- Database connections dropped at 6 s: p99 12 ms \(before 12 ms\), max 12 ms, 3 errors, recovered in 1 s \(PASS\); readiness: 503 at 6\.0 s/);
     const json = JSON.parse(renderPlanSummaryJson(model)) as { tests: { profile: string; failureScenarios?: FailureScenariosAnalysis }[] };
     assert.deepEqual(json.tests.find((t) => t.profile === "failure-scenarios")!.failureScenarios!.faults.map((f) => f.recoverySec), [1, 1, 0]);
     assert.equal(json.tests.find((t) => t.profile === "baseline")!.failureScenarios, undefined);
