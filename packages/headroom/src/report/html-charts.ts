@@ -6,6 +6,7 @@ import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js"
 import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
 import type { AutoscaleResult } from "../planning/types.js";
 import type { RunSeries } from "./run-series.js";
+import { formatNumber } from "./format.js";
 import { PALETTE, renderChart, type ChartBand, type ChartMarker, type ChartSeries, type ChartSpec } from "./svg-chart.js";
 import type { TelemetryPanel } from "./telemetry-panels.js";
 
@@ -199,6 +200,7 @@ export function autoscaleChart(step: AutoscaleResult, target: AutoscaleResult, p
 
 export function autoscaleSpec(step: AutoscaleResult, target: AutoscaleResult, period: string): ChartSpec {
   const x = step.minutes.map((m) => m.minute * 60);
+  const slo = step.parameters.slo_rps_per_instance;
   return {
     id: "chart-autoscale",
     title: `Autoscaling replay over a day at the ${period} peak`,
@@ -211,8 +213,11 @@ export function autoscaleSpec(step: AutoscaleResult, target: AutoscaleResult, pe
     yRightUnit: "req/s",
     series: [
       { name: "step policy", y: step.minutes.map((m) => m.instances), color: PALETTE[0] },
-      { name: "target tracking", y: target.minutes.map((m) => m.instances), color: PALETTE[3] },
+      // Dashed, so it stays visible where both policies hold the same count.
+      { name: "target tracking", y: target.minutes.map((m) => m.instances), color: PALETTE[3], style: "dashed" },
       { name: "offered load", y: step.minutes.map((m) => m.rps), axis: "right", color: "#9aa3b2", style: "dashed" },
+      // Load above this line is the replay's "minutes over the SLO".
+      ...(typeof slo === "number" ? [{ name: `step policy's capacity within the SLO (instances x ${formatNumber(slo, 4)} req/s)`, y: step.minutes.map((m) => m.instances * slo), axis: "right" as const, color: "#e15759" }] : []),
     ],
     width: 1240,
     height: 280,

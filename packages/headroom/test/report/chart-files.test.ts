@@ -102,6 +102,12 @@ test("the capacity plan links the curve, degradation and autoscaling charts, eac
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>breaking point ${c.breakingPoint.users} users</text>`));
   assert.match(curve, new RegExp(`<g class="marker"><line [^>]*/><text [^>]*>comfortable ${c.comfortable.users} users</text>`));
   assert.match(images(md)[0]![0], new RegExp(`breaking point marked at ${c.breakingPoint.users} users, comfortable capacity at ${c.comfortable.users} users$`));
+  // The replay draws the step policy's capacity within the SLO, so minutes over the SLO show as load above it.
+  const replay = files[2]!.svg;
+  const slo = plan.planning!.autoscale!.step.parameters.slo_rps_per_instance;
+  assert.equal(typeof slo, "number");
+  assert.match(replay, new RegExp(`data-series="step policy.{1,6}s capacity within the SLO \\(instances x ${slo} req/s\\)" data-points="\\d+"`));
+  assert.match(replay, /<path class="series" d="[^"]+" stroke="[^"]+" stroke-dasharray="[^"]+" data-series="target tracking"/);
   // Degradation's alt says "no errors" rather than "errors up to 0 %".
   assert.match(images(md)[1]![0], /errors up to 1\.5 %$/);
   const clean = planChartFiles({ ...plan, capacity: { ...c, degradation: c.degradation.map((d) => ({ ...d, errorPct: 0 })) } });
