@@ -80,9 +80,11 @@ export function suiteCapacity(runs: SuiteRunResult[], slo: Slo, search?: PlanSea
 /** Planning inputs: capacity bounds from the suite's steps, resource figures from each run. */
 export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis | undefined, infra: InfrastructureModel, instances: number, capacitySource = "the suite's load steps"): CapacityPlanning {
   const parts = [];
-  // The sustained run describes steady operation best; then the baseline; then any.
+  // The sustained run describes steady operation best; then the baseline; then any. Later parts
+  // win field by field, so the best comes last: a focused test (cache-performance reads only)
+  // fills a figure only the others did not measure, and does not set the read share of the mix.
   const order = ["sustained", "baseline", "peak"];
-  const ranked = runs.filter((r) => !hasFaults(r)).sort((a, b) => (order.indexOf(a.test.name) + 1 || 99) - (order.indexOf(b.test.name) + 1 || 99));
+  const ranked = runs.filter((r) => !hasFaults(r)).sort((a, b) => (order.indexOf(b.test.name) + 1 || 99) - (order.indexOf(a.test.name) + 1 || 99));
   for (const r of ranked) {
     parts.push(capacityFromRun({ dir: r.dir, manifest: r.store.manifest, intervals: r.store.intervals, telemetry: r.store.telemetry, summary: r.store.summary }, { measuredInstances: instances }));
     parts.push(capacityFromRunAnalysis(r.analysis, { measuredInstances: instances }));

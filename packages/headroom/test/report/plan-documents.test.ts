@@ -10,7 +10,13 @@ import { renderPerformanceSummary } from "../../src/report/performance-summary.j
 import { renderPlanSummaryJson } from "../../src/report/plan-json.js";
 import type { PlanReportModel } from "../../src/report/plan-report-model.js";
 import { renderTestResult } from "../../src/report/test-result.js";
+import { parseInfrastructure } from "../../src/planning/infrastructure.js";
+import { readRunStore } from "../../src/store/run-store.js";
+import { suitePlanning } from "../../src/suite/plan-documents.js";
+import type { SuiteRunResult } from "../../src/suite/run-suite.js";
+import { fixtureAnalysis } from "./fixture-analysis.js";
 import { fixturePlanModel } from "./fixture-plan.js";
+import { writeFixtureRun } from "./fixture-run.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SEED = readFileSync(join(HERE, "fixtures/seed-capacity-planning.md"), "utf8");
@@ -126,6 +132,21 @@ describe("capacity-plan.md", () => {
     assert.match(md, /\| Max Concurrent Users \| not measured: no capacity analysis over the suite's load levels \| n\/a \|/);
     assert.match(md, /- \*\*Instance Type\*\*: not measured: planning did not run/);
     assert.match(md, /\| 1 year \| not measured: planning did not run/);
+  });
+});
+
+describe("planning inputs of a suite", () => {
+  test("the sustained run's figures win over a focused test's (the read share of the mix, not of a read-only test)", async () => {
+    const out = join(dir, "inputs");
+    const runs = ["sustained", "cache-performance"].map((name, i) => {
+      const store = readRunStore(writeFixtureRun(join(out, name), { seed: 60 + i, name, durationSec: 30, peakUsers: 20 }));
+      return { test: { name, profile: { name, executor: "closed", durationSec: 30, users: 20 }, loadLevel: "normal" }, dir: join(out, name), store, summary: store.summary!, analysis: fixtureAnalysis(store, store.summary!) } as SuiteRunResult;
+    });
+    const infra = parseInfrastructure(JSON.parse(readFileSync(join(HERE, "../../../../config/infrastructure.default.json"), "utf8")), "config/infrastructure.default.json");
+    for (const order of [runs, [...runs].reverse()]) {
+      const p = suitePlanning(order, undefined, infra, 1);
+      assert.match(p.inputs.sources?.readShare ?? "", /\(sustained\): GET and HEAD requests/, `read share from ${p.inputs.sources?.readShare}`);
+    }
   });
 });
 
