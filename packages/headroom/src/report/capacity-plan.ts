@@ -313,7 +313,7 @@ function scalingSection(p: CapacityPlanning | undefined, charts: PlanCharts | un
     "- Setup: 1-2 read replicas",
     "- Routing: Use database router for read/write split",
     "- Lag monitoring: < 1 second",
-    `- Measured: ${replicas ? `reads are ${planFigure(replicas.readShare)}; replicas needed ${planFigure(replicas.replicasNeeded)}; ${replicas.recommendation}` : NO_PLANNING}`,
+    `- Measured: ${replicas ? `reads are ${replicas.readShare.value !== null ? replicas.readShare.worked : planFigure(replicas.readShare)}; replicas needed ${planFigure(replicas.replicasNeeded).replace(/^1 replicas\b/, "1 replica")}; ${replicas.recommendation}` : NO_PLANNING}`,
     "",
     "**Connection Pooling**:",
     "- Use pgbouncer for connection pooling",

@@ -88,6 +88,8 @@ describe("capacity-plan.md", () => {
     assert.match(md, / {3}- Hit rate: 85% \(telemetry redis\) \(peak test\)/);
     assert.match(md, /- \[ \] Optimize cache strategy: .* \(peak test, judged against the peak load level's target\)/);
     assert.match(md, /- \[x\] Identify bottlenecks: 2 kinds found; primary: app CPU \(baseline test, peak test and 5 more tests\)/);
+    // The read share once, with its trigger; one replica in the singular.
+    assert.match(md, /- Measured: reads are 90 % \(trigger 70 %\); replicas needed 1 replica \(max\(1, 0\) = 1\); /);
     // A replay that spent minutes over the SLO does not read as enough autoscaling.
     const step = full.planning!.autoscale!.step;
     assert.ok(step.minutesOverSlo > 0);
