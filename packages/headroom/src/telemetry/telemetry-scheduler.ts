@@ -1,6 +1,7 @@
 // Runs collectors on a fixed cadence and turns their readings into TelemetryLines.
-//   - Ticks fall on startedAtMs + k * intervalMs (the first one at once), so lines of different
-//     collectors share timestamps and line up with the engine's seconds.
+//   - Ticks fall on startedAtMs + k * intervalMs (the first one at once, the next at least half an
+//     interval later), so lines of different collectors share timestamps and line up with the
+//     engine's seconds.
 //   - Collectors sample concurrently; a collector whose previous sample is still running skips
 //     the tick and a line with ok=false and labels.skipped="true" records the skip.
 //   - A sample that throws becomes an ok=false line; the next tick tries again.
@@ -80,7 +81,10 @@ export function scheduleCollectors(collectors: readonly Collector[], sink: Telem
   function scheduleNext(nowMs: number): void {
     if (stopping) return;
     const k = Math.max(0, Math.floor((nowMs - opts.startedAtMs) / intervalMs) + 1);
-    const dueMs = opts.startedAtMs + k * intervalMs;
+    let dueMs = opts.startedAtMs + k * intervalMs;
+    // A grid point just after this tick (telemetry started a few ms before the load's t = 0)
+    // would only find this tick's samples still running: the next one is due instead.
+    if (dueMs - nowMs < intervalMs / 2) dueMs += intervalMs;
     timer = timers.setTimeout(tick, Math.max(0, dueMs - nowMs));
   }
 

@@ -97,6 +97,17 @@ test("started late: the first sample is at once, then back on the run's grid", a
   assert.equal(a.samples.length, 2, "finalSample: false");
 });
 
+test("started a few ms before t = 0: no second tick 20 ms after the first (it would only find the first still sampling)", async () => {
+  const clock = fakeTimers(49_980);
+  const a = counting("a");
+  const lines: TelemetryLine[] = [];
+  const h = scheduleCollectors([a], (l) => lines.push(l), { startedAtMs: 50_000, intervalMs: 1000, timers: clock.timers, finalSample: false });
+  await clock.advance(2_000);
+  assert.deepEqual(a.samples, [49_980, 51_000]);
+  assert.deepEqual(lines.map((l) => l.t), [-0.02, 1]);
+  await h.stop();
+});
+
 test("a collector still sampling skips its tick, recorded as an ok=false line; the others go on", async () => {
   const clock = fakeTimers(0);
   const lines: TelemetryLine[] = [];
