@@ -354,7 +354,8 @@ function cacheRule(i: BottleneckInputs): Finding | undefined {
   return {
     kind: "cache",
     component: "cache",
-    componentLabel: "cache (Redis)",
+    // Redis when its telemetry was sampled; otherwise the app's own counters (an in-process cache, or Redis not watched).
+    componentLabel: [...i.signals.readings.values()].some((r) => r.source.includes("redis")) ? "cache (Redis)" : "cache",
     symptom: `cache hit rate ${c.hitPct}% (target > ${bound}%)`,
     evidence,
     limit: `${c.hitPct}% of lookups served from the cache`,

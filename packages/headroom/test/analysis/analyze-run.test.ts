@@ -127,6 +127,11 @@ test("cache off: the cache is primary (hit rate 0 %)", () => {
   assert.equal(a.cache.hitPct, 0);
   assert.equal(a.cache.verdict, "FAIL");
   assert.match(a.bottlenecks[0]!.recommendation, /not serving reads/);
+  assert.equal(a.bottlenecks[0]!.componentLabel, "cache (Redis)");
+  // The app's own counters without Redis telemetry (an in-process cache): not called Redis.
+  const inProcess = analyzeRun(store("cache-off-in-process", steadyRun(SECONDS, { users: 100, rps: 60, latencyMs: 20 }), platformTelemetry({ ...HEALTHY, hitShare: 0 }).filter((l) => l.source !== "redis")), buildTargets());
+  assert.equal(primary(inProcess), "cache");
+  assert.equal(inProcess.bottlenecks[0]!.componentLabel, "cache");
 });
 
 test("memory leak: a significant steady RSS trend is a leak and the primary bottleneck", () => {
