@@ -34,6 +34,8 @@ export function leakVerdicts(s: RunSignals, opts: LeakOptions = {}): LeakVerdict
       // minute, heap growth and caches filling after a start look like a leak too; only growth of
       // half the process's memory is called one there (the sustained run decides the rest).
       minFittedChange: (rssSpanSec < SHORT_LEAK_WINDOW_SEC ? 0.5 : 0.1) * meanRss,
+      // Under 1 % of the process's memory over the window is noise of the allocator, not a trend to report.
+      negligibleChange: 0.01 * meanRss,
     }),
   );
   const poolId = s.readings.has("app.poolInUse") ? "app.poolInUse" : "db.connections";

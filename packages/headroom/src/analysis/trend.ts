@@ -39,6 +39,8 @@ export interface LeakRule {
    * window a process still settling (heap sizing, JIT) can rise fast per hour without leaking.
    */
   minFittedChange?: number;
+  /** A significant rise smaller than this over the window is stable: too small to matter or to watch. */
+  negligibleChange?: number;
   /** Significance level of both tests. */
   alpha?: number;
 }
@@ -80,6 +82,9 @@ export function leakVerdict(points: readonly Point[], rule: LeakRule): LeakVerdi
   const levelsOff = secondHalf !== undefined && secondHalf.slopePerMin < 0.5 * trend.slopePerMin;
   if (levelsOff) {
     return { ...common, verdict: "stable", reason: `rose early then levelled off (second half ${amount(secondHalf.slopePerMin * 60, "/h")} vs ${amount(perHour, "/h")} overall): warm-up, not a leak; ${stats}` };
+  }
+  if (rule.negligibleChange !== undefined && trend.fittedChange < rule.negligibleChange) {
+    return { ...common, verdict: "stable", reason: `a significant but negligible rise: ${amount(trend.fittedChange)} over the window (below ${amount(rule.negligibleChange)}); ${stats}` };
   }
   if (perHour < rule.minChangePerHour) {
     return { ...common, verdict: "growing", reason: `significant but small rise (below the ${amount(rule.minChangePerHour, "/h")} that would matter): ${stats}` };

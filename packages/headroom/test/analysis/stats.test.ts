@@ -55,6 +55,10 @@ test("leak verdict: steady growth is a leak, a warm-up plateau and noise are not
   // Bytes read in MiB, never as a raw count of bytes per hour.
   assert.match(small.reason, /^significant but small rise \(below the 64\.0 MiB\/h that would matter\): slope [\d.]+ MiB\/h, /);
   assert.doesNotMatch(small.reason, /bytes|\d{7}/);
+  // The same rise under a negligible-change floor of 2 MiB (1 % of 200 MiB) is stable, and says why.
+  const floor = leakVerdict(ts.map((t, i) => ({ t, v: 200 * MiB + (i / 120) * MiB + (rng.next() - 0.5) * 0.05 * MiB })), { ...rule, negligibleChange: 2 * MiB });
+  assert.equal(floor.verdict, "stable", floor.reason);
+  assert.match(floor.reason, /^a significant but negligible rise: [\d.]+ MiB over the window \(below 2\.00 MiB\)/);
   const short = leakVerdict([{ t: 0, v: 1 }, { t: 5, v: 2 }], rule);
   assert.equal(short.verdict, "not measured");
   assert.equal(trendTest(ts.map((t) => ({ t, v: 3 }))).slopePerMin, 0);
