@@ -91,8 +91,11 @@ export function stepsFromRun(store: RunStore, opts: { minSec?: number; settleSec
     let run: IntervalLine[] = [];
     const flush = (): void => {
       if (run.length >= minSec) {
-        const level = loadOf(run[0]!);
         const measured = run.slice(Math.min(settle, run.length - 1));
+        // The level the stretch held: its median second, not its first (a ramp down to 100 users
+        // enters the stretch at 104, 101..., and 101 would stand as a load level of its own).
+        const loads = measured.map(loadOf).sort((a, b) => a - b);
+        const level = open ? loads[Math.floor(loads.length / 2)]! : Math.round(loads[Math.floor(loads.length / 2)]!);
         if (level > 0) {
           steps.push(stepFromLines(measured, { ...(open ? { targetRate: level } : { users: level }), source: `${store.dir} (${span.phase}, ${measured[0]!.t}-${measured[measured.length - 1]!.t + 1} s)`, workers: store.manifest.plan.workers ?? 1 }));
         }

@@ -87,7 +87,7 @@ function infrastructureSection(model: PlanReportModel, a: RunAnalysis | undefine
     "### Database Tier",
     `- **Type**: PostgreSQL${model.environment.versions.postgres ? ` ${model.environment.versions.postgres} (tested)` : ""}`,
     `- **Instance Type**: ${i ? size(i.database.size, cur) : NO_PLANNING}`,
-    `- **Connection Pool**: 20-50 connections per app instance${i ? ` (configured: ${i.database.poolPerInstance})` : ""}${a?.components.database.poolSize !== undefined ? `; measured pool ${a.components.database.poolSize}, at most ${a.components.database.poolMaxInUse ?? "an unknown number"} in use` : ""}`,
+    `- **Connection Pool**: 20-50 connections per app instance${i ? ` (infrastructure model: ${i.database.poolPerInstance})` : ""}${a?.components.database.poolSize !== undefined ? `; the tested API's pool ${a.components.database.poolSize}, at most ${a.components.database.poolMaxInUse ?? "an unknown number"} in use` : ""}`,
     `- **Max Connections**: ${maxConn !== undefined ? `${formatInt(maxConn)} (measured: telemetry postgres.max_connections)` : i ? `${i.database.maxConnections} (${fromModel}; not measured: no PostgreSQL telemetry)` : NO_PLANNING} (PostgreSQL default: 100)`,
     `- **Read Replicas**: ${i ? `${i.database.replicas} (${fromModel}, up to ${i.database.maxReplicas}); ${p!.current.replicas.recommendation}` : NO_PLANNING}`,
     "",
