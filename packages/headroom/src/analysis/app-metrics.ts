@@ -14,6 +14,8 @@ export const APP_METRIC_CANDIDATES = {
   // Histograms: named by their base; looked up through the <base>_sum series.
   requestDuration: ["muejam_http_request_duration_seconds", "http_request_duration_seconds", /^[a-z0-9_]*request_duration_seconds$/],
   queriesPerRequest: ["muejam_db_queries_per_request", /^[a-z0-9_]*queries_per_request$/],
+  poolAcquire: ["muejam_db_pool_acquire_seconds", /^[a-z0-9_]*(db|pg|database)_pool_acquire(_duration)?_seconds$/],
+  queryDuration: ["muejam_db_query_duration_seconds", /^[a-z0-9_]*(db|pg|database)_query_duration_seconds$/],
   eventLoopLagP99: ["nodejs_eventloop_lag_p99_seconds", /eventloop_lag_p99_seconds$/],
   eventLoopLag: ["nodejs_eventloop_lag_seconds", /eventloop_lag_seconds$/],
   cpuSeconds: ["process_cpu_seconds_total"],
@@ -69,7 +71,7 @@ export function appCacheCounts(scrapes: readonly PromScrape[]): { hits: number; 
 }
 
 /** Δ_sum / Δ_count of a histogram over the run, by the value of `label`. */
-function histogramMeanByLabel(scrapes: readonly PromScrape[], reading: "requestDuration" | "queriesPerRequest", label: string): { byValue: Map<string, { count: number; mean: number }>; base: string } | undefined {
+function histogramMeanByLabel(scrapes: readonly PromScrape[], reading: "requestDuration" | "queriesPerRequest" | "poolAcquire" | "queryDuration", label: string): { byValue: Map<string, { count: number; mean: number }>; base: string } | undefined {
   // A histogram is exposed as <base>_bucket/_sum/_count: look the candidates up by their _sum series.
   const sumCandidates = APP_METRIC_CANDIDATES[reading].map((c) => (typeof c === "string" ? `${c}_sum` : new RegExp(c.source.replace(/\$$/, "_sum$"))));
   const sumName = findPromName(scrapes, sumCandidates);
@@ -83,6 +85,37 @@ function histogramMeanByLabel(scrapes: readonly PromScrape[], reading: "requestD
     byValue.set(value, { count, mean: (sums.get(value) ?? 0) / count });
   }
   return byValue.size > 0 ? { byValue, base } : undefined;
+}
+
+/** Δ_sum / Δ_count over every label value: the histogram's overall mean and count. */
+function overallMean(h: { byValue: Map<string, { count: number; mean: number }> }): { count: number; mean: number } {
+  let count = 0;
+  let sum = 0;
+  for (const v of h.byValue.values()) {
+    count += v.count;
+    sum += v.mean * v.count;
+  }
+  return { count, mean: count > 0 ? sum / count : 0 };
+}
+
+/**
+ * Time spent waiting to check a connection out of the pool against the statements' own time, over
+ * the run: the pool is the limit when requests wait longer for a connection than they use it. Sums
+ * every wait, where sampling the waiting-clients gauge sees only the instants of its samples.
+ */
+export function appPoolWait(scrapes: readonly PromScrape[]): { checkouts: number; acquireMeanMs: number; queryMeanMs?: number; source: string } | undefined {
+  const acquire = histogramMeanByLabel(scrapes, "poolAcquire", "pool");
+  if (!acquire) return undefined;
+  const a = overallMean(acquire);
+  if (a.count <= 0) return undefined;
+  const query = histogramMeanByLabel(scrapes, "queryDuration", "kind");
+  const q = query ? overallMean(query) : undefined;
+  return {
+    checkouts: a.count,
+    acquireMeanMs: a.mean * 1000,
+    ...(q && q.count > 0 ? { queryMeanMs: q.mean * 1000 } : {}),
+    source: `prometheus ${acquire.base}${query ? ` / ${query.base}` : ""} (_sum/_count increase over the run)`,
+  };
 }
 
 /** Mean request duration (ms) by the value of `label` (e.g. cache=hit|miss), from the histogram's _sum and _count. */

@@ -22,6 +22,8 @@ interface Platform {
   rss: (t: number) => number;
   meanQueryMs: number;
   slow?: { count: number; query: string };
+  /** Mean wait to check a connection out (the app's acquire histogram); 0.02 ms when not given. */
+  acquireMs?: number;
 }
 
 const HEALTHY: Platform = { poolMax: 20, poolInUse: 5, waiting: 0, hitShare: 0.9, queriesPerRequest: 1.5, appCpuPct: 30, rss: () => 150 * MiB, meanQueryMs: 2 };
@@ -41,7 +43,7 @@ function platformTelemetry(p: Platform, rps = 60, seed = 3): TelemetryLine[] {
     ...telemetry("redis", SECONDS, 5, () => ({ keyspace_hits_per_sec: rps * p.hitShare, keyspace_misses_per_sec: rps * (1 - p.hitShare), hit_pct: p.hitShare * 100, used_memory_bytes: 20 * MiB, maxmemory_bytes: 100 * MiB, memory_pct: 20, ops_per_sec: 200, evicted_keys_per_sec: 0 }), () => ({ maxmemory_policy: "allkeys-lru" })),
     ...telemetry("process", SECONDS, 5, (t) => ({ cpu_pct: jitter(p.appCpuPct, 0.03), rss_bytes: p.rss(t) + (rng.next() - 0.5) * 2 * MiB, open_fds: 40 }), () => ({ pid: "4242", command: "node api" })),
     ...telemetry("host", SECONDS, 5, () => ({ cpu_pct: jitter(40), mem_used_pct: 50, mem_total_bytes: 8192 * MiB, disk_used_pct: 40, net_rx_bytes_per_sec: 1e5, net_tx_bytes_per_sec: 1e5 })),
-    ...appScrapes(SECONDS, 5, () => ({ poolMax: p.poolMax, poolInUse: p.poolInUse, waiting: p.waiting, hits: 5 * rps * p.hitShare, misses: 5 * rps * (1 - p.hitShare), hitMs: 3, missMs: 15, queriesPerRequest: p.queriesPerRequest, requests: 5 * rps })),
+    ...appScrapes(SECONDS, 5, () => ({ poolMax: p.poolMax, poolInUse: p.poolInUse, waiting: p.waiting, hits: 5 * rps * p.hitShare, misses: 5 * rps * (1 - p.hitShare), hitMs: 3, missMs: 15, queriesPerRequest: p.queriesPerRequest, requests: 5 * rps, ...(p.acquireMs !== undefined ? { acquireMs: p.acquireMs } : {}), statementMs: p.meanQueryMs })),
   ];
 }
 
@@ -232,4 +234,16 @@ test("memory that grows a little over a short run is a minor note to watch, not 
   assert.match(note.impact, /^none in the tested range/);
   assert.match(note.recommendation, /longer sustained run/);
   assert.doesNotMatch(note.recommendation, /raise the instance memory/);
+});
+
+test("pool waits the gauge's samples miss: the acquire histogram's mean wait against the statement names the pool", () => {
+  // The waiting-clients gauge reads 0 at every sample, but checkouts waited 1.9 ms for 1.5 ms statements.
+  const a = run("bursty-pool", { ...HEALTHY, poolMax: 2, poolInUse: 1, meanQueryMs: 1.5, acquireMs: 1.9 });
+  assert.equal(primary(a), "db-pool", JSON.stringify(a.bottlenecks.map((b) => [b.kind, b.score])));
+  const pool = a.bottlenecks.find((b) => b.kind === "db-pool")!;
+  assert.match(pool.symptom, /1\.9 ms per checkout on average \(1\.3x the statement's own 1\.5 ms\)/);
+  assert.ok(pool.evidence.some((e) => e.what === "mean wait for a connection / mean statement" && e.value === "1.9 / 1.5"));
+  // A pool with room answers in microseconds: no finding.
+  const free = run("free-pool", { ...HEALTHY, acquireMs: 0.05 });
+  assert.equal(free.bottlenecks.find((b) => b.kind === "db-pool"), undefined);
 });

@@ -99,8 +99,10 @@ export function telemetry(source: string, seconds: number, everySec: number, f: 
 export function appScrapes(
   seconds: number,
   everySec: number,
-  f: (t: number) => { poolMax: number; poolInUse: number; waiting: number; hits: number; misses: number; hitMs: number; missMs: number; queriesPerRequest: number; requests: number; lagSec?: number },
+  f: (t: number) => { poolMax: number; poolInUse: number; waiting: number; hits: number; misses: number; hitMs: number; missMs: number; queriesPerRequest: number; requests: number; lagSec?: number; acquireMs?: number; statementMs?: number },
 ): TelemetryLine[] {
+  let acquireSum = 0;
+  let statementSum = 0;
   let hits = 0;
   let misses = 0;
   let hitSum = 0;
@@ -116,8 +118,14 @@ export function appScrapes(
       missSum += (v.misses * v.missMs) / 1000;
       qSum += v.requests * v.queriesPerRequest;
       qCount += v.requests;
+      acquireSum += (v.requests * v.queriesPerRequest * (v.acquireMs ?? 0.02)) / 1000;
+      statementSum += (v.requests * v.queriesPerRequest * (v.statementMs ?? 2)) / 1000;
     }
     return {
+      'muejam_db_pool_acquire_seconds_sum{pool="primary"}': acquireSum,
+      'muejam_db_pool_acquire_seconds_count{pool="primary"}': qSum,
+      'muejam_db_query_duration_seconds_sum{kind="read",outcome="ok"}': statementSum,
+      'muejam_db_query_duration_seconds_count{kind="read",outcome="ok"}': qSum,
       'muejam_db_pool_max_connections{pool="primary"}': v.poolMax,
       'muejam_db_pool_total_connections{pool="primary"}': v.poolInUse,
       'muejam_db_pool_idle_connections{pool="primary"}': 0,
