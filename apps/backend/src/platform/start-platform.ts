@@ -41,7 +41,11 @@ export interface RunningPlatform {
   databaseUrl: string;
   redisUrl?: string;
   embeddedPostgres: boolean;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM (the API drains its in-flight requests), then SIGKILL after `graceMs` (default 40 s).
+   * A caller with nothing left to wait for (the documents are written) passes a short grace.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
 }
 
 const BACKEND_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -107,9 +111,9 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
       databaseUrl,
       redisUrl: opts.redisUrl,
       embeddedPostgres: embedded !== undefined,
-      stop() {
+      stop(stopOpts) {
         stopping ??= (async () => {
-          await stopChild(proc);
+          await stopChild(proc, stopOpts?.graceMs);
           await cleanup();
         })();
         return stopping;
@@ -168,11 +172,11 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs: number)
   throw new Error(`the MueJam API at ${url} was not ready within ${timeoutMs} ms; last answer: ${last}`);
 }
 
-/** SIGTERM (the API drains), then SIGKILL if it has not exited after 40 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM (the API drains), then SIGKILL if it has not exited after `graceMs`. */
+async function stopChild(child: ChildProcess, graceMs = 40_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 40_000);
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();

@@ -195,7 +195,8 @@ interface Platform {
   /** Bearer tokens minted for the suite (default platform). */
   tokens?: number;
   notes: string[];
-  stop(): Promise<void>;
+  /** `graceMs`: how long a platform headroom started may drain before it is killed. */
+  stop(opts?: { graceMs?: number }): Promise<void>;
 }
 
 async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: string, tokenCount: number, log: (s: string) => void): Promise<Platform> {
@@ -255,7 +256,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
       },
       environment: `local lab: MueJam API ${backend.APP_VERSION} (${instances} instance${instances > 1 ? "s" : ""}) on ${running.embeddedPostgres ? "embedded PostgreSQL" : "PostgreSQL (DATABASE_URL)"}${running.redisUrl ? " and Redis (REDIS_URL)" : ", in-process cache and limiter (no REDIS_URL)"}, same host as the load generator`,
       notes,
-      stop: () => running.stop(),
+      stop: (o?: { graceMs?: number }) => running.stop(o),
     };
   } catch (e) {
     await running.stop();
@@ -501,9 +502,13 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     }
   } finally {
     offInterrupt();
-    await platformHandle.stop();
+    // The documents are written: nothing waits for the API's in-flight requests (a request left
+    // queued by the breaking point's heaviest step once held its drain for 30 s).
+    await platformHandle.stop({ graceMs: PLATFORM_STOP_GRACE_MS });
   }
 }
+
+const PLATFORM_STOP_GRACE_MS = 5_000;
 
 export function register(program: Command, ctx: CommandContext): void {
   program
