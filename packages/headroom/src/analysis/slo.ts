@@ -45,13 +45,15 @@ export function sloFromTargets(targets: Targets, level: LoadLevel = "normal"): S
   return slo;
 }
 
-export function describeSlo(slo: Slo): string {
+/** The SLO in words ("p95 < 500 ms, errors < 1%"), or as `--slo` takes it ("p95<500ms,errors<1%"). */
+export function describeSlo(slo: Slo, form: "words" | "flag" = "words"): string {
+  const [lt, ms, sep] = form === "flag" ? ["<", "ms", ","] : [" < ", " ms", ", "];
   const parts: string[] = [];
-  if (slo.p50Ms !== undefined) parts.push(`p50 < ${slo.p50Ms} ms`);
-  if (slo.p95Ms !== undefined) parts.push(`p95 < ${slo.p95Ms} ms`);
-  if (slo.p99Ms !== undefined) parts.push(`p99 < ${slo.p99Ms} ms`);
-  if (slo.errorPct !== undefined) parts.push(`errors < ${slo.errorPct}%`);
-  return parts.join(", ");
+  if (slo.p50Ms !== undefined) parts.push(`p50${lt}${slo.p50Ms}${ms}`);
+  if (slo.p95Ms !== undefined) parts.push(`p95${lt}${slo.p95Ms}${ms}`);
+  if (slo.p99Ms !== undefined) parts.push(`p99${lt}${slo.p99Ms}${ms}`);
+  if (slo.errorPct !== undefined) parts.push(`errors${lt}${slo.errorPct}%`);
+  return parts.join(sep);
 }
 
 /** The first limit a step breaks ("p95 812 ms > 500 ms"), or undefined when it meets them all. */

@@ -112,12 +112,7 @@ export function searchStartUsers(profiles: Record<string, Profile>, scale: Suite
 
 /** The SLO as `--slo` takes it: "p95<500ms,p99<1000ms,errors<1%". */
 export function sloFlag(slo: Slo): string {
-  const parts: string[] = [];
-  if (slo.p50Ms !== undefined) parts.push(`p50<${slo.p50Ms}ms`);
-  if (slo.p95Ms !== undefined) parts.push(`p95<${slo.p95Ms}ms`);
-  if (slo.p99Ms !== undefined) parts.push(`p99<${slo.p99Ms}ms`);
-  if (slo.errorPct !== undefined) parts.push(`errors<${slo.errorPct}%`);
-  return parts.join(",");
+  return describeSlo(slo, "flag");
 }
 
 function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, steps: readonly SearchStep[], maxUsers: number): PlanSearchOutcome {
