@@ -7,7 +7,6 @@
 //   recovered  the first second of the span from which every RECOVERY_WINDOW_SEC window is within
 //              the level's p95 target with no errors; recovery time = that second - the fault's end
 // Each fault is judged against faultRecoverySec; the test takes the worst verdict. Pure: reads lines.
-import { latencyStatsMs, mergeEncoded } from "../metrics/histogram.js";
 import { judge, TARGET_METRICS, worstVerdict, type Targets } from "../plan/targets.js";
 import type { IntervalLine, LoadLevel, TelemetryLine } from "../store/types.js";
 import { FAULT_LABELS, type FaultKind, type ScheduledFault } from "../suite/faults.js";
@@ -95,18 +94,8 @@ export interface FailureScenariosAnalysis {
 }
 
 function secondRow(l: IntervalLine, readiness: string[]): SecondRow {
-  let requests = 0;
-  let failures = 0;
-  const hists: string[] = [];
-  for (const ep of Object.values(l.endpoints)) {
-    requests += ep.requests;
-    failures += ep.failed;
-    if (ep.hist) hists.push(ep.hist);
-  }
-  const h = mergeEncoded(hists);
-  const s = latencyStatsMs(h);
-  h.destroy();
-  return { t: l.t, requests, failures, p95Ms: s.p95, p99Ms: s.p99, maxMs: s.max, readiness };
+  const w = windowStats([l]);
+  return { t: l.t, requests: w.requests, failures: w.failures, p95Ms: w.latency.p95, p99Ms: w.latency.p99, maxMs: w.latency.max, readiness };
 }
 
 function figures(lines: readonly IntervalLine[], startSec: number, endSec: number): WindowFigures {

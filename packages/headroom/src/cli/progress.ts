@@ -1,6 +1,6 @@
 // The live view of a run, a sink of interval lines like any other: a progress line redrawn in
 // place on a terminal, plain lines every few seconds otherwise.
-import { latencyStatsMs, mergeEncoded } from "../metrics/histogram.js";
+import { windowStats } from "../analysis/windows.js";
 import { formatDurationMs } from "../plan/duration.js";
 import type { IntervalLine } from "../store/types.js";
 
@@ -17,18 +17,8 @@ export interface ProgressFigures {
 
 /** Figures of one merged second. */
 export function secondFigures(line: IntervalLine, totalSec: number): ProgressFigures {
-  let requests = 0;
-  let failed = 0;
-  const hists: string[] = [];
-  for (const ep of Object.values(line.endpoints)) {
-    requests += ep.requests;
-    failed += ep.failed;
-    if (ep.hist) hists.push(ep.hist);
-  }
-  const h = mergeEncoded(hists);
-  const p95Ms = latencyStatsMs(h).p95;
-  h.destroy();
-  return { elapsedSec: line.t + 1, totalSec, users: line.users, rps: requests, p95Ms, errorPct: requests > 0 ? (failed / requests) * 100 : 0, dropped: line.dropped, ...(line.phase ? { phase: line.phase } : {}) };
+  const w = windowStats([line]);
+  return { elapsedSec: line.t + 1, totalSec, users: line.users, rps: w.requests, p95Ms: w.latency.p95, errorPct: w.errorPct, dropped: line.dropped, ...(line.phase ? { phase: line.phase } : {}) };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s);
