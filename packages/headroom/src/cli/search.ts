@@ -6,7 +6,6 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { analyzeRun } from "../analysis/analyze-run.js";
 import { searchText } from "../analysis/analysis-text.js";
 import { searchCapacity } from "../analysis/search.js";
 import { DEFAULT_SLO_TEXT, describeSlo, parseSlo } from "../analysis/slo.js";
@@ -23,7 +22,6 @@ import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
 import { describeWait } from "../plan/wait.js";
-import { readRunStore } from "../store/run-store.js";
 import { createSearchRunner } from "../suite/search-runner.js";
 import type { TelemetryConfig } from "../telemetry/index.js";
 import { collect, parseHttpUrl, parseNumber, parseThink, parseVar } from "./flags.js";
@@ -262,14 +260,9 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
       runner.runStep,
       f.recovery ? runner.runRecovery : undefined,
     );
-    result.detail.stepDirs = stepDirs;
     result.steps.forEach((s, i) => (s.rateLimitedPct = result.detail.steps[i]?.rateLimitedPct ?? 0));
     firstStepBroke(result, slo, growth);
-    const firstBroken = result.detail.steps.findIndex((s) => !s.ok);
-    if (firstBroken >= 0) {
-      const a = analyzeRun(readRunStore(stepDirs[firstBroken]!), targets, { level: "normal" });
-      result.detail.bottlenecks = a.bottlenecks;
-    }
+    runner.analyzeFirstBroken(result, targets, "normal");
     writeFileSync(join(outDir, "search.json"), JSON.stringify(result, null, 2) + "\n");
     if (f.json) io.stdout.write(JSON.stringify(result) + "\n");
     else {

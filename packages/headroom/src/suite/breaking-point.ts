@@ -5,16 +5,14 @@
 // The quick plan gives the stage a hard time budget and stops stepping when it is spent; the
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
-import { analyzeRun } from "../analysis/analyze-run.js";
 import { searchCapacity } from "../analysis/search.js";
 import { describeSlo } from "../analysis/slo.js";
-import type { RunAnalysis, SearchStep, Slo } from "../analysis/types.js";
+import type { SearchStep, Slo } from "../analysis/types.js";
 import type { Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
 import { describeClasses } from "../engine/scenario-workload.js";
 import type { PlanSearch, PlanSearchOutcome } from "../report/plan-report-model.js";
-import { readRunStore } from "../store/run-store.js";
 import type { IntervalLine } from "../store/types.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
 import { peakUsers, scaleProfile, type SuiteScale } from "./scale-profile.js";
@@ -182,14 +180,9 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     runner.runStep,
     s.recovery ? runner.runRecovery : undefined,
   );
-  result.detail.stepDirs = runner.stepDirs;
+  runner.analyzeFirstBroken(result, opts.targets, "peak");
   const steps = result.detail.steps;
   const firstBroken = steps.findIndex((st) => !st.ok);
-  let brokenAnalysis: RunAnalysis | undefined;
-  if (firstBroken >= 0) {
-    brokenAnalysis = analyzeRun(readRunStore(runner.stepDirs[firstBroken]!), opts.targets, { level: "peak" });
-    result.detail.bottlenecks = brokenAnalysis.bottlenecks;
-  }
   const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
   const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
   // Judged on the step's measured seconds: the start of the users (the warm-up) loads the generator more than the steady window does.

@@ -9,14 +9,16 @@ import { recoveryAfterLoadDrop } from "../analysis/recovery.js";
 import type { RecoveryRunner, StepLoad, StepRunner } from "../analysis/search.js";
 import { DEFAULT_STEADY, isSteady, measuredLines } from "../analysis/steady-state.js";
 import { stepFromLines } from "../analysis/load-steps.js";
-import type { Recovery, SearchStep, Slo } from "../analysis/types.js";
+import { analyzeRun } from "../analysis/analyze-run.js";
+import type { Recovery, RunAnalysis, SearchResult, SearchStep, Slo } from "../analysis/types.js";
 import { newRunManifest } from "../engine/manifest.js";
 import { runTest } from "../engine/run-test.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { WaitSpec } from "../plan/wait.js";
-import { createRunStore, type RunStoreWriter } from "../store/run-store.js";
+import type { Targets } from "../plan/targets.js";
+import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
 import type { IntervalLine, LoadLevel, Manifest, PlanDescription, RunStatus, RunSummary } from "../store/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
 
@@ -68,6 +70,11 @@ export interface SearchRunner {
   runRecovery: RecoveryRunner;
   /** Run directory of each step (and of the recovery run), in the order they ran. */
   stepDirs: string[];
+  /**
+   * Records the step directories in the result and, when a step broke, analyses the first broken
+   * one against `targets` at `level`: its bottlenecks go into the result, its analysis is returned.
+   */
+  analyzeFirstBroken(result: SearchResult, targets: Targets, level: LoadLevel): RunAnalysis | undefined;
 }
 
 /** runTest finishes the store itself; deferring that lets telemetry's last sample land first. */
@@ -198,5 +205,14 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
     return recoveryAfterLoadDrop(lines, { p95Ms: slo.p95Ms ?? 500, errorPct: slo.errorPct ?? 1 }, 0.9);
   };
 
-  return { runStep, runRecovery, stepDirs };
+  const analyzeFirstBroken = (result: SearchResult, targets: Targets, at: LoadLevel): RunAnalysis | undefined => {
+    result.detail.stepDirs = stepDirs;
+    const firstBroken = result.detail.steps.findIndex((st) => !st.ok);
+    if (firstBroken < 0) return undefined;
+    const analysis = analyzeRun(readRunStore(stepDirs[firstBroken]!), targets, { level: at });
+    result.detail.bottlenecks = analysis.bottlenecks;
+    return analysis;
+  };
+
+  return { runStep, runRecovery, stepDirs, analyzeFirstBroken };
 }
