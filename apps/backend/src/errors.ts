@@ -52,3 +52,8 @@ export function notFound(message: string): HttpError {
 export function unauthorized(message: string): HttpError {
   return new HttpError(401, "unauthorized", message, { headers: { "www-authenticate": 'Bearer realm="muejam"' } });
 }
+
+/** An error's message for logs and readiness output (its name when it has no message). */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message || err.name : String(err);
+}

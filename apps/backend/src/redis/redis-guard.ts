@@ -14,6 +14,7 @@
 // With `probe` set, the guard sends that command itself once the cool-down is over, so it closes
 // again (and replays what waited for it) even when no request comes along.
 import { ReplyError } from "ioredis";
+import { errorText } from "../errors.js";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -53,10 +54,6 @@ export interface RedisGuard {
   onTransition(listener: (to: BreakerState, cause?: string) => void): void;
   /** Stops the probe timer (the app is closing). */
   close(): void;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message || err.name : String(err);
 }
 
 export function isRedisOutage(err: unknown): boolean {

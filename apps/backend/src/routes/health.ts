@@ -4,6 +4,7 @@
 // is allkeys-lru (the seed's cache policy), and says so when there is no Redis at all.
 import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "../app-deps.js";
+import { errorText } from "../errors.js";
 import { RedisUnavailableError, type GuardStatus } from "../redis/redis-guard.js";
 
 export const READY_CHECK_TIMEOUT_MS = 1_000;
@@ -18,10 +19,6 @@ export interface ReadyReport {
     redis: { mode: "redis" | "in-process"; ok: boolean; latencyMs?: number; maxmemoryPolicy?: string; error?: string; note?: string; breaker?: GuardStatus };
   };
   instance: { pid: number; uptimeSec: number; poolSize: number; labFaults: string[]; rateLimits: boolean };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message || err.name : String(err);
 }
 
 export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
