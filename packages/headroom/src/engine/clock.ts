@@ -72,3 +72,19 @@ export function fakeClock(startMs = 0): FakeClock {
     },
   };
 }
+
+/** Waits `ms` on `clock`, or less when `signal` aborts; leaves no timer or listener behind either way. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clock.clearTimeout(h);
+      resolve();
+    };
+    const h = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -4,7 +4,7 @@
 // write the last (partial) second.
 import { closedStages, defaultMaxInFlight, openStages, profileDurationSec, type Profile } from "../plan/profile.js";
 import type { GeneratorInterval, IntervalLine } from "../store/types.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import { sleep, type Clock, type TimerHandle } from "./clock.js";
 import { closedExecutor } from "./closed-executor.js";
 import { openExecutor } from "./open-executor.js";
 import { Recorder } from "./recorder.js";
@@ -29,20 +29,6 @@ export interface SegmentRunOptions {
 }
 
 export type SegmentOutcome = "completed" | "interrupted";
-
-const sleep = (clock: Clock, ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clock.clearTimeout(h);
-      resolve();
-    };
-    const h = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcome> {
   const { profile, segment, clock, signal } = opts;

@@ -9,6 +9,7 @@
 //                       values.status (0 = no answer), values.latencyMs, labels.reason when not ready
 import pg from "pg";
 import { Redis } from "ioredis";
+import { realClock, sleep } from "../engine/clock.js";
 import type { TelemetryLine } from "../store/types.js";
 import { faultReach, FAULT_LABELS, type FaultTargets, type ScheduledFault } from "./faults.js";
 
@@ -16,20 +17,6 @@ export const READINESS_POLL_MS = 500;
 export const READINESS_TIMEOUT_MS = 1_000;
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message || e.name : String(e));
-
-/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
 
 /**
  * pg_terminate_backend of every connection to the URL's database with this application_name
@@ -85,7 +72,7 @@ export async function stallProcesses(pids: readonly number[], ms: number, signal
       stopped.add(pid);
       mine.push(pid);
     }
-    await sleep(ms, signal);
+    await sleep(realClock, ms, signal);
   } finally {
     for (const pid of mine) {
       try {
@@ -190,7 +177,7 @@ export function startFaultInjector(opts: FaultInjectorOptions): FaultInjector {
       // Stamped when the answer came (or the poll gave up): "ready again at t" means it answered then.
       const t1 = Date.now();
       line(t1, "readiness", { ok: status === 200, values: { status, latencyMs: t1 - t0 }, ...(reason ? { labels: { reason } } : {}) });
-      await sleep(Math.max(0, t0 + every - Date.now()), abort.signal);
+      await sleep(realClock, t0 + every - Date.now(), abort.signal);
     }
   };
   const polling = poll();
