@@ -13,6 +13,8 @@ export const EXIT = {
   UNREACHABLE: 4,
   /** The run stopped on an error in the scenario itself (for example onStart threw for every user). */
   SCENARIO_FAILED: 5,
+  /** The run did not finish (killed, interrupted or failed before its end): its verdict is INCOMPLETE, never PASS. */
+  INCOMPLETE: 98,
   /** The run completed but one or more targets (SLOs) failed. */
   TARGETS_FAILED: 99,
   /** `headroom compare` found a regression beyond the bound. */
@@ -50,6 +52,7 @@ export const ERRORS = {
   HR_TARGET_UNREACHABLE: { exitCode: EXIT.UNREACHABLE, title: "target unreachable" },
   HR_SERVICE_START: { exitCode: EXIT.UNREACHABLE, title: "service failed to start" },
   HR_SCENARIO_FAILED: { exitCode: EXIT.SCENARIO_FAILED, title: "scenario failed while running" },
+  HR_RUN_INCOMPLETE: { exitCode: EXIT.INCOMPLETE, title: "run incomplete" },
   HR_TARGETS_FAILED: { exitCode: EXIT.TARGETS_FAILED, title: "targets failed" },
   HR_REGRESSION: { exitCode: EXIT.REGRESSION, title: "regression detected" },
   HR_INTERRUPTED: { exitCode: EXIT.INTERRUPTED, title: "interrupted" },

@@ -7,6 +7,7 @@ import type { RunStore } from "../store/run-store.js";
 import type { LoadLevel } from "../store/types.js";
 import { findBottlenecks } from "./bottlenecks.js";
 import { cacheEffectiveness } from "./cache-effectiveness.js";
+import { incompleteReason } from "./completeness.js";
 import { leakVerdicts, poolStability, type LeakOptions } from "./leaks.js";
 import { recoveryAfterLoadDrop } from "./recovery.js";
 import { componentFigures, resourceTable } from "./resources.js";
@@ -42,7 +43,8 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
 
   const notes: string[] = [];
   if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable lines were skipped (a run killed mid-write leaves a torn last line)`);
-  if (store.manifest.status !== "completed") notes.push(`the run's status is "${store.manifest.status}": figures cover the ${summary.durationSec} s it recorded`);
+  const incomplete = incompleteReason(store, summary.durationSec);
+  if (incomplete) notes.push(`INCOMPLETE: ${incomplete}; the verdicts below judge only what was recorded`);
   for (const g of telemetryGaps(store.telemetry)) {
     if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.errors.length > 0 ? ` (${g.errors.slice(0, 2).join("; ")})` : ""}`);
   }
@@ -65,7 +67,8 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
       ...(store.manifest.scale !== undefined ? { scale: store.manifest.scale } : {}),
     },
     summary,
-    verdict: worstVerdict(verdicts.map((v) => v.verdict)),
+    verdict: incomplete ? "INCOMPLETE" : worstVerdict(verdicts.map((v) => v.verdict)),
+    ...(incomplete ? { incomplete } : {}),
     verdicts,
     phases: phaseTable(signals.intervals),
     endpoints: endpointTable(summary),

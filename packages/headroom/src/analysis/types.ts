@@ -5,13 +5,17 @@
 //
 // Terms used throughout:
 //   verdict   PASS (within target) / WARN (within acceptable) / FAIL (beyond acceptable) /
-//             NOT_MEASURED (the data is absent: never a silent PASS)
+//             NOT_MEASURED (the data is absent: never a silent PASS) / NOT_TESTABLE (the load
+//             design cannot produce what the target asks, e.g. a throughput above what the users'
+//             think time allows by Little's law); a run that did not finish is INCOMPLETE
 //   tier      where a measured value falls among the bounds of its target: target, acceptable,
 //             degraded (beyond acceptable but not yet past the "unacceptable" bound) or unacceptable
 //   step      one load level held steady (users in the closed model, a rate in the open model)
 import type { LoadLevel, PlanDescription, RunStatus, RunSummary } from "../store/types.js";
 
-export type Verdict = "PASS" | "WARN" | "FAIL" | "NOT_MEASURED";
+export type Verdict = "PASS" | "WARN" | "FAIL" | "NOT_MEASURED" | "NOT_TESTABLE";
+/** A run's verdict: its worst metric verdict, or INCOMPLETE when the run did not finish (killed, interrupted, failed). */
+export type RunVerdict = Verdict | "INCOMPLETE";
 export type Tier = "target" | "acceptable" | "degraded" | "unacceptable";
 export type Confidence = "high" | "medium" | "low";
 
@@ -276,8 +280,10 @@ export interface RunAnalysis {
     scale?: number;
   };
   summary: RunSummary;
-  /** Worst verdict over the measured metrics; NOT_MEASURED only when nothing was. */
-  verdict: Verdict;
+  /** INCOMPLETE when the run did not finish (see `incomplete`); else the worst verdict over the measured metrics, NOT_MEASURED only when nothing was. */
+  verdict: RunVerdict;
+  /** Why the run is INCOMPLETE: killed (no end, no summary), interrupted or failed; absent for a finished run. */
+  incomplete?: string;
   verdicts: MetricVerdict[];
   phases: PhaseRow[];
   endpoints: EndpointRow[];

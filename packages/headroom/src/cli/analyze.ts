@@ -1,5 +1,6 @@
 // `headroom analyze RUN [--targets FILE] [--level normal|peak|sustained] [--json]`: verdicts,
-// tables and bottlenecks of a stored run; exit 99 when a target FAILs.
+// tables and bottlenecks of a stored run; exit 98 when the run did not finish (INCOMPLETE), 99
+// when a target FAILs.
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
@@ -22,7 +23,7 @@ export function parseLevel(text: string | undefined): LoadLevel | undefined {
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command("analyze")
-    .description("judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 99 when a target fails)")
+    .description("judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 98 for a run that did not finish, 99 when a target fails)")
     .argument("<run>", "run directory (as `headroom run` printed it)")
     .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
     .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
@@ -42,7 +43,11 @@ Examples:
       const analysis = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
       ctx.io.stdout.write(f.json ? JSON.stringify(analysis) + "\n" : runAnalysisText(analysis));
       const failed = analysis.verdicts.filter((v) => v.verdict === "FAIL");
-      if (failed.length > 0) {
+      if (analysis.incomplete) {
+        // An unfinished run judges only part of its profile: re-run it; its failures are listed too.
+        ctx.io.stderr.write(`run INCOMPLETE (exit ${EXIT.INCOMPLETE}): ${analysis.incomplete}${failed.length > 0 ? `; targets failed on what it recorded: ${failed.map((v) => v.label).join(", ")}` : ""}\n`);
+        ctx.setExitCode(EXIT.INCOMPLETE);
+      } else if (failed.length > 0) {
         ctx.io.stderr.write(`targets failed: ${failed.map((v) => `${v.label} ${v.measured} ${v.bound.unit}`).join(", ")}\n`);
         ctx.setExitCode(EXIT.TARGETS_FAILED);
       } else ctx.setExitCode(EXIT.OK);

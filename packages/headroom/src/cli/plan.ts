@@ -495,8 +495,12 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, charts/*.svg, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
     log(`open ${shown}/report.html in a browser for the charts`);
     if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");
+    const incomplete = result.runs.filter((r) => r.analysis.verdict === "INCOMPLETE");
     if (result.interrupted || search?.outcome === "interrupted") ctx.setExitCode(EXIT.INTERRUPTED);
-    else if (failed.length > 0) {
+    else if (incomplete.length > 0) {
+      log(`runs INCOMPLETE in ${incomplete.map((r) => r.test.name).join(", ")} (exit ${EXIT.INCOMPLETE}): ${incomplete[0]!.analysis.incomplete ?? "the run did not finish"}`);
+      ctx.setExitCode(EXIT.INCOMPLETE);
+    } else if (failed.length > 0) {
       log(`targets failed in ${failed.map((r) => r.test.name).join(", ")} (exit ${EXIT.TARGETS_FAILED}); the documents say which figure missed which bound`);
       ctx.setExitCode(EXIT.TARGETS_FAILED);
     }

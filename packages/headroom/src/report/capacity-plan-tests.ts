@@ -1,6 +1,6 @@
 // The "Load Test Results" part of the capacity plan: the seed's six test sections, each with its
 // configuration as run, its results block with the seed's keys, a status and observations.
-import type { RunAnalysis, Verdict } from "../analysis/types.js";
+import type { RunAnalysis, RunVerdict } from "../analysis/types.js";
 import { formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { findRun, type PlanReportModel, type SuiteRun } from "./plan-report-model.js";
 import { failureScenariosPlanSection } from "./failure-scenarios.js";
@@ -113,12 +113,12 @@ function resultLines(t: SeedTest, run: SuiteRun | undefined): string[] {
   }
 }
 
-function status(t: SeedTest, run: SuiteRun | undefined): { verdict?: Verdict; text: string } {
+function status(t: SeedTest, run: SuiteRun | undefined): { verdict?: RunVerdict; text: string } {
   if (!run) return { text: `– NOT RUN (${NOT_RUN(t)})` };
   const v = run.report.analysis?.verdict;
   if (t.kind === "rate" && (run.report.summary.status["429"] ?? 0) === 0) return { verdict: "FAIL", text: `${VERDICT_MARK.FAIL} (the rate limiter never answered 429)` };
   if (!v) return { text: "– NOT JUDGED (the run was not analysed)" };
-  return { verdict: v, text: VERDICT_MARK[v] };
+  return { verdict: v, text: v === "INCOMPLETE" && run.report.analysis?.incomplete ? `${VERDICT_MARK[v]} (${run.report.analysis.incomplete})` : VERDICT_MARK[v] };
 }
 
 function observations(t: SeedTest, run: SuiteRun | undefined, model: PlanReportModel): string {

@@ -6,7 +6,7 @@ import { formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 
 export const absent = (text: string): string => `<p class="absent">${e(text)}</p>`;
 const num = (v: string): string => `<td class="num">${v}</td>`;
-export const badge = (v: string, cls = ""): string => `<span class="badge ${e(v)} ${cls}">${e(v === "NOT_MEASURED" ? "NOT MEASURED" : v)}</span>`;
+export const badge = (v: string, cls = ""): string => `<span class="badge ${e(v)} ${cls}">${e(v.replace("_", " "))}</span>`;
 
 export function table(head: string[], rows: string[][], numeric: boolean[]): string {
   const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ""}>${e(h)}</th>`).join("");

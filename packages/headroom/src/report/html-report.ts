@@ -18,17 +18,17 @@ function headline(m: RunReportModel): string {
   const s = m.summary;
   const errPct = s.requests.total > 0 ? (s.requests.failed / s.requests.total) * 100 : 0;
   const r429 = s.status["429"] ?? 0;
-  const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0 };
+  const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0, NOT_TESTABLE: 0 };
   for (const v of m.verdicts) counts[v.verdict]++;
   const verdictText = m.verdict
-    ? `${badge(m.verdict, "verdict-big")} against ${m.verdicts.length} targets: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail, ${counts.NOT_MEASURED} not measured.`
+    ? `${badge(m.verdict, "verdict-big")} against ${m.verdicts.length} targets: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail, ${counts.NOT_MEASURED} not measured${counts.NOT_TESTABLE ? `, ${counts.NOT_TESTABLE} not testable by this load` : ""}.${m.analysis?.incomplete ? ` ${e(m.analysis.incomplete)}.` : ""}`
     : "No targets were judged for this run (render it from an analysis to see verdicts).";
   const card = (k: string, v: string, unit = ""): string => `<div class="card"><div class="k">${e(k)}</div><div class="v">${v}${unit ? ` <small>${e(unit)}</small>` : ""}</div></div>`;
   return `<p class="lead">${verdictText}</p>
 <div class="cards">${card("Requests", formatInt(s.requests.total))}${card("Throughput", formatNumber(s.requests.ratePerSec, 3), "req/s")}${card("P50 latency", formatMs(s.latencyMs.p50), "ms")}${card("P95 latency", formatMs(s.latencyMs.p95), "ms")}${card("P99 latency", formatMs(s.latencyMs.p99), "ms")}${card("Errors", formatPct(errPct), "%")}${card("429 rate limited", formatInt(r429))}${card("Peak users", formatInt(s.peakUsers))}${card("Duration", e(formatDuration(s.durationSec)))}</div>`;
 }
 
-const SEVERITY: Record<MetricVerdict["verdict"], number> = { FAIL: 0, WARN: 1, NOT_MEASURED: 2, PASS: 3 };
+const SEVERITY: Record<MetricVerdict["verdict"], number> = { FAIL: 0, WARN: 1, NOT_TESTABLE: 2, NOT_MEASURED: 3, PASS: 4 };
 
 /** The verdicts, worst first (a reader sees what failed before what passed). */
 function verdictSection(m: RunReportModel): string {

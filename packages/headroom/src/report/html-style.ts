@@ -26,7 +26,7 @@ nav.toc a { color:var(--accent); text-decoration:none; }
 .card .v small { font-size:12px; color:var(--muted); font-weight:400; }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; letter-spacing:.02em; white-space:nowrap; }
 .badge.PASS { color:var(--pass); background:var(--pass-bg); } .badge.WARN { color:var(--warn); background:var(--warn-bg); }
-.badge.FAIL { color:var(--fail); background:var(--fail-bg); } .badge.NOT_MEASURED { color:var(--nm); background:var(--nm-bg); }
+.badge.FAIL { color:var(--fail); background:var(--fail-bg); } .badge.NOT_MEASURED, .badge.NOT_TESTABLE { color:var(--nm); background:var(--nm-bg); } .badge.INCOMPLETE { color:var(--fail); background:var(--fail-bg); }
 .verdict-big { font-size:15px; padding:4px 14px; border-radius:14px; }
 table { border-collapse:collapse; width:100%; background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; font-size:13px; }
 th, td { padding:6px 10px; text-align:left; border-bottom:1px solid var(--line); vertical-align:top; }

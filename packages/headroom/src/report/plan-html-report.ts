@@ -75,7 +75,7 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   );
   const degr = degradationChart(m.capacity);
   const charts = curve || degr ? `<div class="grid">${curve ?? ""}${degr ?? ""}</div>` : "";
-  const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0 };
+  const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0, NOT_TESTABLE: 0, INCOMPLETE: 0 };
   for (const r of m.runs) counts[r.report.verdict ?? "NOT_MEASURED"]++;
   const notes = m.runs.flatMap((r) => r.report.notes.map((n) => `${r.profile}: ${n}`));
   const failures = failureRun(m);
@@ -88,7 +88,7 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   ];
   const toc = sections.map(([id, title]) => `<a href="#${id}">${e(title)}</a>`).join("");
   const meta = [`${env.date}`, `\`${env.command}\``, `scale ${env.scale}`, `target ${env.target}`, `${env.machine.hostname} (${env.machine.cpus} × ${env.machine.cpuModel}, ${formatBytes(env.machine.memBytes)})`, ...Object.entries(env.versions).map(([k, v]) => `${k} ${v}`)];
-  const lead = `<p class="lead">${m.runs.length} tests: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail, ${counts.NOT_MEASURED} not judged.${m.capacity?.breakingPoint.users != null ? ` Breaking point ${formatInt(m.capacity.breakingPoint.users)} users (${e(m.capacity.breakingPoint.limit)}); comfortable ${m.capacity.comfortable.users !== null ? `${formatInt(m.capacity.comfortable.users)} users` : "not measured"}.` : ""}</p>`;
+  const lead = `<p class="lead">${m.runs.length} tests: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail${counts.INCOMPLETE ? `, ${counts.INCOMPLETE} incomplete` : ""}, ${counts.NOT_MEASURED} not judged.${m.capacity?.breakingPoint.users != null ? ` Breaking point ${formatInt(m.capacity.breakingPoint.users)} users (${e(m.capacity.breakingPoint.limit)}); comfortable ${m.capacity.comfortable.users !== null ? `${formatInt(m.capacity.comfortable.users)} users` : "not measured"}.` : ""}</p>`;
   const body = sections.map(([id, title, html]) => `<section><h2 id="${id}">${e(title)}</h2>${html}</section>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,6 +1,6 @@
 // The report model of one run: everything the HTML, Markdown, JSON and JUnit renderers draw,
 // built once from a run store (plus its analysis, when one was made). Renderers only format it.
-import type { CapacityAnalysis, EndpointRow, MetricVerdict, RunAnalysis, Verdict } from "../analysis/types.js";
+import type { CapacityAnalysis, EndpointRow, MetricVerdict, RunAnalysis, RunVerdict } from "../analysis/types.js";
 import { summarizeIntervals } from "../analysis/summary.js";
 import { initHistograms } from "../metrics/histogram.js";
 import type { RunStore } from "../store/run-store.js";
@@ -21,8 +21,8 @@ export interface RunReportModel {
   analysis?: RunAnalysis;
   /** A capacity analysis to show with the run (a search, or a plan's suite). */
   capacity?: CapacityAnalysis;
-  /** Worst verdict, or undefined when no targets were judged. */
-  verdict?: Verdict;
+  /** INCOMPLETE for a run that did not finish, else the worst verdict; undefined when no analysis was made. */
+  verdict?: RunVerdict;
   verdicts: MetricVerdict[];
   endpoints: EndpointRow[];
   /** Virtual users per user class in the second with the most users (the mix as it ran). */

@@ -2,7 +2,7 @@
 // summary, requirements vs actual, per-endpoint, per-phase and per-class tables, resources,
 // error rate per third, stability verdicts, cache, recovery and bottlenecks. Every figure is
 // measured or says "not measured: <reason>". Also what `headroom report --format md` writes.
-import type { MetricVerdict, RunAnalysis, Verdict } from "../analysis/types.js";
+import type { MetricVerdict, RunAnalysis, RunVerdict } from "../analysis/types.js";
 import type { PlanDescription } from "../store/types.js";
 import { chartMarkdown } from "./chart-files.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
@@ -25,7 +25,7 @@ export function testTitle(name: string): string {
   return TITLES[name] ?? `${name[0]?.toUpperCase() ?? ""}${name.slice(1)} Test`;
 }
 
-export const VERDICT_MARK: Record<Verdict, string> = { PASS: "✓ PASS", WARN: "⚠ WARN", FAIL: "✗ FAIL", NOT_MEASURED: "– NOT MEASURED" };
+export const VERDICT_MARK: Record<RunVerdict, string> = { PASS: "✓ PASS", WARN: "⚠ WARN", FAIL: "✗ FAIL", NOT_MEASURED: "– NOT MEASURED", NOT_TESTABLE: "– NOT TESTABLE", INCOMPLETE: "✗ INCOMPLETE" };
 
 const NOT_ANALYSED = "not measured: no analysis was made for this run (render it through `headroom analyze` or `headroom plan`)";
 

@@ -17,9 +17,10 @@ export function describeMeasured(v: MetricVerdict, digits = 4): string {
   return v.measured === undefined ? "not measured" : `${formatNumber(v.measured, digits)}${unitSuffix(v.bound.unit)}`;
 }
 
-/** "not measured: <reason>" for a NOT_MEASURED verdict, without doubling a note that already says so. */
+/** "not measured: <reason>" for a NOT_MEASURED verdict ("not testable: <reason>" for NOT_TESTABLE), without doubling a note that already says so. */
 export function notMeasuredText(v: MetricVerdict): string {
   const note = v.note ?? "no data";
+  if (v.verdict === "NOT_TESTABLE") return /^not testable\b/i.test(note) ? note : `not testable: ${note}`;
   return /^not measured\b/i.test(note) ? note : `not measured: ${note}`;
 }
 

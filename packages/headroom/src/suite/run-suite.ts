@@ -121,7 +121,7 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
       // the faults by design.
       failures = analyzeFailureScenarios(stored.intervals, stored.telemetry, { planned: faults, targets: opts.targets, level: test.loadLevel });
       analysis.verdicts = faultVerdicts(failures);
-      analysis.verdict = failures.verdict;
+      if (analysis.verdict !== "INCOMPLETE") analysis.verdict = failures.verdict;
       analysis.notes.push("judged on the recovery of each injected fault (faultRecoverySec); whole-run latency and error rate include the faults by design and are not judged");
     }
     runs.push({ test, dir, store: stored, summary, analysis, ...(failures ? { failures } : {}) });

@@ -1,13 +1,17 @@
-// A run killed with SIGKILL (no chance to clean up) leaves every completed second on disk.
+// A run killed with SIGKILL (no chance to clean up) leaves every completed second on disk, and
+// every verdict on it says INCOMPLETE: analyze exits 98, report's documents and JUnit fail it.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { summarizeIntervals } from "../../src/analysis/summary.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { EXIT } from "../../src/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { readRunStore } from "../../src/store/run-store.js";
 
@@ -53,4 +57,24 @@ test("SIGKILL mid-run: the completed seconds are on disk and summarize", async (
   // 50 arrivals a second; a request completing just after a boundary counts in the next second.
   const expected = 50 * store.intervals.length;
   assert.ok(Math.abs(s.requests.total - expected) <= 5, `${s.requests.total} requests in ${store.intervals.length} seconds`);
+
+  // Verdicts: INCOMPLETE everywhere, never PASS, whatever the metrics of the recorded seconds say.
+  const io = memoryIo({}, out);
+  assert.equal(await main(["analyze", out], io), EXIT.INCOMPLETE, io.err());
+  assert.match(io.out(), /: INCOMPLETE\n/);
+  assert.match(io.err(), /run INCOMPLETE \(exit 98\): the run did not finish: its manifest has no end and summary\.json is missing/);
+  const json = memoryIo({}, out);
+  assert.equal(await main(["analyze", out, "--json"], json), EXIT.INCOMPLETE);
+  assert.equal((JSON.parse(json.out()) as { verdict: string }).verdict, "INCOMPLETE");
+  const docs = join(out, "..", "docs");
+  const rep = memoryIo({}, out);
+  assert.equal(await main(["report", out, "--out", docs, "--format", "md,html,junit"], rep), EXIT.OK, rep.err());
+  assert.match(rep.out(), /verdict INCOMPLETE \(summary rebuilt from intervals\)/);
+  const md = readFileSync(join(docs, "report.md"), "utf8");
+  assert.match(md, /\*\*Status\*\*: ✗ INCOMPLETE/);
+  assert.doesNotMatch(md, /\*\*Status\*\*: ✓ PASS/);
+  assert.match(readFileSync(join(docs, "report.html"), "utf8"), /<span class="badge INCOMPLETE verdict-big">INCOMPLETE<\/span>/);
+  const xml = readFileSync(join(docs, "junit.xml"), "utf8");
+  assert.match(xml, /<testcase classname="headroom\.run" name="run completed its profile" time="0">\n {6}<failure type="INCOMPLETE" message="INCOMPLETE: the run did not finish/);
+  assert.match(xml, /<testsuites name="headroom" tests="\d+" failures="[1-9]\d*"/);
 });

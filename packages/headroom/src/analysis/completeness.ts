@@ -1,0 +1,23 @@
+// Whether a stored run finished. A run killed with SIGKILL leaves its manifest without an end and
+// no summary.json (status still "running"); Ctrl-C or SIGTERM stops it early ("interrupted"); a
+// scenario error stops it ("failed"). Such a run covers only part of its profile, so its figures
+// cannot be judged as the profile's: it is INCOMPLETE, never PASS, whatever its metrics show.
+import type { RunStore } from "../store/run-store.js";
+
+/** Why the run is incomplete, or undefined when it finished (its manifest has its end and status "completed"). */
+export function incompleteReason(store: Pick<RunStore, "manifest" | "summary">, recordedSec: number): string | undefined {
+  const m = store.manifest;
+  const planned = m.plan.durationSec;
+  const covered = `it recorded ${recordedSec} s${planned > 0 ? ` of the ${planned} s its profile planned` : ""}`;
+  switch (m.status) {
+    case "completed":
+      // Its end was written (`headroom telemetry` finishes without a summary: that is complete too).
+      return undefined;
+    case "running":
+      return `the run did not finish: its manifest has no end${store.summary ? "" : " and summary.json is missing"} (the process was killed, e.g. SIGKILL or a crash); ${covered}`;
+    case "interrupted":
+      return `the run was interrupted (Ctrl-C or SIGTERM) before its profile ended; ${covered}`;
+    case "failed":
+      return `the run stopped on an error before its profile ended; ${covered}`;
+  }
+}
