@@ -86,6 +86,12 @@ export const databaseStress: MueJamProfile = {
   spawnRate: 10,
   durationSec: 300,
   classWeights: { DatabaseStressUser: 1 },
+  // Its deep search pages and nested reads open the long tail of stories by design, most of them
+  // not in the cache yet: the > 70 % hit rate is a target for the intended mix (judged by every
+  // other profile, and measured hit against miss by cache-performance), not for this one.
+  untestable: {
+    cacheHitPct: "its deep searches and nested story reads open the long tail of stories by design, most of them not cached yet; the hit-rate target is meant for the intended mix, which the other profiles judge (cache-performance measures hits against misses)",
+  },
   reports: ["slow queries (> 1 s)", "pool max", "average query time"],
 };
 

@@ -14,7 +14,7 @@ import { componentFigures, resourceTable } from "./resources.js";
 import { gatherSignals } from "./run-signals.js";
 import { classTable, endpointTable, errorThirds, phaseTable } from "./run-tables.js";
 import { telemetryGaps } from "./telemetry-series.js";
-import type { RunAnalysis } from "./types.js";
+import type { RunAnalysis, TargetMetric } from "./types.js";
 import { computeVerdicts } from "./verdicts.js";
 
 export interface AnalyzeRunOptions {
@@ -30,7 +30,7 @@ export interface AnalyzeRunOptions {
 export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), opts: AnalyzeRunOptions = {}): RunAnalysis {
   const signals = gatherSignals(store, { level: opts.level, appMemoryLimitBytes: opts.appMemoryLimitBytes });
   const { summary, level } = signals;
-  const verdicts = computeVerdicts(signals, targets);
+  const verdicts = computeVerdicts(signals, targets, (store.manifest.untestable ?? {}) as Partial<Record<TargetMetric, string>>);
   const resources = resourceTable(signals, store.telemetry);
   const leaks = leakVerdicts(signals, opts.leaks);
   const pool = poolStability(signals, leaks);

@@ -14,6 +14,7 @@
 import { TARGET_METRICS, judge, type ResolvedBound, type Targets } from "../plan/targets.js";
 import { appCacheCounts } from "./app-metrics.js";
 import { steadyPoints, type RunSignals } from "./run-signals.js";
+import { describeMixLimit, mixThroughputLimit } from "./mix-throughput.js";
 import { mean, round } from "./stats.js";
 import type { MetricVerdict, TargetBound, TargetMetric } from "./types.js";
 
@@ -129,29 +130,25 @@ function applied(metric: TargetMetric, b: ResolvedBound, s: RunSignals): { bound
   const users = s.steady.maxUsers;
   const k = (v: number): number => round(v * users, 2);
   const scaled: TargetBound = { ...bound, target: k(b.target), acceptable: k(b.acceptable), unacceptable: k(b.unacceptable ?? b.acceptable) };
-  const notes = [`bound is ${b.target} req/s per user (acceptable ${b.acceptable}) x ${users} users`];
-  const thinking = thinkTimeBound(s);
-  if (thinking && s.steady.rps < scaled.target) notes.push(`${thinking}; the bound asks ${b.target} req/s per user, the user mix offered ${round(s.steady.rps / users, 3)}`);
-  return { bound: scaled, note: notes.join("; ") };
+  return { bound: scaled, note: `bound is ${b.target} req/s per user (acceptable ${b.acceptable}) x ${users} users` };
 }
-
-/** Below this share of users waiting on the platform, a closed model's throughput is set by think time. */
-const THINK_BOUND_SHARE = 0.1;
 
 /**
- * Little's law on the steady window: users waiting on the platform = X x R. When that is a small
- * share of the users, the rest were thinking, and throughput measures the user mix, not the
- * platform: a throughput target above it cannot be met by this load design.
+ * Targets the run's load design cannot test: a throughput the user mix cannot produce (Little's
+ * law, see mix-throughput.ts), and the metrics its profile declares untestable (`untestable` in the
+ * profile, kept in the manifest: a focused test whose traffic by design misses a target meant for
+ * the normal mix). Such a target is NOT_TESTABLE with the reason, never FAIL or PASS.
  */
-function thinkTimeBound(s: Pick<RunSignals, "steady">): string | undefined {
-  const { rps, maxUsers, latency } = s.steady;
-  if (maxUsers <= 0 || rps <= 0 || !(latency.mean > 0)) return undefined;
-  const inPlatform = (rps * latency.mean) / 1000;
-  if (inPlatform >= THINK_BOUND_SHARE * maxUsers) return undefined;
-  return `throughput is set by the users' think time, not by the platform: by Little's law ${round(rps, 1)} req/s x ${round(latency.mean, 2)} ms = ${round(inPlatform, 2)} of ${maxUsers} users were waiting on the platform at a time (${round((inPlatform / maxUsers) * 100, 2)} %), the rest were thinking`;
+function notTestable(metric: TargetMetric, bound: TargetBound, s: RunSignals, untestable: Partial<Record<TargetMetric, string>>): string | undefined {
+  const declared = untestable[metric];
+  if (declared) return `not testable by this profile: ${declared}`;
+  if (metric !== "rps") return undefined;
+  const mix = mixThroughputLimit(s.steady);
+  if (!mix || bound.target <= mix.maxRps) return undefined;
+  return `not testable by this user mix: ${describeMixLimit(mix, bound.target)}`;
 }
 
-export function computeVerdicts(s: RunSignals, targets: Targets): MetricVerdict[] {
+export function computeVerdicts(s: RunSignals, targets: Targets, untestable: Partial<Record<TargetMetric, string>> = {}): MetricVerdict[] {
   const level = targets.levels[s.level];
   const out: MetricVerdict[] = [];
   for (const [metric, b] of Object.entries(level) as [TargetMetric, ResolvedBound][]) {
@@ -160,13 +157,17 @@ export function computeVerdicts(s: RunSignals, targets: Targets): MetricVerdict[
     const m = measure(metric, s);
     const { bound, note } = applied(metric, b, s);
     const v: MetricVerdict = { metric, label: info.label, scope: info.scope, verdict: "NOT_MEASURED", bound, source: m.source };
+    const cannot = notTestable(metric, bound, s, untestable);
     if (m.value !== undefined && Number.isFinite(m.value)) {
       v.measured = round(m.value, 3);
-      const j = judge(v.measured, bound);
-      v.verdict = j.verdict;
-      v.tier = j.tier;
+      if (cannot) v.verdict = "NOT_TESTABLE";
+      else {
+        const j = judge(v.measured, bound);
+        v.verdict = j.verdict;
+        v.tier = j.tier;
+      }
     }
-    const notes = [m.note, note].filter(Boolean);
+    const notes = [cannot, m.note, note].filter(Boolean);
     if (notes.length > 0) v.note = notes.join("; ");
     out.push(v);
   }

@@ -15,7 +15,7 @@ export function newRunId(now = new Date()): string {
   return `${iso}-${randomBytes(2).toString("hex")}`;
 }
 
-export function newRunManifest(opts: { id?: string; name: string; plan: PlanDescription; target: Manifest["target"]; loadLevel?: LoadLevel; scale?: number; notes?: string[]; startedAt?: Date }): Manifest {
+export function newRunManifest(opts: { id?: string; name: string; plan: PlanDescription; target: Manifest["target"]; loadLevel?: LoadLevel; scale?: number; notes?: string[]; startedAt?: Date; untestable?: Record<string, string> }): Manifest {
   const startedAt = opts.startedAt ?? new Date();
   const m: Manifest = {
     storeVersion: STORE_VERSION,
@@ -32,5 +32,6 @@ export function newRunManifest(opts: { id?: string; name: string; plan: PlanDesc
   if (opts.loadLevel) m.loadLevel = opts.loadLevel;
   if (opts.scale !== undefined) m.scale = opts.scale;
   if (opts.notes) m.notes = opts.notes;
+  if (opts.untestable && Object.keys(opts.untestable).length > 0) m.untestable = opts.untestable;
   return m;
 }

@@ -4,6 +4,7 @@
 import { HeadroomError } from "../errors.js";
 import type { LoadLevel, PlanDescription, StageSpec } from "../store/types.js";
 import type { FaultSpec } from "../suite/faults.js";
+import { TARGET_METRICS } from "./targets.js";
 import { describeWait, waitProblem, type WaitSpec } from "./wait.js";
 
 export type ExecutorKind = "closed" | "open" | "throughput";
@@ -50,6 +51,12 @@ export interface Profile {
    * suite/faults.ts). The engine ignores them; the suite runner injects them at their second.
    */
   faults?: FaultSpec[];
+  /**
+   * Targets this profile's traffic cannot test by design, by metric id ("cacheHitPct"), with the
+   * reason: judged NOT_TESTABLE instead of FAIL or PASS (a focused test that opens the cache's
+   * long tail is not the place to judge a hit-rate target meant for the normal mix).
+   */
+  untestable?: Record<string, string>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -76,6 +83,10 @@ export function validateProfile(p: Profile): Profile {
   }
   for (const [name, w] of Object.entries(p.classWeights ?? {})) {
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0) bad(`${where}: class weight ${name}=${w} must be a number >= 0`, "give each class a non-negative weight");
+  }
+  for (const [metric, reason] of Object.entries(p.untestable ?? {})) {
+    if (!(metric in TARGET_METRICS)) bad(`${where}: untestable names "${metric}", which is not a target metric; expected one of ${Object.keys(TARGET_METRICS).join(", ")}`, "name the metric as config/targets.default.json does, e.g. untestable: { cacheHitPct: \"why this profile cannot test it\" }");
+    if (typeof reason !== "string" || reason.trim() === "") bad(`${where}: untestable.${metric} has no reason`, "say in a sentence why this profile's traffic cannot test the target; the documents print it");
   }
   switch (p.executor) {
     case "closed": {

@@ -125,7 +125,10 @@ function observations(t: SeedTest, run: SuiteRun | undefined, model: PlanReportM
   if (!run) return `${NOT_RUN(t)}; run \`headroom plan\` with this profile to fill this section.`;
   const a = run.report.analysis;
   const out: string[] = [];
-  for (const v of run.report.verdicts.filter((x) => x.verdict === "FAIL" || x.verdict === "WARN").slice(0, 4)) out.push(`${v.metric === "rps" ? "Throughput over the steady window" : v.label} ${describeMeasured(v)} against ${describeBound(v.bound)} (${v.verdict})`);
+  for (const v of run.report.verdicts.filter((x) => x.verdict === "FAIL" || x.verdict === "WARN" || x.verdict === "NOT_TESTABLE").slice(0, 4)) {
+    const why = v.verdict === "NOT_TESTABLE" ? `NOT TESTABLE: ${(v.note ?? "").replace(/^not testable /, "")}` : v.verdict;
+    out.push(`${v.metric === "rps" ? "Throughput over the steady window" : v.label} ${describeMeasured(v)} against ${describeBound(v.bound)} (${why})`);
+  }
   if (a && run.report.verdicts.length > 0 && out.length === 0) out.push(`all ${run.report.verdicts.filter((v) => v.verdict === "PASS").length} measured targets met`);
   if (t.kind === "sustained" && a) {
     out.push(`leaks: ${a.leaks.map((l) => `${l.label} ${l.verdict}`).join(", ") || "not measured"}; pool ${a.pool.verdict}`);

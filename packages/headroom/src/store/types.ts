@@ -89,6 +89,8 @@ export interface Manifest {
   loadLevel?: LoadLevel;
   /** Users and durations were multiplied by this (headroom plan --scale). */
   scale?: number;
+  /** Targets this run's profile cannot test, by metric id, with the reason (Profile.untestable). */
+  untestable?: Record<string, string>;
   host: HostInfo;
   startedAt: string;
   endedAt?: string;

@@ -82,6 +82,7 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
       loadLevel: test.loadLevel,
       scale: opts.userScale,
       notes: opts.notes,
+      ...(test.profile.untestable ? { untestable: test.profile.untestable } : {}),
     });
     const store = createRunStore(dir, manifest);
     // Telemetry starts at the load's t = 0 (after worker threads are ready), so its samples line
