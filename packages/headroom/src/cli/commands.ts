@@ -37,7 +37,7 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: "analyze",
     term: "analyze [options] <run>",
-    summary: "judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 99 when a target fails)",
+    summary: "judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 98 for a run that did not finish, 99 when a target fails)",
     load: () => import("./analyze.js"),
   },
   {

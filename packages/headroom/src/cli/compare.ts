@@ -47,11 +47,15 @@ export function register(program: Command, ctx: CommandContext): void {
       `
 How it decides (so noise is not called a regression):
   Figures (A, B, change) come from each run's merged HDR histograms and counts.
-  Each change is tested: Mann-Whitney U over per-second samples (that second's P50/P95/P99,
-  its request count) and a two-proportion z-test on error counts; the p-values are
-  Holm-Bonferroni adjusted over every test of the comparison.
+  Each change is tested on the figure printed: a whole-run P50/P95/P99 by a z-test of
+  log(B/A) with standard errors from a block bootstrap over each run's seconds (combined with
+  Mann-Whitney U on the per-second percentiles), throughput by Mann-Whitney U on per-second
+  request counts, the error rate by a two-proportion z-test; the p-values are Holm-Bonferroni
+  adjusted over every test of the comparison.
   A REGRESSION is worse, beyond --max-regression (relative to A), at least 1 ms of latency or
   0.1 percentage points of error rate, and significant (adjusted p < --alpha).
+  INCONCLUSIVE: not significant, and the runs were too short to detect a change of the bound's
+  size; the output gives the smallest change they could detect (run longer to tell).
   Runs of different tests (scenario, target, executor, users/rate/connections, user classes,
   durations 1.5x apart or more, scale) are still compared, with a warning naming what differs
   (also in --md, and in --json as "comparable" and "differences").

@@ -1,5 +1,5 @@
 // Text and Markdown renderings of a run comparison (the JSON form is the RunComparison itself).
-import type { EndpointComparison, MetricChange, RunComparison } from "./compare.js";
+import { describeChange, describeDetectable, type EndpointComparison, type MetricChange, type RunComparison } from "./compare.js";
 import { formatNumber } from "./format.js";
 import { mdTable } from "./markdown.js";
 
@@ -8,6 +8,7 @@ const VERDICT_TEXT: Record<MetricChange["verdict"], string> = {
   improvement: "improved",
   "within bound": "within bound",
   "not significant": "noise",
+  inconclusive: "inconclusive (runs too short)",
   "not compared": "—",
 };
 
@@ -38,6 +39,13 @@ function header(c: RunComparison): string[] {
   ];
 }
 
+/** One line per inconclusive change: what moved, and the smallest change the runs could detect. */
+function inconclusiveLines(c: RunComparison): string[] {
+  return rows(c)
+    .filter(({ m }) => m.verdict === "inconclusive")
+    .map(({ ep, m }) => `${describeChange(ep.name, m)}: ${describeDetectable(m)}`);
+}
+
 /** The warning a comparison of two different tests carries; empty when they are comparable. */
 export function comparabilityWarning(c: RunComparison): string {
   if (c.comparable) return "";
@@ -51,6 +59,8 @@ export function renderComparisonText(c: RunComparison): string {
   const line = (r: string[]): string => r.map((v, i) => (i >= 2 && i <= 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
   const out = [...header(c), ...(c.comparable ? [] : ["", `WARNING: ${comparabilityWarning(c)}`]), "", line(head), ...table.map(line), ""];
   out.push(c.regression ? `${c.regressions.length} regression(s):\n${c.regressions.map((r) => `  - ${r}`).join("\n")}` : "No significant regression beyond the bound.");
+  const unsure = inconclusiveLines(c);
+  if (unsure.length) out.push(`${unsure.length} inconclusive (the runs are too short to detect a change of the bound's size):\n${unsure.map((r) => `  - ${r}`).join("\n")}`);
   out.push("", c.method);
   return out.join("\n") + "\n";
 }
@@ -59,6 +69,8 @@ export function renderComparisonMarkdown(c: RunComparison): string {
   const out = ["# Run comparison", "", ...header(c).map((h) => `- ${h}`), ""];
   if (!c.comparable) out.push(`> **Warning:** ${comparabilityWarning(c)}`, "");
   out.push(c.regression ? `**Result: ${c.regressions.length} regression(s)**\n\n${c.regressions.map((r) => `- ${r}`).join("\n")}` : "**Result: no significant regression beyond the bound.**", "");
+  const unsure = inconclusiveLines(c);
+  if (unsure.length) out.push(`**Inconclusive** (the runs are too short to detect a change of the bound's size):\n\n${unsure.map((r) => `- ${r}`).join("\n")}`, "");
   out.push(
     mdTable(
       ["Endpoint", "Metric", "A", "B", "Change", "p (adjusted)", "Verdict"],

@@ -4,6 +4,8 @@
 //     per second): no normality assumption, robust to the long tails of latency. Normal
 //     approximation with tie correction and continuity correction (fine from ~8 samples a side).
 //   - Two-proportion z-test on error counts (pooled), for the error rate.
+//   - A z-test of a difference with its standard error (the whole-run latency percentiles, whose
+//     standard errors come from a block bootstrap over seconds: percentile-bootstrap.ts).
 //   - Holm-Bonferroni over every test of one comparison, so checking 30 figures does not turn
 //     the 5 % false-alarm rate of each into a near-certain false alarm somewhere.
 // Seconds of one run are not fully independent (latency drifts), which makes the p-values
@@ -20,6 +22,32 @@ export function normalCdf(z: number): number {
 }
 
 const twoSided = (z: number): number => Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+
+/** Inverse of normalCdf, by bisection (|error| < 1e-9 in z): the z with P(Z <= z) = p. */
+export function normalQuantile(p: number): number {
+  if (!(p > 0)) return -Infinity;
+  if (!(p < 1)) return Infinity;
+  let lo = -40;
+  let hi = 40;
+  for (let i = 0; i < 100 && hi - lo > 1e-9; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface DifferenceTest {
+  z: number;
+  pValue: number;
+}
+
+/** Two-sided z-test of a difference with a known standard error; a zero error decides on the sign alone. */
+export function differenceZ(diff: number, stdErr: number): DifferenceTest {
+  if (!(stdErr > 0)) return diff === 0 ? { z: 0, pValue: 1 } : { z: Math.sign(diff) * Infinity, pValue: 0 };
+  const z = diff / stdErr;
+  return { z, pValue: twoSided(z) };
+}
 
 export interface MannWhitneyResult {
   /** U of sample b (how often a b value exceeds an a value, ties counting half). */

@@ -13,6 +13,7 @@ import { renderComparisonMarkdown, renderComparisonText } from "../../src/report
 import { readRunStore } from "../../src/store/run-store.js";
 import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/report/significance.js";
 import { buildIntervals, fixtureManifest, writeFixtureRun, type FixtureOptions } from "./fixture-run.js";
+import { queueRun } from "./queue-runs.js";
 
 const SEARCH = "/api/search/stories";
 let dir: string;
@@ -63,7 +64,8 @@ describe("compareRuns on recorded runs", () => {
     for (const m of c.overall.metrics) {
       assert.equal(m.a, m.b);
       assert.equal(m.test?.pValue, 1);
-      assert.equal(m.verdict, "not significant");
+      // No change: noise, or "inconclusive" where 60 s could not have shown a change of the bound's size.
+      assert.ok(m.verdict === "not significant" || m.verdict === "inconclusive", `${m.metric} ${m.verdict}`);
     }
   });
 
@@ -128,7 +130,39 @@ describe("compare on runs recorded by headroom run (fixtures/recorded)", () => {
     assert.equal(c.regression, false, c.regressions.join("; "));
     const p99 = c.overall.metrics.find((m) => m.metric === "p99Ms")!;
     assert.ok(p99.changePct! > 30, `p99 change ${p99.changePct}`);
-    assert.equal(p99.verdict, "not significant");
+    // 20 s whose P99 is set by two warm-up seconds cannot show a 10 % change: said, with the size it could.
+    assert.equal(p99.verdict, "inconclusive");
+    assert.ok(p99.detectable! > 0.1 * p99.a, `detectable ${p99.detectable}`);
+    assert.match(renderComparisonText(c), /inconclusive \(the runs are too short to detect a change of the bound's size\):\n[\s\S]* {2}- overall P99: 10\.2 ms → 14\.2 ms \(\+38\.6 %, p = [\d.]+\): these runs could detect only changes of [\d.]+ ms \([\d.]+ % of A\) or more/);
+  });
+
+  test("a queue going from 63 % to 93 % busy for 20 s each: the whole-run P95 and P99 regress, though the median second did not move", () => {
+    for (const seed of [1, 2, 3]) {
+      // 64 servers holding each request 20 ms: at 93 % a queue forms now and then, the typical request still waits for nothing.
+      const c = compareRuns(queueRun("a", { servers: 64, serviceMs: 20, utilization: 0.63, seconds: 20, seed }), queueRun("b", { servers: 64, serviceMs: 20, utilization: 0.93, seconds: 20, seed: seed + 100 }));
+      const by = Object.fromEntries(c.overall.metrics.map((m) => [m.metric, m]));
+      assert.equal(by.p50Ms!.a, by.p50Ms!.b, "the median request still waits for nothing");
+      for (const metric of ["p95Ms", "p99Ms"]) {
+        const m = by[metric]!;
+        assert.ok(m.changePct! > 15, `seed ${seed} ${metric} +${m.changePct} %`);
+        assert.equal(m.verdict, "regression", `seed ${seed} ${metric}: ${m.a} → ${m.b} ms, adjusted p ${m.test?.adjustedP}`);
+        assert.equal(m.test!.name, "block-bootstrap-z");
+      }
+      assert.equal(c.regression, true);
+    }
+  });
+
+  test("runs too short for the bound: the change is inconclusive, with the smallest change they could detect", () => {
+    // 12 s each of the same queue at 60 % and 66 % busy: a small tail change 12 s cannot resolve.
+    const c = compareRuns(queueRun("a", { servers: 4, serviceMs: 20, utilization: 0.6, seconds: 12, seed: 7 }), queueRun("b", { servers: 4, serviceMs: 20, utilization: 0.66, seconds: 12, seed: 8 }));
+    const p99 = c.overall.metrics.find((m) => m.metric === "p99Ms")!;
+    assert.equal(p99.verdict, "inconclusive", JSON.stringify(p99));
+    assert.ok(p99.detectable! > (c.options.maxRegressionPct / 100) * p99.a, `detectable ${p99.detectable} ms at A ${p99.a} ms`);
+    // 4 s each: too short to resample at all.
+    const tiny = compareRuns(queueRun("a", { servers: 4, serviceMs: 20, utilization: 0.6, seconds: 4, seed: 7 }), queueRun("b", { servers: 4, serviceMs: 20, utilization: 0.66, seconds: 4, seed: 8 }));
+    const t99 = tiny.overall.metrics.find((m) => m.metric === "p99Ms")!;
+    assert.equal(t99.verdict, "inconclusive");
+    assert.match(renderComparisonText(tiny), /the runs are too short to tell \(fewer than 8 s each to resample\)/);
   });
 
   test("the service time doubled: P50, P95 and P99 regress, significantly", () => {
