@@ -21,13 +21,15 @@ import { describeProfile, validateProfile, type Profile } from "../plan/profile.
 import type { Scenario } from "../plan/scenario-api.js";
 import { buildTargets, readTargetsFile, type Targets } from "../plan/targets.js";
 import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/alert-rules.js";
-import { formatBreakUsers, formatDuration } from "../report/format.js";
+import { formatDuration } from "../report/format.js";
 import type { EnvironmentInfo, PlanSearch } from "../report/plan-report-model.js";
 import type { LoadLevel } from "../store/types.js";
 import { BREAKING_POINT_STAGE, FULL_SEARCH, QUICK_SEARCH, runBreakingPoint, SEARCH_MAX_USERS, searchStartUsers, sloFlag, type SearchStageSettings } from "../suite/breaking-point.js";
 import { buildPlanDocuments } from "../suite/plan-documents.js";
 import { scheduleFaults, type FaultTargets } from "../suite/faults.js";
 import { runSuite, type SuiteTest } from "../suite/run-suite.js";
+import { headlineOf } from "../report/headline.js";
+import { headlineText } from "../report/headline-render.js";
 import { FULL_SCALE, QUICK_SCALE, peakUsers, scaleProfile, type SuiteScale } from "../suite/scale-profile.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
 import { makeDirectory } from "../util/make-directory.js";
@@ -483,15 +485,9 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     }
     const searchSteps = search?.result.detail.steps.length ?? 0;
     if (search) log(`  ${BREAKING_POINT_STAGE.padEnd(18)} ${searchSteps} step${searchSteps === 1 ? "" : "s"} in ${search.elapsedSec} s, up to ${search.maxTestedUsers} users: ${search.result.detail.stopReason}`);
-    const c = docs.capacity;
-    if (c) {
-      const fig = (v: number | null, unit: string): string => (v === null ? "not reached" : `${Math.round(v)} ${unit}`);
-      log(`\n  capacity: max ${fig(c.maxRps.value, "rps")}; breaking point ${c.breakingPoint.users === null ? c.breakingPoint.limit : `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users (${c.breakingPoint.limit})`}; comfortable ${fig(c.comfortable.users, "users")} [${c.confidence} confidence]`);
-    }
-    // The search's first broken step shows the platform at its limit: its bottleneck comes first.
-    const atBreak = (search?.result.detail.bottlenecks ?? []).filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${BREAKING_POINT_STAGE}, first broken step): ${b.symptom}`);
-    const primary = [...atBreak, ...result.runs.flatMap((r) => r.analysis.bottlenecks.filter((b) => b.rank === "primary").map((b) => `${b.componentLabel} (${r.test.name}): ${b.symptom}`))];
-    log(`  primary bottleneck: ${primary[0] ?? "none found in the tested range"}`);
+    // The answer, as capacity-plan.md and report.html open with it (one headline model: headline.ts).
+    log("\nAnswer");
+    for (const line of headlineText(headlineOf(docs.model))) log(line);
     log(`\nwrote ${shown}/capacity-plan.md, performance-metrics.md, test-results/*.md, charts/*.svg, report.html, summary.json, junit.xml, alert-rules.yml, grafana-dashboard.json`);
     log(`open ${shown}/report.html in a browser for the charts`);
     if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");

@@ -8,6 +8,8 @@ import { searchCapacityLines, searchNotReached, uslBrokeWhat } from "./capacity-
 import { loadTestSections } from "./capacity-plan-tests.js";
 import { chartMarkdown, type PlanCharts } from "./chart-files.js";
 import { failureIncidentLines } from "./failure-scenarios.js";
+import { headlineOf } from "./headline.js";
+import { headlineMarkdown } from "./headline-render.js";
 import { formatBreakUsers, formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
@@ -50,13 +52,10 @@ function breakFindings(model: PlanReportModel): { where: string; bottlenecks: Bo
   return { where: `breaking-point search's first broken step (${formatInt(broken.users ?? 0)} users)`, bottlenecks: r.detail.bottlenecks };
 }
 
+/** The recommendation for a component: its highest entry in the plan's one bottleneck ranking (headline.ts). */
 function bestRecommendation(model: PlanReportModel, component: Bottleneck["component"]): string | undefined {
-  const all = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, where: `the ${run.profile} test` })));
-  const brk = breakFindings(model);
-  if (brk) all.push(...brk.bottlenecks.filter((b) => b.component === component).map((b) => ({ b, where: `the ${brk.where}` })));
-  all.sort((x, y) => y.b.score - x.b.score);
-  const top = all[0];
-  return top ? `${top.b.recommendation} (${top.b.rank} bottleneck of ${top.where}; limit: ${top.b.limit})` : undefined;
+  const top = headlineOf(model).bottlenecks.find((r) => r.bottleneck.component === component);
+  return top ? `${top.bottleneck.recommendation} (${top.rank} bottleneck, seen in ${top.seenIn}; limit: ${top.bottleneck.limit})` : undefined;
 }
 
 /** "   - At the breaking point: ..." for a component the search's first broken step convicted. */
@@ -139,7 +138,8 @@ function capacitySection(model: PlanReportModel): string[] {
   const notReached = (reason: string): string => (search ? searchNotReached(search) : `not reached in the tested range (${reason})`);
   const rows = [
     capacityRow("Max Concurrent Users", c?.maxUsers, "users"),
-    capacityRow("Max Requests/Second", c?.maxRps, "req/s"),
+    // The seed's "Max Requests/Second" is the ceiling: the throughput where it levels off (headline.ts).
+    !c ? capacityRow("Max Requests/Second", undefined, "req/s") : ["Max Requests/Second", headlineOf(model).ceiling.text, `${cap(headlineOf(model).ceiling.confidence)}: ${headlineOf(model).ceiling.lowerBound ? "a lower bound: throughput had not levelled off" : "throughput levelled off"}`],
     !bp ? ["Breaking Point", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Breaking Point", bp.users !== null ? `${formatBreakUsers(bp.users, bp.lastGood)} users (${bp.limit})` : bp.rps !== null ? `${formatNumber(bp.rps, 4)} req/s (${bp.limit})` : notReached(bp.reason), `${cap(bp.confidence)}: ${bp.reason}`],
     !cf ? ["Comfortable Capacity", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Comfortable Capacity", cf.users !== null ? `${formatInt(cf.users)} users (${formatPct(cf.fraction * 100)}% of ${cf.basis ?? "the breaking point"})` : `not measured: ${cf.reason}`, `${cap(cf.confidence)}: ${cf.reason}`],
   ];
@@ -478,14 +478,11 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
   const p = model.planning;
   const box = (done: boolean, text: string, note: string): string => `- [${done ? "x" : " "}] ${text}: ${note}`;
   const baseline = findRun(model, "baseline");
-  // The break's findings first: what gave way at the breaking point outranks what a lighter test saw.
-  const brk = breakFindings(model);
-  const found = [...(brk?.bottlenecks ?? []).map((b) => ({ b, where: "at the breaking point" })), ...analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, where: `${run.profile} test` })))];
-  const all = found.map((x) => x.b);
-  const critical = found.filter((x) => x.b.rank === "primary");
-  const primaries = new Map<string, string[]>();
-  for (const { b, where } of critical) primaries.set(b.componentLabel, [...(primaries.get(b.componentLabel) ?? []), where]);
-  const primaryText = [...primaries].map(([label, w]) => `${label} (${w.length <= 3 ? w.join(", ") : `${w.slice(0, 2).join(", ")} and ${w.length - 2} more tests`})`).join("; ");
+  // The plan's one ranking (headline.ts): what gave way at the breaking point first, then the tests'.
+  const h = headlineOf(model);
+  const all = h.bottlenecks.map((r) => r.bottleneck);
+  const primary = h.bottlenecks.find((r) => r.rank === "primary");
+  const primaryText = primary ? `${primary.bottleneck.componentLabel} (${primary.seenIn})` : "";
   const slow = a?.components.database.slowQueries;
   const replicas = p?.current.replicas;
   return [
@@ -494,7 +491,7 @@ function optimizationSection(model: PlanReportModel, a: RunAnalysis | undefined)
     "### Immediate (P0)",
     box(!!baseline, "Run baseline load tests", baseline ? `done on ${model.environment.date} (${formatInt(baseline.report.summary.requests.total)} requests)` : "the suite did not run the baseline profile"),
     box(analyses(model).length > 0, "Identify bottlenecks", all.length ? `${new Set(all.map((b) => b.kind)).size} kinds found; primary: ${primaryText || "none"}` : analyses(model).length ? "none found in the tested range" : "not measured: no run was analysed"),
-    box(false, "Fix critical performance issues", critical[0] ? `${critical[0].b.recommendation} (${critical[0].b.componentLabel}, ${critical[0].where})` : "no critical issue found in the tested range"),
+    box(false, "Fix critical performance issues", primary ? h.firstAction : "no critical issue found in the tested range"),
     box(true, "Document current capacity", "this document"),
     "",
     "### Short-term (P1)",
@@ -570,6 +567,7 @@ export function renderCapacityPlan(model: PlanReportModel): string {
   return [
     "# Capacity Planning and Load Test Results",
     "",
+    ...headlineMarkdown(headlineOf(model)),
     "## Overview",
     "",
     `This document tracks capacity limits, load test results, and scaling strategies for the ${model.platform} platform.`,

@@ -24,6 +24,7 @@ nav.toc a { color:var(--accent); text-decoration:none; }
 .card .k { color:var(--muted); font-size:12px; }
 .card .v { font-size:21px; font-weight:600; margin-top:2px; font-variant-numeric:tabular-nums; }
 .card .v small { font-size:12px; color:var(--muted); font-weight:400; }
+.answer { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:8px 0 16px; } .answer dt { font-weight:600; } .answer dd { margin:0; }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; letter-spacing:.02em; white-space:nowrap; }
 .badge.PASS { color:var(--pass); background:var(--pass-bg); } .badge.WARN { color:var(--warn); background:var(--warn-bg); }
 .badge.FAIL { color:var(--fail); background:var(--fail-bg); } .badge.NOT_MEASURED, .badge.NOT_TESTABLE { color:var(--nm); background:var(--nm-bg); } .badge.INCOMPLETE { color:var(--fail); background:var(--fail-bg); }

@@ -52,7 +52,8 @@ function incompleteCase(suite: string, reason: string): string {
   return `    <testcase classname="${x(`headroom.${suite}`)}" name="run completed its profile" time="0">\n      <failure type="INCOMPLETE" message="${x(`INCOMPLETE: ${reason}`)}">${x(reason)}</failure>\n    </testcase>`;
 }
 
-export function renderJunit(suites: JunitSuite[]): string {
+/** `extraSuites`: testsuite elements rendered elsewhere (the plan's "capacity" suite, headline-render.ts), each counted as one passing test. */
+export function renderJunit(suites: JunitSuite[], extraSuites: string[] = []): string {
   const count = (vs: MetricVerdict[], k: MetricVerdict["verdict"]): number => vs.filter((v) => v.verdict === k).length;
   const skipped = (vs: MetricVerdict[]): number => count(vs, "NOT_MEASURED") + count(vs, "NOT_TESTABLE");
   const all = suites.flatMap((s) => s.verdicts);
@@ -64,6 +65,7 @@ export function renderJunit(suites: JunitSuite[]): string {
       const extra = s.incomplete ? 1 : 0;
       return `  <testsuite name="${x(s.name)}" tests="${s.verdicts.length + extra}" failures="${count(s.verdicts, "FAIL") + extra}" errors="0" skipped="${skipped(s.verdicts)}" timestamp="${x(s.timestamp)}" time="${s.durationSec}">\n${cases ? cases + "\n" : ""}    <system-out>${x(s.notes.join("\n"))}</system-out>\n  </testsuite>`;
     })
+    .concat(extraSuites)
     .join("\n");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="headroom" tests="${all.length + incomplete}" failures="${count(all, "FAIL") + incomplete}" errors="0" skipped="${skipped(all)}" time="${totalTime}">\n${body}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="headroom" tests="${all.length + incomplete + extraSuites.length}" failures="${count(all, "FAIL") + incomplete}" errors="0" skipped="${skipped(all)}" time="${totalTime}">\n${body}\n</testsuites>\n`;
 }

@@ -5,6 +5,8 @@ import type { SustainedVsPeakRow } from "../analysis/types.js";
 import { chartMarkdown } from "./chart-files.js";
 import { formatBreakUsers, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
 import { searchNotReached, searchStepsTable, searchSummaryLine, uslBrokeWhat } from "./capacity-plan-search.js";
+import { headlineOf } from "./headline.js";
+import { headlineMarkdown } from "./headline-render.js";
 import { mdTable } from "./markdown.js";
 import { analyses, findRun, heaviestRun, type PlanReportModel } from "./plan-report-model.js";
 import { resourceTable, testTitle, VERDICT_MARK } from "./test-result.js";
@@ -47,17 +49,12 @@ function breakingPoint(model: PlanReportModel): string {
 }
 
 function bottlenecks(model: PlanReportModel): string {
-  // The search's first broken step shows the platform at its limit: its bottlenecks rank with the tests'.
-  const atBreak = (model.search?.result.detail.bottlenecks ?? []).map((b) => ({ b, seen: "Breaking-point search (first broken step)" }));
-  const all = [...analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, seen: testTitle(run.profile) }))), ...atBreak];
-  if (all.length === 0) return analyses(model).length ? "No bottleneck found: no component showed saturation in the tested range." : "not measured: no run was analysed";
-  const best = new Map<string, (typeof all)[number]>();
-  for (const x of all) if (!best.has(x.b.kind) || best.get(x.b.kind)!.b.score < x.b.score) best.set(x.b.kind, x);
-  const ranked = [...best.values()].sort((a, b) => b.b.score - a.b.score);
-  const ranks = ["Primary", "Secondary", "Tertiary"];
+  // The plan's one ranking (headline.ts): the breaking point's findings first, then the tests'.
+  const ranked = headlineOf(model).bottlenecks;
+  if (ranked.length === 0) return analyses(model).length ? "No bottleneck found: no component showed saturation in the tested range." : "not measured: no run was analysed";
   return mdTable(
     ["Rank", "Component", "Symptom", "Limit", "Impact", "Recommendation", "Seen in"],
-    ranked.map(({ b, seen }, i) => [ranks[i] ?? "Minor", b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, seen]),
+    ranked.map(({ bottleneck: b, rank, seenIn }) => [rank.charAt(0).toUpperCase() + rank.slice(1), b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, seenIn]),
   );
 }
 
@@ -110,6 +107,7 @@ export function renderPerformanceSummary(model: PlanReportModel): string {
     `- **Date**: ${model.environment.date}`,
     `- **Command**: \`${model.environment.command}\`${model.environment.scale !== 1 ? ` (scale ${model.environment.scale})` : ""}`,
     "",
+    ...headlineMarkdown(headlineOf(model)),
     "## Results by Test",
     "",
     resultsByTest(model),

@@ -1,7 +1,6 @@
 // The plan's report.html: one self-contained page over the whole suite: how each test did (with a
 // link to its own page), capacity and the scalability curve, degradation by load level,
 // bottlenecks, and planning (autoscaling replay, growth, cost, connection budget).
-import type { Bottleneck } from "../analysis/types.js";
 import type { CapacityPlanning } from "../planning/types.js";
 import { escapeXml as e } from "./escape.js";
 import { failureRun, failureScenariosHtml } from "./failure-scenarios.js";
@@ -9,6 +8,8 @@ import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatP
 import { autoscaleChart, degradationChart, suiteCurveChart } from "./html-charts.js";
 import { absent, badge, bottleneckCard, capacitySection, table } from "./html-parts.js";
 import { REPORT_CSS } from "./html-style.js";
+import { headlineOf } from "./headline.js";
+import { headlineHtml } from "./headline-render.js";
 import { analyses, type PlanReportModel } from "./plan-report-model.js";
 import { planFigure } from "./capacity-plan.js";
 import { testTitle } from "./test-result.js";
@@ -36,15 +37,10 @@ function searchSection(m: PlanReportModel): string {
 }
 
 function bottlenecksSection(m: PlanReportModel): string {
-  const all = analyses(m).flatMap(({ analysis }) => analysis.bottlenecks);
-  if (all.length === 0) return absent(analyses(m).length ? "No bottleneck found: no component showed saturation in the tested range." : "Not analysed: no run of the suite has an analysis.");
-  const best = new Map<string, Bottleneck>();
-  for (const b of all) if (!best.has(b.kind) || best.get(b.kind)!.score < b.score) best.set(b.kind, b);
-  const ranks: Bottleneck["rank"][] = ["primary", "secondary", "tertiary"];
-  return [...best.values()]
-    .sort((a, b) => b.score - a.score)
-    .map((b, i) => bottleneckCard({ ...b, rank: ranks[i] ?? "minor" }))
-    .join("");
+  // The plan's one ranking (headline.ts), as the Markdown documents print it.
+  const ranked = headlineOf(m).bottlenecks;
+  if (ranked.length === 0) return absent(analyses(m).length ? "No bottleneck found: no component showed saturation in the tested range." : "Not analysed: no run of the suite has an analysis.");
+  return ranked.map((r) => bottleneckCard({ ...r.bottleneck, rank: r.rank, impact: `${r.bottleneck.impact} (seen in ${r.seenIn})` })).join("");
 }
 
 function planningSection(p: CapacityPlanning | undefined): string {
@@ -75,8 +71,6 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   );
   const degr = degradationChart(m.capacity);
   const charts = curve || degr ? `<div class="grid">${curve ?? ""}${degr ?? ""}</div>` : "";
-  const counts = { PASS: 0, WARN: 0, FAIL: 0, NOT_MEASURED: 0, NOT_TESTABLE: 0, INCOMPLETE: 0 };
-  for (const r of m.runs) counts[r.report.verdict ?? "NOT_MEASURED"]++;
   const notes = m.runs.flatMap((r) => r.report.notes.map((n) => `${r.profile}: ${n}`));
   const failures = failureRun(m);
   const sections: [string, string, string][] = [
@@ -88,7 +82,8 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   ];
   const toc = sections.map(([id, title]) => `<a href="#${id}">${e(title)}</a>`).join("");
   const meta = [`${env.date}`, `\`${env.command}\``, `scale ${env.scale}`, `target ${env.target}`, `${env.machine.hostname} (${env.machine.cpus} × ${env.machine.cpuModel}, ${formatBytes(env.machine.memBytes)})`, ...Object.entries(env.versions).map(([k, v]) => `${k} ${v}`)];
-  const lead = `<p class="lead">${m.runs.length} tests: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail${counts.INCOMPLETE ? `, ${counts.INCOMPLETE} incomplete` : ""}, ${counts.NOT_MEASURED} not judged.${m.capacity?.breakingPoint.users != null ? ` Breaking point ${formatInt(m.capacity.breakingPoint.users)} users (${e(m.capacity.breakingPoint.limit)}); comfortable ${m.capacity.comfortable.users !== null ? `${formatInt(m.capacity.comfortable.users)} users` : "not measured"}.` : ""}</p>`;
+  // The page opens with the plan's answer (headline.ts), as the Markdown documents and the console print it.
+  const lead = headlineHtml(headlineOf(m));
   const body = sections.map(([id, title, html]) => `<section><h2 id="${id}">${e(title)}</h2>${html}</section>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

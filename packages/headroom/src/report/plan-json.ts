@@ -1,6 +1,7 @@
 // summary.json of a plan: every figure of the capacity plan and the test documents, for machines:
 // per test the summary, verdicts and full analysis; the capacity analysis; the planning result
 // (each derived figure with its formula and inputs); the environment.
+import { headlineLines, headlineOf } from "./headline.js";
 import type { PlanReportModel } from "./plan-report-model.js";
 
 export const PLAN_JSON_VERSION = 1;
@@ -30,6 +31,9 @@ export function renderPlanSummaryJson(m: PlanReportModel): string {
     ...(failures ? { failureScenarios: failures } : {}),
     notes: r.notes,
   }));
-  const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, search: searchJson(m), planning: m.planning ?? null };
+  const h = headlineOf(m);
+  // The headline as every document prints it; bottlenecks by rank, without repeating their evidence.
+  const headline = { ...h, bottlenecks: h.bottlenecks.map((b) => ({ rank: b.rank, kind: b.bottleneck.kind, component: b.bottleneck.componentLabel, symptom: b.bottleneck.symptom, seenIn: b.seenIn, atBreak: b.atBreak })), lines: Object.fromEntries(headlineLines(h)) };
+  const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, headline, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, search: searchJson(m), planning: m.planning ?? null };
   return JSON.stringify(doc, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n";
 }

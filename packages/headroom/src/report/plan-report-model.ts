@@ -6,6 +6,7 @@ import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js"
 import type { CapacityPlanning } from "../planning/types.js";
 import type { HostInfo } from "../store/types.js";
 import type { PlanCharts } from "./chart-files.js";
+import type { PlanHeadline } from "./headline.js";
 import type { RunReportModel } from "./run-report-model.js";
 
 export interface SuiteRun {
@@ -100,6 +101,8 @@ export interface PlanReportModel {
   author?: string;
   /** The chart files the capacity plan embeds, when they are written beside it (chart-files.ts). */
   charts?: PlanCharts;
+  /** The answer every output prints (headline.ts); built once by the plan's documents, else on demand. */
+  headline?: PlanHeadline;
 }
 
 const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, "");

@@ -14,6 +14,8 @@ import type { CapacityPlanning, InfrastructureModel } from "../planning/types.js
 import type { Targets } from "../plan/targets.js";
 import { alertRules, prometheusRulesYaml, type AlertRulesOptions, type AlertThresholds } from "../report/alert-rules.js";
 import { renderCapacityPlan } from "../report/capacity-plan.js";
+import { planHeadline } from "../report/headline.js";
+import { headlineJunitSuite } from "../report/headline-render.js";
 import { planChartFiles, runChartFiles } from "../report/chart-files.js";
 import { grafanaDashboard } from "../report/grafana-dashboard.js";
 import { renderHtmlReport } from "../report/html-report.js";
@@ -137,11 +139,12 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
   const charts = planChartFiles(model);
   for (const c of charts.files) files.set(c.path, c.svg);
   model.charts = charts.charts;
+  model.headline = planHeadline(model);
   files.set("capacity-plan.md", renderCapacityPlan(model));
   files.set("performance-metrics.md", renderPerformanceSummary(model));
   files.set("report.html", renderPlanHtmlReport(model));
   files.set("summary.json", renderPlanSummaryJson(model));
-  files.set("junit.xml", renderJunit(junit));
+  files.set("junit.xml", renderJunit(junit, [headlineJunitSuite(model.headline)]));
   const header = [
     "Prometheus alerting rules for the MueJam API, written by `headroom plan` from the targets it judged.",
     `${alertRules(alertOptions).length} rules. Check with: promtool check rules alert-rules.yml`,

@@ -58,8 +58,10 @@ describe("capacity-plan.md", () => {
   for (const [name, get] of [["full suite", () => full], ["one run, no capacity or planning", () => bare]] as const) {
     test(`${name}: the seed's headings in the seed's order, its labels present, no TBD`, () => {
       const md = renderCapacityPlan(get());
-      // The seed's headings, plus the failure-scenarios test after the seed's six tests.
+      // The seed's headings, opened by the Answer (the headline every output prints), plus the
+      // failure-scenarios test after the seed's six tests.
       const expected = headings(SEED);
+      expected.splice(1, 0, "## Answer");
       expected.splice(expected.indexOf("### Cache Performance Test") + 1, 0, "### Failure Scenarios Test");
       assert.deepEqual(headings(md), expected);
       for (const label of labels(SEED)) assert.ok(md.includes(`**${label}**:`), `label **${label}**: missing`);
@@ -87,7 +89,7 @@ describe("capacity-plan.md", () => {
     // Figures of one test say which, and a long list of tests is summed up.
     assert.match(md, / {3}- Hit rate: 85% \(telemetry redis\) \(peak test\)/);
     assert.match(md, /- \[ \] Optimize cache strategy: .* \(peak test, judged against the peak load level's target\)/);
-    assert.match(md, /- \[x\] Identify bottlenecks: 2 kinds found; primary: app CPU \(baseline test, peak test and 5 more tests\)/);
+    assert.match(md, /- \[x\] Identify bottlenecks: 2 kinds found; primary: app CPU \(Baseline Load Test\)/);
     // The read share once, with its trigger; one replica in the singular.
     assert.match(md, /- Measured: reads are 90 % \(trigger 70 %\); replicas needed 1 replica \(max\(1, 0\) = 1\); /);
     // A replay that spent minutes over the SLO does not read as enough autoscaling.
@@ -209,7 +211,7 @@ describe("performance-summary.md", () => {
   test("covers results by test, breaking point, bottlenecks, degradation, sustained vs peak, spike", () => {
     const md = renderPerformanceSummary(full);
     assertNoPlaceholders(md, "summary");
-    assert.deepEqual(headings(md), ["# Performance Metrics Summary", "## Results by Test", "## Requirements vs Actual", "## Breaking Point", "## Bottlenecks", "## Graceful Degradation by Load Level", "## Sustained vs Peak", "## Spike and Recovery", "## Resource Utilization (Peak Load Test)"]);
+    assert.deepEqual(headings(md), ["# Performance Metrics Summary", "## Answer", "## Results by Test", "## Requirements vs Actual", "## Breaking Point", "## Bottlenecks", "## Graceful Degradation by Load Level", "## Sustained vs Peak", "## Spike and Recovery", "## Resource Utilization (Peak Load Test)"]);
     assert.equal(md.match(/^\| (Baseline|Peak|Sustained|Spike|Rate Limiting|Database Stress|Cache Performance) (Load )?Test \| \d+ \|/gm)?.length, 7);
     // Its rate is the whole run's; the requirements beside it judge the steady window's.
     assert.match(md, /\| Test \| Users \| Duration \| Requests \| RPS \(whole run\) \|/);
