@@ -100,7 +100,7 @@ export function planHeadline(model: PlanReportModel): PlanHeadline {
     notJudged: verdicts.filter((v) => v === undefined || v === "NOT_MEASURED" || v === "NOT_TESTABLE").length,
   };
   const top = ranked.find((r) => r.rank !== "minor");
-  const evidence = top ? [top.bottleneck.limit, ...top.bottleneck.evidence.slice(0, 1).map((e) => `${e.what} ${typeof e.value === "number" ? formatNumber(e.value, 4) : e.value}${e.unit ? ` ${e.unit}` : ""} (${e.source})`)].join("; ") : "";
+  const evidence = top ? [top.bottleneck.limit, ...top.bottleneck.evidence.slice(0, 1).map((e) => `${e.what} ${typeof e.value === "number" ? formatNumber(e.value, 4) : e.value}${e.unit ? ` ${e.unit}` : ""}`)].join("; ") : "";
   const breaksFirst = top
     ? { component: top.bottleneck.componentLabel, text: `${top.bottleneck.componentLabel}: ${top.bottleneck.symptom} (seen in ${top.seenIn})`, evidence }
     : { component: null, text: f.slo.limit ? `no component showed saturation; the SLO broke on ${f.slo.limit}` : "nothing found in the tested range", evidence: f.slo.limit ?? "" };

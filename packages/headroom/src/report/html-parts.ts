@@ -14,12 +14,13 @@ export function table(head: string[], rows: string[][], numeric: boolean[]): str
   return `<div class="table-wrap"><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-export function capacitySection(c: CapacityAnalysis | undefined): string {
+/** `ceiling`: the plan's headline ceiling (headline.ts), shown as the max requests/second so the page agrees with the documents. */
+export function capacitySection(c: CapacityAnalysis | undefined, ceiling?: { text: string; confidence: string }): string {
   if (!c) return absent("Not measured: a capacity analysis needs several load levels (headroom search, or the suite of headroom plan).");
   const fig = (v: number | null, unit: string): string => (v === null ? "not reached in the tested range" : `${formatNumber(v, 4)} ${unit}`);
   const rows = [
     ["Max concurrent users", fig(c.maxUsers.value, c.maxUsers.unit), c.maxUsers.confidence, `${c.maxUsers.reason} (${c.maxUsers.formula})`],
-    ["Max requests/second", fig(c.maxRps.value, c.maxRps.unit), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],
+    ceiling ? ["Max requests/second (ceiling)", ceiling.text, ceiling.confidence, "the saturation throughput: where throughput levels off over the load steps"] : ["Max requests/second", fig(c.maxRps.value, c.maxRps.unit), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],
     ["Breaking point", c.breakingPoint.users !== null ? `${formatInt(c.breakingPoint.users)} users` : c.breakingPoint.rps !== null ? `${formatNumber(c.breakingPoint.rps, 4)} req/s` : "not reached in the tested range", c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : c.comfortable.rps !== null ? `${formatNumber(c.comfortable.rps, 4)} req/s` : "not measured", c.comfortable.confidence, c.comfortable.reason],
   ].map((r) => [e(r[0]!), e(r[1]!), e(r[2]!), `<span class="src">${e(r[3]!)}</span>`]);

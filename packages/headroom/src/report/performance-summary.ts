@@ -39,7 +39,8 @@ function breakingPoint(model: PlanReportModel): string {
   const v = (x: number | null, unit: string): string => (x === null ? "not reached in the tested range" : `${unit === "users" ? formatInt(x) : formatNumber(x, 4)} ${unit}`);
   const rows = [
     ["Max concurrent users", v(c.maxUsers.value, "users"), c.maxUsers.confidence, `${c.maxUsers.reason} (${c.maxUsers.formula})`],
-    ["Max requests/second", v(c.maxRps.value, "req/s"), c.maxRps.confidence, `${c.maxRps.reason} (${c.maxRps.formula})`],
+    // The ceiling, as every document's Answer states it (headline.ts).
+    ["Max requests/second (ceiling)", headlineOf(model).ceiling.text, headlineOf(model).ceiling.confidence, "the saturation throughput: where throughput levels off over the load steps"],
     ["Breaking point", c.breakingPoint.users !== null ? `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : v(c.comfortable.rps, "req/s"), c.comfortable.confidence, c.comfortable.reason],
   ];

@@ -76,7 +76,7 @@ export function renderPlanHtmlReport(m: PlanReportModel): string {
   const sections: [string, string, string][] = [
     ["tests", "Tests", testsSection(m)],
     ...(failures ? [["failures", "Failure scenarios", failureScenariosHtml(failures.failures, failures.files?.md)] as [string, string, string]] : []),
-    ["capacity", "Capacity", capacitySection(m.capacity) + charts + searchSection(m)],
+    ["capacity", "Capacity", capacitySection(m.capacity, headlineOf(m).ceiling) + charts + searchSection(m)],
     ["bottlenecks", "Bottlenecks", bottlenecksSection(m)],
     ["planning", "Scaling, growth and cost", planningSection(m.planning)],
   ];
