@@ -134,4 +134,12 @@ test("headroom plan writes the capacity plan and the report set from a real run"
   assert.match(stepTelemetry, /"source":"postgres"/);
   assert.match(plan, /Breaking-point search \(`breaking-point\/`\)/);
   assert.match(plan, /\| 1 \| ramp \| 100 \|/);
+
+  // The console's answer is the documents' answer, line for line.
+  const printed = io.out().split("\nAnswer\n")[1]?.split("\n\n")[0] ?? "";
+  const consoleAnswer = [...printed.matchAll(/^ {2}([^:]+): (.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+  const planAnswer = [...(plan.split("## Answer\n")[1] ?? "").split("\n## ")[0]!.matchAll(/^- \*\*([^*]+)\*\*: (.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+  assert.ok(consoleAnswer.length >= 6, `console answer:\n${io.out()}`);
+  assert.deepEqual(consoleAnswer, planAnswer);
+  assert.deepEqual(Object.entries((summary as { headline: { lines: Record<string, string> } }).headline.lines).map(([k, v]) => `${k}: ${v}`), planAnswer);
 });
