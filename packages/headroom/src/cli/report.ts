@@ -81,7 +81,8 @@ Files (in --out, default the run directory): report.md (the test's result docume
 its charts of users and throughput, and of latency, in charts/load.svg and charts/latency.svg),
 report.html (one self-contained page with charts), report.json, junit.xml (one test case per
 target: FAIL fails, WARN passes with a note, not measured is skipped).
-A run killed before it finished has no summary.json: it is rebuilt from intervals.ndjson.
+A run killed before it finished has no summary.json: it is rebuilt from intervals.ndjson, and
+the run is INCOMPLETE (never PASS; junit.xml fails its "run completed its profile" case).
 Exit code 0 whatever the verdicts (junit.xml carries failures to CI); 2 bad usage, 3 unreadable run.
 
 Examples:
