@@ -20,7 +20,7 @@ export interface RankedBottleneck {
   bottleneck: Bottleneck;
   /** By position in the plan's ranking (primary, secondary, tertiary), minor when the analysis called it minor. */
   rank: Bottleneck["rank"];
-  /** Where it was seen: "Breaking-point search (first broken step, 1,400 users)" or the test's title. */
+  /** Where it was seen: "Breaking-point search (the step at 1,400 users that broke the SLO)" or the test's title. */
   seenIn: string;
   atBreak: boolean;
 }
@@ -49,7 +49,8 @@ const POSITION: Bottleneck["rank"][] = ["primary", "secondary", "tertiary"];
 export function rankBottlenecks(model: Pick<PlanReportModel, "runs" | "search">): RankedBottleneck[] {
   const steps = model.search?.result.detail.steps ?? [];
   const broken = steps.find((st) => !st.ok);
-  const breakWhere = `Breaking-point search (first broken step${broken?.users !== undefined ? `, ${formatInt(broken.users)} users` : ""})`;
+  // The search analyses the first step that broke in the order it ran (a ramp step can overshoot the break the bisection then finds).
+  const breakWhere = `Breaking-point search (${broken?.users !== undefined ? `the step at ${formatInt(broken.users)} users` : "the first step"} that broke the SLO)`;
   const atBreak = (model.search?.result.detail.bottlenecks ?? []).map((b) => ({ b, seenIn: breakWhere, atBreak: true }));
   const tests = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, seenIn: testTitle(run.profile), atBreak: false })));
   const major = (x: { b: Bottleneck }): boolean => x.b.rank !== "minor";

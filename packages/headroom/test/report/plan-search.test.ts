@@ -68,10 +68,10 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   // The seed's bottleneck list names what broke at the break, not only what the peak test saw.
   const database = md.slice(md.indexOf("1. **Database**"), md.indexOf("2. **Application**"));
   assert.match(database, /- At the breaking point: PostgreSQL connection pool: requests waited for a database connection .*\(primary bottleneck of the breaking-point search's first broken step \(8,000 users\); limit: pool of 20/);
-  assert.match(database, /- Recommendation: raise the pool size per instance .*\(primary bottleneck, seen in Breaking-point search \(first broken step, 8,000 users\)/);
+  assert.match(database, /- Recommendation: raise the pool size per instance .*\(primary bottleneck, seen in Breaking-point search \(the step at 8,000 users that broke the SLO\)/);
   // The to-do list leads with what broke at the break, not with what a lighter test saw.
-  assert.match(md, /- \[x\] Identify bottlenecks: \d+ kinds found; primary: PostgreSQL connection pool \(Breaking-point search \(first broken step, 8,000 users\)\)/);
-  assert.match(md, /- \[ \] Fix critical performance issues: raise the pool size per instance .*\(PostgreSQL connection pool, primary bottleneck, seen in Breaking-point search \(first broken step, 8,000 users\)\)\n/);
+  assert.match(md, /- \[x\] Identify bottlenecks: \d+ kinds found; primary: PostgreSQL connection pool \(Breaking-point search \(the step at 8,000 users that broke the SLO\)\)/);
+  assert.match(md, /- \[ \] Fix critical performance issues: raise the pool size per instance .*\(PostgreSQL connection pool, primary bottleneck, seen in Breaking-point search \(the step at 8,000 users that broke the SLO\)\)\n/);
   assert.match(md, /10000 bearer tokens were minted/);
   assert.match(md, /Universal Scalability Law fit \(4 points: the profiles' steady phases and the search's steps/);
   // A fit without a peak beside a break: the sentence says what broke was latency, not throughput.
@@ -82,7 +82,7 @@ test("a bracketed search: breaking point, max users, comfortable capacity and th
   const perf = renderPerformanceSummary(await modelWith(search, "perf"));
   assert.match(perf, /USL fit: α = 0, β = 0, .*α = β = 0 .*grew linearly with concurrency .*\)\. What broke at 8,000 users was latency \(p95 2861\.06 ms > 500 ms\), not throughput\./);
   assert.match(perf, /\| 3 \| ramp \| 8,000 \| 2443 \| 2,861 \| 0% \| broke: p95 2861\.06 ms > 500 ms \|/);
-  assert.match(perf, /\| PostgreSQL connection pool \| requests waited for a database connection in 62\.5% of samples .*\| Breaking-point search \(first broken step, 8,000 users\) \|/);
+  assert.match(perf, /\| PostgreSQL connection pool \| requests waited for a database connection in 62\.5% of samples .*\| Breaking-point search \(the step at 8,000 users that broke the SLO\) \|/);
 });
 
 test("a search stopped by the quick budget without a break says how far it got and what to run", async () => {
