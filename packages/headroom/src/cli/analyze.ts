@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { runAnalysisText } from "../analysis/analysis-text.js";
+import { measuredVerdictsOnly } from "../analysis/measured-verdicts.js";
 import { EXIT, HeadroomError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
@@ -24,7 +25,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("analyze")
     .description("judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 99 when a target fails)")
     .argument("<run>", "run directory (as `headroom run` printed it)")
-    .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
+    .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json); without it only what the run measured is judged, throughput not")
     .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
     .option("--json", "print the analysis as one JSON object")
     .addHelpText(
@@ -39,7 +40,8 @@ Examples:
       const level = parseLevel(f.level);
       const targets = loadTargets(f.targets ? resolve(ctx.io.cwd, f.targets) : undefined);
       await initHistograms();
-      const analysis = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
+      const full = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
+      const analysis = f.targets ? full : measuredVerdictsOnly(full);
       ctx.io.stdout.write(f.json ? JSON.stringify(analysis) + "\n" : runAnalysisText(analysis));
       const failed = analysis.verdicts.filter((v) => v.verdict === "FAIL");
       if (failed.length > 0) {
