@@ -29,8 +29,8 @@ export function parseOutFlags(values: readonly string[] | undefined): RunOutputs
     const m = /^([a-z-]+)=(.*)$/.exec(v);
     const kind = m && (KINDS as readonly string[]).includes(m[1]!) ? m[1]! : undefined;
     if (!kind) {
-      // A path: the run directory. "xyz=..." with an unknown kind is more likely a typo than a path.
-      if (m && !v.includes("/")) {
+      // A path: the run directory. "word=..." with an unknown kind is more likely a typo than a path.
+      if (m) {
         throw new HeadroomError("HR_BAD_ARGUMENT", `--out "${v}": "${m[1]}" is not an output kind; expected one of ${KINDS.join(", ")} (kind=destination), or a directory path`, `write --out csv=results/run1 or --out json=run1.ndjson; a directory whose name has "=" is written --out dir=${v}`);
       }
       set("dir", v, v);

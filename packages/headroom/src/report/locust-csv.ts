@@ -5,7 +5,8 @@
 // row is named "Aggregated" with an empty type, percentile columns are Locust's defaults.
 // History is written as Locust's --csv-full-history does: a row per request name per second
 // (its current rate and percentiles), then the Aggregated row, with the run-so-far totals.
-// Headroom writes a history row per second of load (Locust: every 2 s).
+// Headroom writes a history row per second of load (Locust: every 2 s). "Average Content Size" is
+// the bytes received per request, headers included (Locust: the body only).
 import { createHistogram, decodeHistogram, type Histogram } from "../metrics/histogram.js";
 import type { IntervalLine } from "../store/types.js";
 
