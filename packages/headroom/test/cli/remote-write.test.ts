@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { EXIT } from "../../src/errors.js";
+import { grafanaDashboard } from "../../src/report/grafana-dashboard.js";
 import { readRunStore } from "../../src/store/run-store.js";
 
 const hasPrometheus = spawnSync("prometheus", ["--version"], { stdio: "ignore" }).status === 0;
@@ -102,6 +103,11 @@ test("--out prometheus-rw=URL: the run's series arrive while it runs, with the s
   assert.equal(Number(p95[0]!.value[1]), readRunStore(dir).intervals.length);
   const minP95 = await query(`min_over_time(headroom_latency_p95_ms{test="${name}",name=""}[5m])`);
   assert.ok(Number(minP95[0]!.value[1]) >= 19, `p95 ${minP95[0]!.value[1]} ms`);
+  // The shipped dashboard's panels for headroom's run draw from these series: each query has data.
+  const d = grafanaDashboard({ coresPerInstance: 2, memoryBytesPerInstance: 2 ** 31, maxConnections: 100 });
+  const runPanels = d.panels.filter((p) => p.title.startsWith("headroom run:"));
+  assert.equal(runPanels.length, 4);
+  for (const t of runPanels.flatMap((p) => p.targets)) assert.ok((await query(t.expr)).length > 0, `no data for the panel query ${t.expr}`);
 });
 
 test("a remote-write URL nobody answers warns once and the run still completes", async () => {

@@ -44,13 +44,20 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
-    else field += c;
+    else if (c === "," || c === "\n") {
+      row.push(field);
+      field = "";
+      if (c === "\n") {
+        rows.push(row);
+        row = [];
+      }
+    } else field += c;
   }
   const [header, ...data] = rows;
   return data.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
