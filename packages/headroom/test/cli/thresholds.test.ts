@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { sloWithThresholds } from "../../src/analysis/slo-thresholds.js";
 import { EXIT } from "../../src/errors.js";
 import { parseThreshold } from "../../src/plan/thresholds.js";
 import { readRunStore } from "../../src/store/run-store.js";
@@ -114,4 +115,15 @@ test("--abort-on-fail without a threshold, and a bad threshold, are usage errors
   const io2 = memoryIo({}, tmp);
   assert.equal(await main(["run", "--url", `${base}/fast`, "-u", "1", "-d", "1s", "--threshold", "p95<"], io2), EXIT.USAGE);
   assert.match(io2.err(), /error\[HR_BAD_SLO\]: --threshold "p95<": it is not of the form METRIC OP VALUE/);
+});
+
+test("search --threshold: the limit joins the SLO every step must meet; per-name and rps thresholds are refused", async () => {
+  assert.deepEqual(sloWithThresholds({ p95Ms: 500, errorPct: 1 }, ["p99<1s", "p95<=300ms"]), { p95Ms: 300, p99Ms: 1000, errorPct: 1 });
+  assert.throws(() => sloWithThresholds({}, ["rps>100"]), /--threshold "rps>100" cannot judge a search step: a search judges each step on p50, p95, p99 and errors; rps is the figure the search itself finds/);
+  assert.throws(() => sloWithThresholds({}, ["p95{name:/x}<1s"]), /not one request name or user class/);
+  const io = memoryIo({}, tmp);
+  const quick = ["--step-time", "3s", "--warmup", "0s", "--window", "2s", "--no-repeat", "--no-recovery", "--workers", "1", "--max-steps", "1", "--start", "2"];
+  assert.equal(await main(["search", "--url", `${base}/api/stories/x`, "--threshold", "p99<100ms", ...quick, "--out", join(tmp, "search")], io), EXIT.TARGETS_FAILED, io.err());
+  assert.match(io.out(), /searching the breaking point \(closed model, SLO p95<500ms,p99<100ms,errors<1%\)/);
+  assert.match(io.err(), /^no step met the SLO \(p95 < 500 ms, p99 < 100 ms, errors < 1%\): targets failed \(exit 99\)$/m);
 });
