@@ -2,7 +2,7 @@
 // exits 99 with the failing line, a generous one passes, per-name and per-class thresholds judge
 // their own requests, and --abort-on-fail stops a 60 s run soon after its grace.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -126,4 +126,27 @@ test("search --threshold: the limit joins the SLO every step must meet; per-name
   assert.equal(await main(["search", "--url", `${base}/api/stories/x`, "--threshold", "p99<100ms", ...quick, "--out", join(tmp, "search")], io), EXIT.TARGETS_FAILED, io.err());
   assert.match(io.out(), /searching the breaking point \(closed model, SLO p95<500ms,p99<100ms,errors<1%\)/);
   assert.match(io.err(), /^no step met the SLO \(p95 < 500 ms, p99 < 100 ms, errors < 1%\): targets failed \(exit 99\)$/m);
+});
+
+test("run --targets FILE judges the tiered targets: a FAIL exits 99 with its line", async () => {
+  const file = join(tmp, "targets.json");
+  writeFileSync(file, JSON.stringify({ levels: { normal: { p95Ms: { target: 50, acceptable: 100 } } } }));
+  const r = await run("targets", ["--targets", file, "--no-report"]);
+  assert.equal(r.code, EXIT.TARGETS_FAILED, r.err);
+  assert.match(r.err, /^failed: target P95 latency: \d+(\.\d+)? ms \(FAIL, (degraded|unacceptable)\)$/m);
+  assert.doesNotMatch(r.err, /failed: target P50 latency/, "the Reader's fast requests keep p50 within its default target");
+});
+
+test("k6 and Locust habits: -u -r -d -H -o, --run-time as --duration; a misspelt option still gets its hint", async () => {
+  const io = memoryIo({}, tmp);
+  const dir = join(tmp, "short");
+  assert.equal(await main(["run", "--url", `${base}/fast`, "-u", "2", "-r", "10", "--run-time", "1s", "-H", "X-Test: 1", "--workers", "1", "--no-report", "-o", dir], io), EXIT.OK, io.err());
+  const m = readRunStore(dir).manifest;
+  assert.deepEqual([m.plan.users, m.plan.spawnRate, m.plan.durationSec], [2, 10, 1]);
+  const both = memoryIo({}, tmp);
+  assert.equal(await main(["run", "--url", `${base}/fast`, "-u", "1", "-d", "1s", "--run-time", "2s"], both), EXIT.USAGE);
+  assert.match(both.err(), /both --duration "1s" and --run-time "2s" were given; --run-time is Locust's name for --duration/);
+  const typo = memoryIo({}, tmp);
+  assert.equal(await main(["run", "--url", `${base}/fast`, "--thresold", "p95<1s"], typo), EXIT.USAGE);
+  assert.match(typo.err(), /headroom run has no option "--thresold"\n {2}hint: did you mean --threshold\?/);
 });
