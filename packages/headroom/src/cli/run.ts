@@ -255,10 +255,11 @@ Examples:
   npx headroom run --url http://127.0.0.1:3000/health --users 100 --think 1s-5s --duration 2m
   npx headroom run script.ts -u 50 -r 10 -d 1m --host http://127.0.0.1:3000 --threshold "p95<500ms" --threshold "errors<1%"
   npx headroom run --url http://127.0.0.1:3000/health -u 20 -d 30s -o csv=results/health -o prometheus-rw=http://127.0.0.1:9090/api/v1/write
+  npx headroom run apps/backend/tests/load_tests/muejam.scenario.ts --profile baseline --host http://127.0.0.1:3000 --var tokens=tokens.json
 
 Exit codes: 0 every threshold and target met, 99 one failed (the failing lines are printed; the run
 directory, report.html and the --out files are written all the same), 130 interrupted, 2 bad usage.
-  npx headroom run apps/backend/tests/load_tests/muejam.scenario.ts --profile baseline --host http://127.0.0.1:3000 --var tokens=tokens.json`,
+Thresholds and outputs: docs/thresholds-and-outputs.md`,
     )
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
