@@ -67,7 +67,7 @@ export async function finishRun(o: FinishRunOptions): Promise<{ failed: boolean 
   }
   for (const path of [...(reportPath ? [reportPath] : []), ...o.written]) log.write(`wrote ${path}\n`);
   if (o.thresholds.length > 0) {
-    log.write(`thresholds:\n${o.thresholds.map((r) => `  ${r.ok ? "ok  " : "FAIL"} ${r.line}\n`).join("")}`);
+    log.write(`thresholds:\n${o.thresholds.map((r) => `  ${r.line}\n`).join("")}`);
     for (const r of o.thresholds) if (!r.ok) failedLines.push(`threshold ${r.line}`);
   }
   for (const line of failedLines) io.stderr.write(`failed: ${line}\n`);
