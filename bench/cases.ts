@@ -97,7 +97,7 @@ export function toolCommand(tool: ToolName, c: BenchCase, url: string, p: Comman
   const d = c.durationSec;
   switch (tool) {
     case "headroom": {
-      const common = ["--duration", `${d}s`, "--workers", "1", "--json", ...(runDir ? ["--out", runDir] : [])];
+      const common = ["--duration", `${d}s`, "--workers", "1", "--json", "--no-report", ...(runDir ? ["--out", runDir] : [])];
       if (c.id === "memory-10k") {
         return {
           command: "taskset",

@@ -129,7 +129,7 @@ describe("cases", () => {
     const ac = toolCommand("autocannon", c, "http://127.0.0.1:1/", p);
     const wrk = toolCommand("wrk", c, "http://127.0.0.1:1/", p);
     for (const cmd of [hr, ac, wrk]) assert.deepEqual([cmd.command, ...cmd.args.slice(0, 2)], ["taskset", "-c", "0"]);
-    assert.deepEqual(hr.args.slice(2), ["node", "hr.js", "run", "--url", "http://127.0.0.1:1/", "--connections", "500", "--duration", "4s", "--workers", "1", "--json"]);
+    assert.deepEqual(hr.args.slice(2), ["node", "hr.js", "run", "--url", "http://127.0.0.1:1/", "--connections", "500", "--duration", "4s", "--workers", "1", "--json", "--no-report"]);
     assert.deepEqual(ac.args.slice(2), ["node", "ac.js", "-c", "500", "-d", "4", "-j", "http://127.0.0.1:1/"]);
     assert.deepEqual(wrk.args.slice(2), ["wrk", "-t1", "-c500", "-d4s", "--latency", "http://127.0.0.1:1/"]);
     const stall = buildCases(QUICK_DURATIONS).find((x) => x.id === "stall-200rps")!;

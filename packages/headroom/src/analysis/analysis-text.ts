@@ -44,7 +44,7 @@ export function runAnalysisText(a: RunAnalysis): string {
   const s = a.summary;
   const parts: string[] = [];
   parts.push(
-    `run ${a.run.name} (${a.run.id}) judged at level "${a.run.loadLevel}": ${a.verdict}\n` +
+    `${a.run.name === "run" ? "run" : `run ${a.run.name}`} (${a.run.id}) judged at level "${a.run.loadLevel}": ${a.verdict}\n` +
       `  ${a.run.dir}\n  ${a.run.status}, ${a.run.durationSec} s, ${s.requests.total} requests (${s.requests.failed} failed), ${n(s.requests.ratePerSec)} req/s, peak ${s.peakUsers} users\n`,
   );
   parts.push(

@@ -2,12 +2,12 @@
 // endpoint and class tables, resources, error rate per third, leak and pool verdicts, cache
 // effectiveness, recovery after the load dropped, and the ranked bottlenecks. A pure function
 // of the run store (histograms must be initialised by the caller for WASM speed; JS works too).
-import { buildTargets, worstVerdict, type Targets } from "../plan/targets.js";
+import { buildTargets, type Targets } from "../plan/targets.js";
 import type { RunStore } from "../store/run-store.js";
 import type { LoadLevel } from "../store/types.js";
 import { findBottlenecks } from "./bottlenecks.js";
 import { cacheEffectiveness } from "./cache-effectiveness.js";
-import { incompleteReason } from "./completeness.js";
+import { incompleteReason, runVerdict } from "./completeness.js";
 import { leakVerdicts, poolStability, type LeakOptions } from "./leaks.js";
 import { recoveryAfterLoadDrop } from "./recovery.js";
 import { componentFigures, resourceTable } from "./resources.js";
@@ -67,7 +67,7 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
       ...(store.manifest.scale !== undefined ? { scale: store.manifest.scale } : {}),
     },
     summary,
-    verdict: incomplete ? "INCOMPLETE" : worstVerdict(verdicts.map((v) => v.verdict)),
+    verdict: runVerdict(verdicts, incomplete),
     ...(incomplete ? { incomplete } : {}),
     verdicts,
     phases: phaseTable(signals.intervals),

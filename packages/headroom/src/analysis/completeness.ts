@@ -2,7 +2,19 @@
 // no summary.json (status still "running"); Ctrl-C or SIGTERM stops it early ("interrupted"); a
 // scenario error stops it ("failed"). Such a run covers only part of its profile, so its figures
 // cannot be judged as the profile's: it is INCOMPLETE, never PASS, whatever its metrics show.
+import { worstVerdict } from "../plan/targets.js";
 import type { RunStore } from "../store/run-store.js";
+import type { MetricVerdict, RunVerdict } from "./types.js";
+
+/**
+ * A run's verdict: FAIL when a target failed on what it recorded (a figure already beyond its
+ * bound is a real failure, and --abort-on-fail stops a run for one); else INCOMPLETE when it did
+ * not finish (it cannot pass on part of its profile); else the worst of its verdicts.
+ */
+export function runVerdict(verdicts: Pick<MetricVerdict, "verdict">[], incomplete: string | undefined): RunVerdict {
+  const worst = worstVerdict(verdicts.map((v) => v.verdict));
+  return worst !== "FAIL" && incomplete ? "INCOMPLETE" : worst;
+}
 
 /** Why the run is incomplete, or undefined when it finished (its manifest has its end and status "completed"). */
 export function incompleteReason(store: Pick<RunStore, "manifest" | "summary">, recordedSec: number): string | undefined {

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { runAnalysisText } from "../analysis/analysis-text.js";
+import { measuredVerdictsOnly } from "../analysis/measured-verdicts.js";
 import { EXIT, HeadroomError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
@@ -25,7 +26,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("analyze")
     .description("judge a stored run against the targets: verdicts, phase/endpoint/resource tables, leaks, cache, recovery, bottlenecks (exit 98 for a run that did not finish, 99 when a target fails)")
     .argument("<run>", "run directory (as `headroom run` printed it)")
-    .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json)")
+    .option("--targets <file>", "targets JSON overriding the defaults (see config/targets.default.json); without it only what the run measured is judged, throughput not")
     .option("--level <level>", "judge at this load level: normal, peak or sustained (default: the run's own, else normal)")
     .option("--json", "print the analysis as one JSON object")
     .addHelpText(
@@ -40,16 +41,19 @@ Examples:
       const level = parseLevel(f.level);
       const targets = loadTargets(f.targets ? resolve(ctx.io.cwd, f.targets) : undefined);
       await initHistograms();
-      const analysis = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
+      const full = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
+      const analysis = f.targets ? full : measuredVerdictsOnly(full);
       ctx.io.stdout.write(f.json ? JSON.stringify(analysis) + "\n" : runAnalysisText(analysis));
       const failed = analysis.verdicts.filter((v) => v.verdict === "FAIL");
-      if (analysis.incomplete) {
-        // An unfinished run judges only part of its profile: re-run it; its failures are listed too.
-        ctx.io.stderr.write(`run INCOMPLETE (exit ${EXIT.INCOMPLETE}): ${analysis.incomplete}${failed.length > 0 ? `; targets failed on what it recorded: ${failed.map((v) => v.label).join(", ")}` : ""}\n`);
-        ctx.setExitCode(EXIT.INCOMPLETE);
-      } else if (failed.length > 0) {
+      // A target that failed on what was recorded is a failure (99) even if the run did not finish;
+      // a run that did not finish and failed nothing cannot pass (98).
+      if (analysis.incomplete) ctx.io.stderr.write(`run INCOMPLETE: ${analysis.incomplete}\n`);
+      if (failed.length > 0) {
         ctx.io.stderr.write(`targets failed: ${failed.map((v) => `${v.label} ${v.measured} ${v.bound.unit}`).join(", ")}\n`);
         ctx.setExitCode(EXIT.TARGETS_FAILED);
+      } else if (analysis.incomplete) {
+        ctx.io.stderr.write(`exit ${EXIT.INCOMPLETE}: re-run it to its end to judge it\n`);
+        ctx.setExitCode(EXIT.INCOMPLETE);
       } else ctx.setExitCode(EXIT.OK);
     });
 }

@@ -31,7 +31,7 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: "alerts",
     term: "alerts [options]",
-    summary: "print (or write) Prometheus alerting rules for the seed's thresholds (P95 latency, error rate, CPU, memory, DB connections, cache hit rate; warning and critical), or a Grafana dashboard with the same queries",
+    summary: "print (or write) Prometheus alerting rules for the MueJam capacity plan template's thresholds (P95 latency, error rate, CPU, memory, DB connections, cache hit rate; warning and critical), or a Grafana dashboard with the same queries",
     load: () => import("./alerts.js"),
   },
   {

@@ -91,7 +91,7 @@ const LEVELS: LoadLevel[] = ["normal", "peak", "sustained"];
 
 function suiteScale(f: PlanFlags): SuiteScale {
   if (f.full && (f.scale || f.timeScale)) {
-    throw new HeadroomError("HR_CONFLICTING_FLAGS", "--full runs the seed's real users and durations; it cannot be combined with --scale or --time-scale", "drop --full for a scaled run, or drop --scale/--time-scale for the full one");
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", "--full runs the capacity plan template's real users and durations; it cannot be combined with --scale or --time-scale", "drop --full for a scaled run, or drop --scale/--time-scale for the full one");
   }
   if (f.full) return FULL_SCALE;
   let s: SuiteScale = QUICK_SCALE;
@@ -129,7 +129,7 @@ function describeTests(tests: SuiteTest[], scale: SuiteScale): string {
     return `  ${t.name.padEnd(18)} ${t.loadLevel.padEnd(9)} users ${users.padEnd(16)} ${formatDuration(t.profile.durationSec)}`;
   });
   const total = tests.reduce((a, t) => a + t.profile.durationSec, 0);
-  const how = scale.users === 1 && scale.time === 1 ? "the seed's users and durations (--full)" : `users x${scale.users}, durations x${scale.time} (at least ${scale.minDurationSec} s each)`;
+  const how = scale.users === 1 && scale.time === 1 ? "the capacity plan template's users and durations (--full)" : `users x${scale.users}, durations x${scale.time} (at least ${scale.minDurationSec} s each)`;
   return `${tests.length} tests, ${formatDuration(total)} of load; ${how}\n${rows.join("\n")}\n`;
 }
 
@@ -493,12 +493,12 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     if (f.json) io.stdout.write(docs.files.get("summary.json") ?? "{}\n");
     const incomplete = result.runs.filter((r) => r.analysis.verdict === "INCOMPLETE");
     if (result.interrupted || search?.outcome === "interrupted") ctx.setExitCode(EXIT.INTERRUPTED);
-    else if (incomplete.length > 0) {
-      log(`runs INCOMPLETE in ${incomplete.map((r) => r.test.name).join(", ")} (exit ${EXIT.INCOMPLETE}): ${incomplete[0]!.analysis.incomplete ?? "the run did not finish"}`);
-      ctx.setExitCode(EXIT.INCOMPLETE);
-    } else if (failed.length > 0) {
+    else if (failed.length > 0) {
       log(`targets failed in ${failed.map((r) => r.test.name).join(", ")} (exit ${EXIT.TARGETS_FAILED}); the documents say which figure missed which bound`);
       ctx.setExitCode(EXIT.TARGETS_FAILED);
+    } else if (incomplete.length > 0) {
+      log(`runs INCOMPLETE in ${incomplete.map((r) => r.test.name).join(", ")} (exit ${EXIT.INCOMPLETE}): ${incomplete[0]!.analysis.incomplete ?? "the run did not finish"}`);
+      ctx.setExitCode(EXIT.INCOMPLETE);
     }
   } finally {
     offInterrupt();
@@ -518,8 +518,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--suite <file>", "a scenario file that exports `profiles` (default: the MueJam suite, apps/backend/tests/load_tests/muejam.scenario.ts)")
     .option("--profiles <list>", `run only these profiles, comma-separated (e.g. baseline,peak); name ${BREAKING_POINT_STAGE} in the list to keep the search stage`)
     .option("--out <dir>", "where the report set goes (default runs/plan-<id>)")
-    .option("--full", "the seed's real users and durations (about 73 minutes for the seven profiles and the failure-scenarios test)")
-    .option("--scale <f>", `multiply users and durations by F (e.g. 0.5); default: the seed's users, durations x${QUICK_SCALE.time}`)
+    .option("--full", "the MueJam capacity plan template's real users and durations: 73 minutes of load (the seven profiles and the failure-scenarios test), then the breaking-point search")
+    .option("--scale <f>", `multiply users and durations by F (e.g. 0.5); default: the template's users, durations x${QUICK_SCALE.time}`)
     .option("--time-scale <f>", "multiply durations by F (users unchanged by it)")
     .option("--targets <file>", "targets (tiers per load level) merged over config/targets.default.json")
     .option("--infra <file>", "infrastructure model merged over config/infrastructure.default.json")
@@ -536,7 +536,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--lab", "start the MueJam API with lab faults enabled (see apps/backend/README.md)")
     .option("--fault <names>", "with --lab: faults to enable (tiny-pool, n-plus-one, cache-off, slow-query, leak, cpu-burn)", collect, [])
     .option("--seed <n>", "random seed (reproducible user mix and waits)")
-    .option("--dataset <size>", "data seeded into an empty database: small, default (10,000 users, 50,000 stories), large, or USERSxSTORIES", "default")
+    .option("--dataset <size>", "data loaded into an empty database: small, default (10,000 users, 50,000 stories), large, or USERSxSTORIES", "default")
     .option("--warmup <d>", "unmeasured warm-up before the suite (0 to skip)", "10s")
     .option("--no-search", `skip the ${BREAKING_POINT_STAGE} stage (the search above the peak profile's users)`)
     .option("--search-budget <d>", `time budget of the ${BREAKING_POINT_STAGE} search (default ${QUICK_SEARCH.budgetSec}s; none with --full; 0 for none)`)
@@ -548,7 +548,7 @@ export function register(program: Command, ctx: CommandContext): void {
       `
 Examples:
   npx headroom plan                          quick run (under 5 minutes: the profiles, then a 30 s breaking-point search)
-  npx headroom plan --full                   the seed's real durations (about 68 minutes), then a search without a budget
+  npx headroom plan --full                   73 minutes of load at the template's real users and durations, then a search without a budget
   npx headroom plan --profiles baseline,peak --out runs/today        two profiles, no search
   npx headroom plan --profiles peak,breaking-point                    the peak profile, then the search
   npx headroom plan --no-search                                       the seven profiles only

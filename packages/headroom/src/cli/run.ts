@@ -22,6 +22,8 @@ import { collect, parseCount, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { formatSummaryTable } from "./progress-table.js";
 import { progressSink } from "./progress.js";
+import { finishRun, parseRunGates } from "./run-finish.js";
+import { openRunSinks } from "./run-outputs.js";
 
 interface RunFlags {
   url?: string;
@@ -36,9 +38,16 @@ interface RunFlags {
   think?: string;
   maxInFlight?: string;
   duration?: string;
+  /** Locust's name for --duration. */
+  runTime?: string;
   timeout: string;
   workers?: string;
-  out?: string;
+  out?: string[];
+  threshold?: string[];
+  targets?: string;
+  abortOnFail?: boolean;
+  abortGrace: string;
+  report: boolean;
   json?: boolean;
   dryRun?: boolean;
   host?: string;
@@ -207,19 +216,25 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument("[scenario]", "scenario file (TypeScript) exporting scenario({ ... })")
     .option("--url <url>", "single-URL test: the URL to load")
     .option("--method <method>", "single-URL test: HTTP method", "GET")
-    .option("--header <header>", 'single-URL test: a header "Name: value" (repeatable)', collect)
+    .option("-H, --header <header>", 'single-URL test: a header "Name: value" (repeatable)', collect)
     .option("--body <body>", "single-URL test: request body")
     .option("--connections <n>", "throughput mode: connections kept busy with no think time")
     .option("--rate <r>", "open model: arrivals per second (with --stages, the start rate)")
-    .option("--users <n>", "closed model: concurrent virtual users")
-    .option("--spawn-rate <r>", "closed model: users started per second (default: all at once)")
+    .option("-u, --users <n>", "closed model: concurrent virtual users")
+    .option("-r, --spawn-rate <r>", "closed model: users started per second (default: all at once)")
     .option("--stages <list>", "stages [name=]DURATION:TARGET[@SPAWN], comma-separated (users, or rates with --rate)")
     .option("--think <t>", "single-URL closed model: pause between a user's requests, 2s or 1s-5s")
     .option("--max-in-flight <n>", "open model: requests in flight before arrivals are dropped")
-    .option("--duration <d>", "how long: 30s, 5m, 1h30m")
+    .option("-d, --duration <d>", "how long: 30s, 5m, 1h30m")
+    .option("--run-time <d>", "the same as --duration (Locust's name)")
     .option("--timeout <d>", "per-request timeout", "30s")
     .option("--workers <n>", "worker threads (default: one per core)")
-    .option("--out <dir>", "run directory (default runs/<id>)")
+    .option("-o, --out <dest>", "the run directory (default runs/<id>), or an output kind=dest (repeatable): csv=PREFIX (Locust's CSV files), json=FILE (a line per second per request name), prometheus-rw=URL (live remote-write); dir=PATH names the run directory too", collect)
+    .option("--threshold <limit>", 'fail the run (exit 99) when a limit is missed (repeatable): "p95<500ms", "p99<1s", "errors<1%", "rps>100", "p95{name:/api/stories/[slug]}<300ms", "errors{class:Reader}<1%"', collect)
+    .option("--targets <file>", "judge the run against tiered targets (see config/targets.default.json); a FAIL exits 99")
+    .option("--abort-on-fail", "stop the run at the first failing --threshold (k6's abortOnFail), judged every second after --abort-grace")
+    .option("--abort-grace <d>", "with --abort-on-fail: load run before thresholds may stop the run", "5s")
+    .option("--no-report", "do not write report.html in the run directory")
     .option("--json", "print only the summary as one JSON object on stdout")
     .option("--dry-run", "print the plan and exit without sending a request")
     .option("--host <url>", "scenario: base URL of the target")
@@ -238,13 +253,23 @@ Examples:
   npx headroom run --url http://127.0.0.1:3000/health --connections 50 --duration 30s
   npx headroom run --url http://127.0.0.1:3000/api/discovery/trending --rate 200 --duration 1m
   npx headroom run --url http://127.0.0.1:3000/health --users 100 --think 1s-5s --duration 2m
-  npx headroom run apps/backend/tests/load_tests/muejam.scenario.ts --profile baseline --host http://127.0.0.1:3000 --var tokens=tokens.json`,
+  npx headroom run script.ts -u 50 -r 10 -d 1m --host http://127.0.0.1:3000 --threshold "p95<500ms" --threshold "errors<1%"
+  npx headroom run --url http://127.0.0.1:3000/health -u 20 -d 30s -o csv=results/health -o prometheus-rw=http://127.0.0.1:9090/api/v1/write
+  npx headroom run apps/backend/tests/load_tests/muejam.scenario.ts --profile baseline --host http://127.0.0.1:3000 --var tokens=tokens.json
+
+Exit codes: 0 every threshold and target met, 99 one failed (the failing lines are printed; the run
+directory, report.html and the --out files are written all the same), 130 interrupted, 2 bad usage.
+Thresholds and outputs: docs/thresholds-and-outputs.md`,
     )
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
 
 async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
+  if (f.runTime !== undefined) {
+    if (f.duration !== undefined) throw new HeadroomError("HR_CONFLICTING_FLAGS", `both --duration "${f.duration}" and --run-time "${f.runTime}" were given; --run-time is Locust's name for --duration`, "keep one of them");
+    f.duration = f.runTime;
+  }
   if (!file === !f.url) {
     throw new HeadroomError(file ? "HR_CONFLICTING_FLAGS" : "HR_MISSING_ARGUMENT", file ? `both a scenario file ("${file}") and --url were given; a run takes one or the other` : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
   }
@@ -259,6 +284,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       file ? "put headers, bodies and waits in the scenario (userClass headers, request options, wait strategies)" : "drop them, or run a scenario file instead of --url",
     );
   }
+  const gates = parseRunGates(f, io.cwd);
   const vars = Object.fromEntries((f.var ?? []).map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
@@ -301,14 +327,32 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   await checkReachable(request?.url ?? baseUrl!);
 
   const id = newRunId();
-  const dir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", id);
+  const dir = gates.outputs.dir ? resolve(io.cwd, gates.outputs.dir) : join(io.cwd, "runs", id);
   const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
   const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
-  const store = createRunStore(dir, manifest);
   const log = f.json ? io.stderr : io.stdout;
   const progress = progressSink(log, plan.durationSec);
   const warnings: string[] = [];
   const stop = new AbortController();
+  const warn = (message: string): void => {
+    warnings.push(message);
+    progress.end();
+    io.stderr.write(`warning: ${message}\n`);
+  };
+  const sinks = await openRunSinks({
+    outputs: gates.outputs,
+    cwd: io.cwd,
+    run: { id, name: profile.name },
+    thresholds: gates.thresholds,
+    ...(gates.abortGraceSec !== undefined ? { abortOnFail: { graceSec: gates.abortGraceSec } } : {}),
+    onAbort: (failing) => {
+      progress.end();
+      io.stderr.write(`\nthreshold failed after ${gates.abortGraceSec} s grace, stopping the run (--abort-on-fail):\n${failing.map((r) => `  ${r.line}\n`).join("")}`);
+      stop.abort();
+    },
+    onWarning: warn,
+  });
+  const store = createRunStore(dir, manifest);
   const unhook = io.onInterrupt(() => {
     if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
     stop.abort();
@@ -326,19 +370,23 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       ...(seed !== undefined ? { seed } : {}),
       ...(segment ? { segment: [segment] } : {}),
       ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
-      onInterval: (line) => progress.line(line),
-      onWarning: (message) => {
-        warnings.push(message);
-        progress.end();
-        io.stderr.write(`warning: ${message}\n`);
+      onInterval: (line) => {
+        progress.line(line);
+        sinks.line(line);
       },
+      onWarning: warn,
     });
     progress.end();
+    const written = await sinks.finish();
+    const aborted = sinks.abortedBy;
+    if (aborted) warnings.push(`stopped early by --abort-on-fail: ${aborted.map((r) => r.line).join("; ")}`);
     // The manifest is final by now; the warnings join it as notes.
     if (warnings.length > 0) store.updateManifest({ notes: [...(notes ?? []), ...warnings] });
     if (f.json) io.stdout.write(JSON.stringify(summary) + "\n");
     else io.stdout.write("\n" + formatSummaryTable(summary));
-    return summary.runStatus === "interrupted" ? EXIT.INTERRUPTED : EXIT.OK;
+    const verdict = await finishRun({ dir, gates, thresholds: sinks.judge(), writeReport: f.report, written, io, log });
+    if (summary.runStatus === "interrupted" && !aborted) return EXIT.INTERRUPTED;
+    return aborted || verdict.failed ? EXIT.TARGETS_FAILED : EXIT.OK;
   } finally {
     progress.end();
     unhook();

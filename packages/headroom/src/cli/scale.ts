@@ -155,7 +155,7 @@ function rulesText(infra: InfrastructureModel, policy: ScalingPolicyName): strin
 
 function simulate(ctx: CommandContext, configArg: string | undefined, flags: SimulateFlags): void {
   if (configArg && flags.infra) throw new HeadroomError("HR_CONFLICTING_FLAGS", `both CONFIG "${configArg}" and --infra "${flags.infra}" were given`, "give the infrastructure model once, as CONFIG or as --infra FILE");
-  if (!["step", "target", "both"].includes(flags.policy)) throw new HeadroomError("HR_BAD_ARGUMENT", `--policy "${flags.policy}" is not a policy; expected step, target or both`, "use --policy step (the seed's +1/-1 rules), --policy target (target tracking at 60 % CPU) or --policy both");
+  if (!["step", "target", "both"].includes(flags.policy)) throw new HeadroomError("HR_BAD_ARGUMENT", `--policy "${flags.policy}" is not a policy; expected step, target or both`, "use --policy step (the capacity plan template's +1/-1 rules), --policy target (target tracking at 60 % CPU) or --policy both");
   if (!["daily", "run"].includes(flags.curve)) throw new HeadroomError("HR_BAD_ARGUMENT", `--curve "${flags.curve}" is not a curve; expected daily or run`, "use --curve daily (the model's daily shape at a period's peak) or --curve run (the measured run's RPS per minute)");
   const infra = loadInfrastructure(ctx.io.cwd, configArg ?? flags.infra);
   const { inputs, note } = loadCapacity(ctx, flags);
@@ -247,7 +247,7 @@ export function register(program: Command, ctx: CommandContext): void {
       .description("replay the autoscaling rules minute by minute over a day (or a measured run) with the measured capacity per instance: instances over time, minutes over the SLO, flapping, instance-hours")
       .argument("[config]", "infrastructure model JSON (same as --infra)"),
   )
-    .option("--policy <name>", "step (the seed's +1/-1 rules), target (target tracking) or both", "both")
+    .option("--policy <name>", "step (the capacity plan template's +1/-1 rules), target (target tracking) or both", "both")
     .option("--curve <kind>", "daily (the model's daily shape at a growth period's peak) or run (the measured run's RPS per minute)", "daily")
     .option("--period <name>", "growth period whose peak the daily curve reaches (default: the last)")
     .option("--peak-rps <rps>", "the day's peak load in req/s (instead of a growth period's)")

@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { searchText } from "../analysis/analysis-text.js";
 import { searchCapacity } from "../analysis/search.js";
 import { DEFAULT_SLO_TEXT, describeSlo, parseSlo } from "../analysis/slo.js";
+import { sloWithThresholds } from "../analysis/slo-thresholds.js";
 import type { SearchResult, SearchStep, Slo } from "../analysis/types.js";
 import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
@@ -46,6 +47,7 @@ interface SearchFlags {
   window: string;
   think?: string;
   slo: string;
+  threshold?: string[];
   recovery: boolean;
   repeat: boolean;
   recoveryHold: string;
@@ -131,6 +133,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--window <d>", "steady window: the last seconds that must hold steady, and are measured", "5s")
     .option("--think <t>", "single-URL closed model: pause between a user's requests, 2s or 1s-5s")
     .option("--slo <limits>", "limits a step must meet", DEFAULT_SLO_TEXT)
+    .option("--threshold <limit>", 'a limit a step must meet, as `run` takes it (repeatable; p50, p95, p99 or errors): "p99<1s"; replaces the --slo limit on the same figure', collect)
     .option("--no-repeat", "skip repeating the best good load (the repeat measures run-to-run variance for the confidence)")
     .option("--no-recovery", "skip the recovery run (break held, then dropped to the comfortable load)")
     .option("--recovery-hold <d>", "recovery run: how long the breaking load is held", "5s")
@@ -170,7 +173,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   }
   if (f.model !== "closed" && f.model !== "open") throw new HeadroomError("HR_BAD_ARGUMENT", `--model "${f.model}" is not a load model; expected closed or open`, "use --model closed (steps users) or --model open (steps the arrival rate)");
   const model = f.model;
-  const slo = parseSlo(f.slo);
+  const slo = sloWithThresholds(parseSlo(f.slo), f.threshold ?? []);
   const stepSec = parsePositiveDurationSec(f.stepTime, "--step-time");
   const warmupSec = Math.round(parseDurationMs(f.warmup, "--warmup") / 1000);
   const windowSec = Math.max(1, Math.round(parsePositiveDurationSec(f.window, "--window")));
@@ -241,7 +244,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   const stepDirs = runner.stepDirs;
 
   const growth = parseNumber(f.growth, "--growth", { min: 1.1 });
-  if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${f.slo}); steps under ${outDir}\n`);
+  if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${describeSlo(slo, "flag")}); steps under ${outDir}\n`);
   try {
     const result = await searchCapacity(
       {

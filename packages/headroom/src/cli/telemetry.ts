@@ -55,7 +55,7 @@ function wholeNumber(text: string, flag: string, max: number): number {
 /** The TelemetryConfig the flags describe, and the sampling period in ms. */
 export function telemetryConfigFromFlags(f: TelemetryFlags): { config: TelemetryConfig; intervalMs: number } {
   const intervalMs = parseDurationMs(f.interval, "--interval");
-  if (intervalMs < 100) throw new HeadroomError("HR_BAD_DURATION", `--interval "${f.interval}" is shorter than 100ms`, "sample at most ten times a second, for example --interval 1s (the seed's cadence is 5s)");
+  if (intervalMs < 100) throw new HeadroomError("HR_BAD_DURATION", `--interval "${f.interval}" is shorter than 100ms`, "sample at most ten times a second, for example --interval 1s (the capacity plan template samples every 5s)");
   const config: TelemetryConfig = { host: f.host };
   if (f.postgres) config.postgres = { connectionString: f.postgres };
   if (f.redis) config.redis = { url: f.redis };

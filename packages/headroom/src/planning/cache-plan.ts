@@ -60,6 +60,6 @@ export function cachePlan(infra: InfrastructureModel, inputs: CapacityInputs, at
     parts.push("working set not measured: size the cache after a run with Redis telemetry");
   }
   if (ev !== undefined && ev >= c.evictionTargetPct) parts.push(`eviction rate ${fmt(ev, 2)} % is at or above the ${c.evictionTargetPct} % target: add memory (or shorten TTLs)`);
-  if (c.evictionPolicy !== "allkeys-lru") parts.push(`eviction policy is ${c.evictionPolicy}; the seed uses allkeys-lru for a cache`);
+  if (c.evictionPolicy !== "allkeys-lru") parts.push(`eviction policy is ${c.evictionPolicy}; the capacity plan template uses allkeys-lru for a cache`);
   return { workingSetBytes, memoryNeededBytes, memoryUsePct, nodeSize, evictionPct, opsPerSec, clusterDue, recommendation: parts.join("; ") };
 }

@@ -26,7 +26,7 @@ export function replicaPlan(infra: InfrastructureModel, inputs: CapacityInputs, 
   if (qps === null || share === undefined) {
     const missing = [...(qps === null ? ["db_queries_per_request"] : []), ...(share === undefined ? ["read_share"] : [])];
     replicasNeeded = unknownFigure("replicas", formula, { statements_per_sec: qps, node_capacity: cap, read_share: share ?? null }, missing);
-    recommendation = triggered ? `reads are ${fmt(share! * 100, 1)} % of traffic (> ${fmt(trigger * 100)} %): add a read replica and route reads to it; statement rate not measured, so the count is the seed's minimum of 1` : "measure statements per request and the read share to size replicas";
+    recommendation = triggered ? `reads are ${fmt(share! * 100, 1)} % of traffic (> ${fmt(trigger * 100)} %): add a read replica and route reads to it; statement rate not measured, so the count is the capacity plan template's minimum of 1` : "measure statements per request and the read share to size replicas";
     if (triggered) replicasNeeded = { ...replicasNeeded, value: 1, worked: `read share ${fmt(share! * 100, 1)} % > ${fmt(trigger * 100)} %: 1 (statement rate not measured)` };
   } else {
     const readQps = qps * share;

@@ -23,7 +23,7 @@ export interface AlertThreshold {
 
 export type AlertThresholds = Record<AlertKey, AlertThreshold>;
 
-const SEED = "seed alert table (capacity-planning.md)";
+const SEED = "the capacity plan template's alert table (capacity-planning.md)";
 
 /** The seed's "Alert Thresholds" table. */
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {

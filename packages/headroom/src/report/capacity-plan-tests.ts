@@ -34,7 +34,7 @@ const NOT_RUN = (t: SeedTest): string => `not measured: the suite did not run th
 const NO_ANALYSIS = "not measured: the run was not analysed";
 
 function configuration(t: SeedTest, run: SuiteRun | undefined, scale: number): string[] {
-  const seedNote = (v: string): string => (scale !== 1 ? ` (seed: ${v}; scale ${scale})` : "");
+  const seedNote = (v: string): string => (scale !== 1 ? ` (template: ${v}; scale ${scale})` : "");
   if (!run) {
     return [`- Users: ${t.users} (configured; ${NOT_RUN(t)})`, ...(t.spawnRate ? [`- Spawn Rate: ${t.spawnRate} users/second`] : []), `- Duration: ${formatDuration(t.durationSec)}`, ...(t.extra ?? []).map((e) => `- ${e}`)];
   }

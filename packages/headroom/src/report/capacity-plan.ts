@@ -113,7 +113,7 @@ function environmentSection(model: PlanReportModel): string[] {
     `- **Date**: ${e.date}`,
     `- **Environment**: ${e.environment}`,
     `- **Test Tool**: headroom ${e.versions.headroom ?? ""} (\`${e.command}\`): the MueJam suite of \`apps/backend/tests/load_tests/\` with the intended user mix`.replace("headroom  (", "headroom ("),
-    `- **Test Duration**: ${durations || "not measured: no test ran"}${e.scale !== 1 ? ` (scale factor ${e.scale}: users and durations multiplied by it; \`headroom plan --full\` runs the seed's values)` : " (the seed's durations, scale 1)"}`,
+    `- **Test Duration**: ${durations || "not measured: no test ran"}${e.scale !== 1 ? ` (scale factor ${e.scale}: users and durations multiplied by it; \`headroom plan --full\` runs the template's values)` : " (the template's durations, scale 1)"}`,
     `- **Machine**: ${m.hostname}, ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.memBytes)} RAM, ${m.platform} ${m.release} ${m.arch}${e.targetMachine ? `; platform on ${e.targetMachine.hostname} (${e.targetMachine.cpus} × ${e.targetMachine.cpuModel})` : "; load generator and platform share it"}`,
     `- **Versions**: ${Object.entries(e.versions).map(([k, v]) => `${k} ${v}`).join(", ") || "not recorded"}`,
     `- **Scale Factor**: ${e.scale}`,

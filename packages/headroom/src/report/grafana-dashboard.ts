@@ -1,7 +1,8 @@
 // A Grafana dashboard (JSON model, importable as is) with the capacity plan's key panels: latency
 // percentiles, request rate, error rate, CPU, memory, DB pool and connections, cache hit rate and
-// event-loop lag. Each panel that has an alert uses the alert's PromQL and draws its warning and
-// critical thresholds, so what the dashboard shows is what the alert watches.
+// event-loop lag, then headroom's own run metrics (live via `headroom run --out prometheus-rw=URL`).
+// Each panel that has an alert uses the alert's PromQL and draws its warning and critical
+// thresholds, so what the dashboard shows is what the alert watches.
 import { MUEJAM_METRICS as M } from "../planning/app-metric-names.js";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_SELECTOR, alertQueries, type AlertRulesOptions, type AlertThreshold } from "./alert-rules.js";
 
@@ -91,6 +92,12 @@ export function grafanaDashboard(o: Omit<AlertRulesOptions, "runbookBase"> & { t
     panel("DB connections and pool", `App connections as % of max_connections (${o.maxConnections}); alert at ${t.dbConnections.warning} / ${t.dbConnections.critical} %. Waiting clients mean the pool is exhausted`, "percent", [[q.dbConnections, "connections % of max_connections"], [`sum by (pool) (${M.dbPoolTotal}{${sel}} - ${M.dbPoolIdle}{${sel}}) / sum by (pool) (${M.dbPoolMax}{${sel}}) * 100`, "pool in use % ({{pool}})"], [`sum by (pool) (${M.dbPoolWaiting}{${sel}})`, "waiting clients ({{pool}})"]], t.dbConnections, { min: 0 }),
     panel("Cache hit rate", `Cache hits / (hits + misses), 10-minute rate; alert below ${t.cacheHitRate.warning} / ${t.cacheHitRate.critical} %`, "percent", [[q.cacheHitRate, "hit rate %"], [`sum by (family) (rate(${M.cacheHits}{${sel}}[10m])) / (sum by (family) (rate(${M.cacheHits}{${sel}}[10m])) + sum by (family) (rate(${M.cacheMisses}{${sel}}[10m]))) * 100`, "{{family}}"]], t.cacheHitRate, { min: 0, max: 100 }),
     panel("Event-loop lag (P99)", "Node.js event-loop delay per instance: rising lag with flat CPU points at blocking work", "s", [[`max by (instance) (${M.eventLoopLagP99}{${sel}})`, "{{instance}}"]]),
+    // headroom's own run, live, from `headroom run --out prometheus-rw=URL` (outputs/remote-write.ts).
+    // The run's totals carry no `name` label: {name=""} selects them, {name!=""} the request names.
+    panel("headroom run: requests and failures per second", "What the load generator sent and saw fail, second by second, per test (`headroom run --out prometheus-rw=URL`)", "reqps", [[`headroom_requests_per_second{name=""}`, "requests {{test}}"], [`headroom_failures_per_second{name=""}`, "failures {{test}}"]], undefined, { min: 0 }),
+    panel("headroom run: latency per second", `P50, P95 and P99 of each second's requests as the generator measured them; the P95 alert's thresholds (${t.p95Latency.warning} / ${t.p95Latency.critical} ms) drawn in`, "ms", [[`headroom_latency_p50_ms{name=""}`, "P50 {{test}}"], [`headroom_latency_p95_ms{name=""}`, "P95 {{test}}"], [`headroom_latency_p99_ms{name=""}`, "P99 {{test}}"]], t.p95Latency, { min: 0 }),
+    panel("headroom run: P95 per request name", "Each named request's P95 second by second: which endpoint slows first", "ms", [[`headroom_latency_p95_ms{name!=""}`, "{{name}}"]], t.p95Latency, { min: 0 }),
+    panel("headroom run: virtual users and error rate", "Users (or connections) the run applied, and the share of its requests that failed since it started (%)", "short", [[`headroom_users`, "users {{test}}"], [`headroom_failures_total{name=""} / clamp_min(headroom_requests_total{name=""}, 1) * 100`, "errors % {{test}}"]], undefined, { min: 0 }),
   ];
   return {
     uid: o.uid ?? "muejam-capacity",

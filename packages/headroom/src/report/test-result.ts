@@ -42,7 +42,7 @@ function configuration(m: RunReportModel): string {
     `- User Mix: ${describeUserMix(m)}`,
     `- Load model: ${p.executor}${p.workers ? `, ${p.workers} worker thread(s)` : ""}${p.seed !== undefined ? `, seed ${p.seed}` : ""}`,
     m.manifest.loadLevel ? `- Judged at load level: ${m.manifest.loadLevel}` : "",
-    m.manifest.scale !== undefined && m.manifest.scale !== 1 ? `- Scale factor: ${m.manifest.scale} (users and durations multiplied by it; run with --full for the seed's values)` : "",
+    m.manifest.scale !== undefined && m.manifest.scale !== 1 ? `- Scale factor: ${m.manifest.scale} (users and durations multiplied by it; run with --full for the capacity plan template's values)` : "",
   ];
   return lines.filter(Boolean).join("\n");
 }

@@ -229,6 +229,22 @@ test("a throughput bound the user mix cannot produce is NOT_TESTABLE by Little's
   assert.doesNotMatch(r.note ?? "", /not testable/);
 });
 
+test("a run that did not finish is INCOMPLETE, never PASS; a target it already failed makes it FAIL", () => {
+  const killed = store("killed", steadyRun(SECONDS, { users: 100, rps: 60, latencyMs: 20 }), platformTelemetry(HEALTHY));
+  killed.manifest.status = "running";
+  delete killed.manifest.endedAt;
+  const a = analyzeRun(killed, buildTargets());
+  assert.equal(a.verdict, "INCOMPLETE");
+  assert.match(a.incomplete ?? "", /^the run did not finish: its manifest has no end and summary\.json is missing .*it recorded \d+ s of the 60 s its profile planned$/);
+  assert.ok(!a.verdicts.some((v) => v.verdict === "FAIL"));
+  // The same run at 2 s per request: its p95 already failed, and a FAIL is a FAIL.
+  const slow = store("killed-slow", steadyRun(SECONDS, { users: 100, rps: 30, latencyMs: 2000 }), platformTelemetry(HEALTHY, 30));
+  slow.manifest.status = "interrupted";
+  const s = analyzeRun(slow, buildTargets());
+  assert.equal(s.verdict, "FAIL");
+  assert.match(s.incomplete ?? "", /^the run was interrupted/);
+});
+
 test("a target the profile declares untestable is NOT_TESTABLE with its reason, never FAIL", () => {
   const s = store("db-stress", steadyRun(SECONDS, { users: 100, rps: 60, latencyMs: 20 }), platformTelemetry({ ...HEALTHY, hitShare: 0.4 }));
   const judged = analyzeRun(s, buildTargets()).verdicts.find((v) => v.metric === "cacheHitPct")!;

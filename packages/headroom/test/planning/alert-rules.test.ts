@@ -127,7 +127,7 @@ test("promtool test rules: the alerts fire on synthetic series exactly where the
 
 test("dashboard: the key panels, the alerts' queries and thresholds, valid PromQL", { skip: skipPromtool }, () => {
   const d = grafanaDashboard(opts);
-  assert.deepEqual(d.panels.map((p) => p.title), ["Latency percentiles", "Requests per second", "Error rate", "CPU per instance", "Memory per instance", "DB connections and pool", "Cache hit rate", "Event-loop lag (P99)"]);
+  assert.deepEqual(d.panels.map((p) => p.title), ["Latency percentiles", "Requests per second", "Error rate", "CPU per instance", "Memory per instance", "DB connections and pool", "Cache hit rate", "Event-loop lag (P99)", "headroom run: requests and failures per second", "headroom run: latency per second", "headroom run: P95 per request name", "headroom run: virtual users and error rate"]);
   const q = alertQueries(opts);
   const panel = (title: string) => d.panels.find((p) => p.title === title)!;
   assert.ok(panel("Latency percentiles").targets.some((t) => t.expr === q.p95Latency));

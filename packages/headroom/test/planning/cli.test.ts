@@ -133,7 +133,7 @@ test("alerts: prints Prometheus rules, writes them with --out, takes thresholds 
   const t = await cli(["alerts", "--targets", "targets.json"]);
   assert.match(t.out, /\* 1000 > 300"/);
   assert.match(t.out, /\* 1000 > 800"/);
-  assert.match(t.out, /Thresholds: seed alert table, overridden by targets\.json \(level peak\)/);
+  assert.match(t.out, /Thresholds: the capacity plan template's alert table, overridden by targets\.json \(level peak\)/);
 });
 
 test("alerts --format grafana writes a dashboard; mistakes are explained", async () => {
@@ -141,7 +141,7 @@ test("alerts --format grafana writes a dashboard; mistakes are explained", async
   assert.equal(g.code, 0, g.err);
   assert.ok(existsSync(join(root, "dash.json")));
   const d = JSON.parse(readFileSync(join(root, "dash.json"), "utf8"));
-  assert.equal(d.panels.length, 8);
+  assert.equal(d.panels.length, 12);
   const bad = await cli(["alerts", "--format", "yaml"]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--format "yaml" is not a format; expected prometheus or grafana/);
