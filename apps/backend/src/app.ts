@@ -10,7 +10,9 @@ import { createOutageSafeCache } from "./cache/outage-safe-cache.js";
 import { resolveConfig, type AppConfigInput } from "./config.js";
 import { createDatabase, isDatabaseUnavailable, POOL_ACQUIRE_TIMEOUT_MS } from "./db/database.js";
 import { HttpError, type ApiErrorBody } from "./errors.js";
-import { registerGuard } from "./guard.js";
+import { registerGuard, registerQuotaRefund } from "./guard.js";
+import { registerInputGuard } from "./input-guard.js";
+import { isDataException } from "./input-rules.js";
 import { createLab } from "./lab/lab.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./limiter/rate-limiter.js";
 import { createMetrics } from "./metrics.js";
@@ -24,6 +26,7 @@ import { registerSearchRoutes } from "./routes/search.js";
 import { registerStoryRoutes } from "./routes/stories.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { registerWhisperRoutes } from "./routes/whispers.js";
+import { createValidatorCompiler } from "./validators.js";
 
 export const APP_VERSION = "0.1.0";
 
@@ -113,7 +116,7 @@ export function build(opts: BuildOptions): MueJamApp {
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
@@ -125,7 +128,10 @@ export function build(opts: BuildOptions): MueJamApp {
   // A JSON API: any other body type is a 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
 
+  app.setValidatorCompiler(createValidatorCompiler());
   registerGuard(app, deps);
+  registerInputGuard(app);
+  registerQuotaRefund(app, deps);
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
     metrics.observeRequest({ route, method: req.method, status: reply.statusCode, cache: req.cacheStatus }, reply.elapsedTime / 1000, req.queryCounter?.queries ?? 0);
@@ -151,6 +157,10 @@ export function build(opts: BuildOptions): MueJamApp {
     } else if (err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err instanceof SyntaxError) {
       status = 400;
       body = { error: "bad_request", message: `body is not valid JSON: ${err.message}`, field: "body" };
+    } else if (isDataException(err)) {
+      // A value the database refused (class 22: encoding, range, representation): the client's input, not a fault.
+      status = 400;
+      body = { error: "bad_request", message: `the database refused a value of this request: ${err.message}` };
     } else if (isDatabaseUnavailable(err)) {
       status = 503;
       body = { error: "database_unavailable", message: `the database could not serve the request within ${POOL_ACQUIRE_TIMEOUT_MS} ms (${err.message}); retry` };

@@ -16,6 +16,7 @@ import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { checkOutDir } from "../store/out-dir.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
 import { collect, parseCount, parseThink, parseVar } from "./flags.js";
@@ -39,6 +40,7 @@ interface RunFlags {
   timeout: string;
   workers?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   dryRun?: boolean;
   host?: string;
@@ -220,6 +222,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--timeout <d>", "per-request timeout", "30s")
     .option("--workers <n>", "worker threads (default: one per core)")
     .option("--out <dir>", "run directory (default runs/<id>)")
+    .option("--force", "with --out: overwrite a folder that already holds a run")
     .option("--json", "print only the summary as one JSON object on stdout")
     .option("--dry-run", "print the plan and exit without sending a request")
     .option("--host <url>", "scenario: base URL of the target")
@@ -302,6 +305,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
 
   const id = newRunId();
   const dir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", id);
+  if (f.out) checkOutDir(dir, f.force);
   const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
   const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const store = createRunStore(dir, manifest);
