@@ -1,6 +1,6 @@
 // build(opts): the MueJam API as a Fastify instance, without listen (fastify's testing guide):
 // tests drive it with app.inject(), server.ts puts it on a port.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Redis } from "ioredis";
 import type { AppDeps } from "./app-deps.js";
 import { createMemorySessionStore, createRedisSessionStore } from "./auth/sessions.js";
@@ -29,6 +29,7 @@ import { registerWhisperRoutes } from "./routes/whispers.js";
 import { createValidatorCompiler } from "./validators.js";
 
 export const APP_VERSION = "0.1.0";
+const MAX_PARAM_LENGTH = 1_000;
 
 export interface BuildOptions extends AppConfigInput {
   logger?: FastifyServerOptions["logger"];
@@ -119,6 +120,13 @@ export function build(opts: BuildOptions): MueJamApp {
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // Path segments up to this length reach the routes' schemas (400 naming the parameter).
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's own refusals (a malformed %-escape, a longer segment) in the one error shape.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const message = err.code === "FST_ERR_MAX_PARAM_LENGTH" ? `a path segment is longer than the ${MAX_PARAM_LENGTH} characters allowed` : `the URL path is not valid: ${err.message}`;
+      void reply.code(400).send({ error: "bad_request", message, field: "path" } satisfies ApiErrorBody);
+    },
   });
   app.decorate("muejam", deps);
   redisGuard?.onTransition((to, cause) => {

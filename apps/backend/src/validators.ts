@@ -4,10 +4,11 @@
 import { Ajv, type Options } from "ajv";
 import type { FastifySchemaCompiler } from "fastify";
 
-const COMMON: Options = { useDefaults: true, removeAdditional: true, allErrors: false, strictNumbers: true, strict: false };
+const COMMON: Options = { useDefaults: true, allErrors: false, strictNumbers: true, strict: false };
 
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const body = new Ajv({ ...COMMON, coerceTypes: false });
-  const text = new Ajv({ ...COMMON, coerceTypes: "array" });
+  // A body field the schema forbids is an error, not silently dropped (a PATCH of only unknown fields was a no-op 200).
+  const body = new Ajv({ ...COMMON, coerceTypes: false, removeAdditional: false });
+  const text = new Ajv({ ...COMMON, coerceTypes: "array", removeAdditional: true });
   return ({ schema, httpPart }) => (httpPart === "body" ? body : text).compile(schema as object);
 }
