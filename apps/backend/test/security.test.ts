@@ -3,7 +3,7 @@
 // client-chosen rate-limit identities, quotas used up by rejected submissions, and connection
 // strings with their password in log lines and world-readable files.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -174,6 +174,18 @@ describe("secrets", () => {
     try {
       await writePlatformState(dir, { databaseUrl: "postgres://u:pw@127.0.0.1/x", pid: 1, startedAt: new Date().toISOString() });
       assert.equal(statSync(join(dir, "platform.json")).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("npm run tokens --out writes the tokens readable by their owner only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "muejam-tokens-"));
+    try {
+      const cli = fileURLToPath(new URL("../src/cli/tokens.ts", import.meta.url));
+      const r = spawnSync(process.execPath, ["--import", "tsx", cli, "--count", "2", "--out", "t.json"], { encoding: "utf8", timeout: 60_000, env: { ...process.env, DATABASE_URL: db.url, INIT_CWD: dir } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(statSync(join(dir, "t.json")).mode & 0o777, 0o600);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

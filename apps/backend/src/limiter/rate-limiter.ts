@@ -79,7 +79,7 @@ export function createRedisRateLimiter(redis: Redis, guard: RedisGuard, prefix: 
       try {
         await guard.run(() => client.muejamRateRefund(1, `${prefix}rl:${rule.group}:${rule.key}`));
       } catch {
-        onFailOpen();
+        // Redis cannot answer: the count stays, so the quota is stricter for this window, never looser.
       }
     },
   };
