@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { build, type BuildOptions, type MueJamApp } from "../src/app.js";
 import { signToken } from "../src/auth/tokens.js";
+import { configInputFromEnv, resolveConfig } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
 import { runPlatformProcess } from "../src/platform/platform-process.js";
 import { writePlatformState } from "../src/platform/platform-state.js";
@@ -154,6 +155,13 @@ describe("rate-limit identity and quotas", () => {
     // The leftmost hops are whatever the client wrote: rotating them changes nothing.
     assert.deepEqual([await hit("1.1.1.1, 10.7.0.1"), await hit("2.2.2.2, 10.7.0.1"), await hit("3.3.3.3, 10.7.0.1")], [200, 200, 429]);
     assert.equal(await hit("10.7.0.2"), 200);
+  });
+
+  it("MUEJAM_TRUST_PROXY takes addresses or CIDRs; trusting every hop is refused", () => {
+    assert.deepEqual(resolveConfig({ databaseUrl: "postgres://x@h/db", ...configInputFromEnv({ MUEJAM_TRUST_PROXY: "10.0.0.5, 10.1.0.0/16" }) }).trustProxy, ["10.0.0.5", "10.1.0.0/16"]);
+    assert.deepEqual(resolveConfig({ databaseUrl: "postgres://x@h/db" }).trustProxy, []);
+    assert.throws(() => configInputFromEnv({ MUEJAM_TRUST_PROXY: "true" }), (e: ConfigError) => /any client choose its rate-limit identity/.test(e.message) && /MUEJAM_TRUST_PROXY/.test(e.hint));
+    assert.throws(() => resolveConfig({ databaseUrl: "postgres://x@h/db", trustProxy: "lb.example.com" }), (e: ConfigError) => /"lb\.example\.com" is not an address or CIDR/.test(e.message));
   });
 
   it("rejected submissions do not use up the hourly submission quota", async () => {
