@@ -158,7 +158,7 @@ describe("rate-limit identity and quotas", () => {
   });
 
   it("MUEJAM_TRUST_PROXY takes addresses or CIDRs; trusting every hop is refused", () => {
-    assert.deepEqual(resolveConfig({ databaseUrl: "postgres://x@h/db", ...configInputFromEnv({ MUEJAM_TRUST_PROXY: "10.0.0.5, 10.1.0.0/16" }) }).trustProxy, ["10.0.0.5", "10.1.0.0/16"]);
+    assert.deepEqual(resolveConfig({ ...configInputFromEnv({ MUEJAM_TRUST_PROXY: "10.0.0.5, 10.1.0.0/16" }), databaseUrl: "postgres://x@h/db" }).trustProxy, ["10.0.0.5", "10.1.0.0/16"]);
     assert.deepEqual(resolveConfig({ databaseUrl: "postgres://x@h/db" }).trustProxy, []);
     assert.throws(() => configInputFromEnv({ MUEJAM_TRUST_PROXY: "true" }), (e: ConfigError) => /any client choose its rate-limit identity/.test(e.message) && /MUEJAM_TRUST_PROXY/.test(e.hint));
     assert.throws(() => resolveConfig({ databaseUrl: "postgres://x@h/db", trustProxy: "lb.example.com" }), (e: ConfigError) => /"lb\.example\.com" is not an address or CIDR/.test(e.message));
