@@ -17,7 +17,7 @@ import { configInputFromEnv, resolveConfig } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
 import { runPlatformProcess } from "../src/platform/platform-process.js";
 import { writePlatformState } from "../src/platform/platform-state.js";
-import { bearer, createTestDatabase, TEST_SECRET, type TestDatabase } from "./helpers.js";
+import { bearer, createTestDatabase, deleteRedisPrefix, REDIS_URL, TEST_SECRET, uniquePrefix, type TestDatabase } from "./helpers.js";
 
 let db: TestDatabase;
 let app: MueJamApp;
@@ -164,16 +164,24 @@ describe("rate-limit identity and quotas", () => {
     assert.throws(() => resolveConfig({ databaseUrl: "postgres://x@h/db", trustProxy: "lb.example.com" }), (e: ConfigError) => /"lb\.example\.com" is not an address or CIDR/.test(e.message));
   });
 
-  it("rejected submissions do not use up the hourly submission quota", async () => {
-    const a = await appWith({ rateLimits: { submissionsPerHour: 3 } });
-    for (let i = 0; i < 5; i++) {
-      const bad = await a.inject({ method: "POST", url: "/api/stories", headers: json(4), payload: { title: "no genre" } });
-      assert.equal(bad.statusCode, 400);
-    }
-    const codes: number[] = [];
-    for (let i = 0; i < 4; i++) codes.push((await a.inject({ method: "POST", url: "/api/stories", headers: json(4), payload: { title: `ok ${i}`, genre: "fantasy" } })).statusCode);
-    assert.deepEqual(codes, [201, 201, 201, 429]);
-  });
+  for (const store of ["in-process", "redis"] as const) {
+    it(`rejected submissions do not use up the hourly submission quota (${store} limiter)`, async () => {
+      const prefix = uniquePrefix();
+      const a = await appWith({ rateLimits: { submissionsPerHour: 3 }, ...(store === "redis" ? { redisUrl: REDIS_URL, redisPrefix: prefix } : {}) });
+      try {
+        for (let i = 0; i < 5; i++) {
+          const bad = await a.inject({ method: "POST", url: "/api/stories", headers: json(4), payload: { title: "no genre" } });
+          assert.equal(bad.statusCode, 400);
+        }
+        const codes: number[] = [];
+        for (let i = 0; i < 5; i++) codes.push((await a.inject({ method: "POST", url: "/api/stories", headers: json(4), payload: { title: `ok ${i}`, genre: "fantasy" } })).statusCode);
+        // The refused 4th gives its count back too, so the 5th is refused by the same 3 accepted ones.
+        assert.deepEqual(codes, [201, 201, 201, 429, 429]);
+      } finally {
+        if (store === "redis") await deleteRedisPrefix(REDIS_URL, prefix);
+      }
+    });
+  }
 });
 
 describe("secrets", () => {
