@@ -285,7 +285,7 @@ const LOAD_GENERATOR_ADDRESS = "127.0.0.1";
  * The suite's tokens, readable by this user only (0600): in a private temporary folder removed when
  * the plan ends, or with --keep-tokens in the report folder (`keepIn`).
  */
-function writeTokens(tokens: readonly { userId: string; token: string }[], keepIn: string | undefined): string {
+export function writeTokens(tokens: readonly { userId: string; token: string }[], keepIn: string | undefined): string {
   const file = join(keepIn ?? mkdtempSync(join(tmpdir(), "headroom-tokens-")), "tokens.json");
   writeFileSync(file, JSON.stringify(tokens) + "\n", { mode: 0o600 });
   chmodSync(file, 0o600);

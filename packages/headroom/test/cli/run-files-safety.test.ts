@@ -3,14 +3,15 @@
 // it wants a file; --out to a folder holding a run is refused unless --force, and --force starts
 // the run's files from empty; the command line copied into documents is redacted.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { writeTokens } from "../../src/cli/plan.js";
 import { EXIT } from "../../src/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE } from "../../src/store/types.js";
@@ -85,4 +86,30 @@ test("run --out to a folder that holds a run is refused; with --force the run's 
 test("the command line copied into documents has no password and no bearer token", () => {
   const line = redactCommandLine("headroom plan", ["--target", "http://h:3000", "--postgres", "postgres://u:PASSWORD@db:5432/app", "--redis", "redis://:s3cr3t@r:6379", "--header", "Authorization: Bearer abc.def.ghi"]);
   assert.equal(line, "headroom plan --target http://h:3000 --postgres postgres://u:***@db:5432/app --redis redis://:***@r:6379 --header 'Authorization: Bearer ***'");
+});
+
+test("plan's tokens: 0600 in a private 0700 folder by default, 0600 in the report folder with --keep-tokens", () => {
+  const tokens = [{ userId: "1", token: "mj1.x.y" }];
+  const temp = writeTokens(tokens, undefined);
+  try {
+    assert.match(temp, /headroom-tokens-[^/]+\/tokens\.json$/);
+    assert.equal(statSync(temp).mode & 0o777, 0o600);
+    assert.equal(statSync(dirname(temp)).mode & 0o777, 0o700);
+  } finally {
+    rmSync(dirname(temp), { recursive: true, force: true });
+  }
+  const kept = writeTokens(tokens, dir);
+  assert.equal(kept, join(dir, "tokens.json"));
+  assert.equal(statSync(kept).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(kept, "utf8")), tokens);
+});
+
+test("search --out to a folder that holds files is refused before any step runs", async () => {
+  const out = join(dir, "search-reused");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "search.json"), "{}\n");
+  const r = await cli(["search", "--url", `${base}/`, "--out", out]);
+  assert.equal(r.code, EXIT.USAGE, r.err);
+  assert.match(r.err, /^error\[HR_OUT_NOT_EMPTY\]: --out ".*search-reused" is not empty \(search\.json\)/);
+  assert.deepEqual(readdirSync(out), ["search.json"], "nothing written");
 });
