@@ -118,7 +118,8 @@ export function build(opts: BuildOptions): MueJamApp {
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
-    return503OnClosing: true,
+    // Refused in onRequest below instead, so the 503 of a draining instance has the one error shape.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
     // Path segments up to this length reach the routes' schemas (400 naming the parameter).
     maxParamLength: MAX_PARAM_LENGTH,
@@ -136,6 +137,9 @@ export function build(opts: BuildOptions): MueJamApp {
   // A JSON API: any other body type is a 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
 
+  app.addHook("onRequest", async () => {
+    if (deps.state.shuttingDown) throw new HttpError(503, "service_unavailable", "this instance is shutting down; retry (another instance, or this one once restarted)", { headers: { "retry-after": "1", connection: "close" } });
+  });
   app.setValidatorCompiler(createValidatorCompiler());
   registerGuard(app, deps);
   registerInputGuard(app);

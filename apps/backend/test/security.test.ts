@@ -141,6 +141,20 @@ describe("validation", () => {
   });
 });
 
+describe("one error shape", () => {
+  it("a draining instance answers 503 in the API's error shape, with Retry-After", async () => {
+    const a = await appWith({});
+    a.muejam.state.shuttingDown = true;
+    for (const url of ["/api/discovery/trending", "/health/ready"]) {
+      const res = await a.inject({ url });
+      assert.equal(res.statusCode, 503, url);
+      assert.equal(res.json().error, "service_unavailable", url);
+      assert.equal(res.headers["retry-after"], "1");
+    }
+    a.muejam.state.shuttingDown = false;
+  });
+});
+
 describe("rate-limit identity and quotas", () => {
   it("without a configured proxy, X-Forwarded-For does not choose the client's budget", async () => {
     const a = await appWith({ rateLimits: { anonReadPerMin: 3 } });
