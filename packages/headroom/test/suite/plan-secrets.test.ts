@@ -76,6 +76,8 @@ test("no file a plan writes, and no line it prints, holds the database password 
     assert.ok(!text.includes(password), `${stream} printed the database password`);
     assert.doesNotMatch(text, TOKEN, `${stream} printed a bearer token`);
   }
+  // The API believed its own generator's X-Forwarded-For only (each virtual user its own address).
+  assert.match(io.out(), /api: X-Forwarded-For is trusted from 127\.0\.0\.1 only/);
   // The command line is in the documents, redacted.
   const plan = readFileSync(join(out, "capacity-plan.md"), "utf8");
   assert.ok(plan.includes(`dsn=postgres://${role}:***@127.0.0.1:5432/${db}`), "capacity-plan.md shows the redacted command line");
