@@ -55,7 +55,7 @@ it("serves the API from two workers on embedded PostgreSQL, limits shared, slow 
   }
   assert.deepEqual([...servedBy].sort(), p.pids.slice(1).sort(), "both workers answer");
 
-  const [minted] = await mintTokens({ databaseUrl: p.databaseUrl, count: 1 });
+  const [minted] = await mintTokens({ databaseUrl: p.databaseUrl, count: 1, secret: p.tokenSecret });
   const headers = { authorization: `Bearer ${minted!.token}` };
   const me = await fetch(`${p.url}/api/users/me`, { headers });
   assert.equal(me.status, 200);
