@@ -36,6 +36,7 @@ import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./fl
 import type { CommandContext } from "./main.js";
 import { loadInfrastructure } from "./scale.js";
 import { breakingPointProgress, planProgress } from "./plan-progress.js";
+import { loadMuejamBackend, type MuejamBackend, type MuejamRunningPlatform } from "./muejam-backend.js";
 
 interface PlanFlags {
   target?: string;
@@ -200,9 +201,9 @@ interface Platform {
 }
 
 async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: string, tokenCount: number, log: (s: string) => void): Promise<Platform> {
-  let backend: typeof import("@muejam/backend");
+  let backend: MuejamBackend;
   try {
-    backend = await import("@muejam/backend");
+    backend = await loadMuejamBackend();
   } catch (e) {
     throw new HeadroomError("HR_SERVICE_START", `the MueJam API (@muejam/backend) could not be loaded: ${(e as Error).message}`, "run `npm ci` at the repository root, or point headroom at your platform with --target URL --suite FILE", { cause: e });
   }
@@ -210,7 +211,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
   const databaseUrl = ctx.io.env.DATABASE_URL || undefined;
   const redisUrl = ctx.io.env.REDIS_URL || undefined;
   log(`starting the MueJam API (${instances} instance${instances > 1 ? "s" : ""}) on ${databaseUrl ? "DATABASE_URL" : "embedded PostgreSQL"}${redisUrl ? " and REDIS_URL" : " with the in-process cache and limiter (no REDIS_URL)"}...`);
-  let running: Awaited<ReturnType<typeof backend.startPlatform>>;
+  let running: MuejamRunningPlatform;
   try {
     running = await backend.startPlatform({
       instances,
