@@ -57,7 +57,7 @@ export const COMMANDS: CommandEntry[] = [
 
 /** The command the arguments run ("help run" names run too), if it is one of COMMANDS. */
 export function requestedCommand(argv: readonly string[]): string | undefined {
-  const words = argv.filter((a) => !a.startsWith("-"));
+  const words = argv.filter((a, i) => !a.startsWith("-") && argv[i - 1] !== "--config");
   const name = words[0] === "help" ? words[1] : words[0];
   return COMMANDS.some((c) => c.name === name) ? name : undefined;
 }
