@@ -107,6 +107,9 @@ function remember(file: string, result: CheckResult): void {
   }
 }
 
+/** What the CLI says when no TypeScript was found (it is an optional peer dependency of the package). */
+export const TYPECHECK_SKIPPED_NOTE = "note: the scenario was not type-checked: TypeScript is not installed (npm install --save-dev typescript to check scenarios before they run)\n";
+
 /**
  * Throws HR_SCENARIO_INVALID listing the type errors in the file itself (at most 10). A check
  * that passed is remembered, and skipped while none of the files it read has changed.
