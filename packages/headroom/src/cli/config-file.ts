@@ -87,7 +87,7 @@ export async function readConfigFile(path: string, commandNames: readonly string
   const common: Record<string, unknown> = {};
   const commands: Record<string, Record<string, ConfigValue>> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key === "$schema" || key.startsWith("//")) continue;
+    if (key.startsWith("$") || key.startsWith("//")) continue;
     if (commandNames.includes(key)) {
       if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(path, `"${key}" names the command ${key}; expected an object of its settings, found ${JSON.stringify(value)}`);
       commands[key] = settings(path, value as Record<string, unknown>, `${key}.`);

@@ -7,6 +7,7 @@
 import type { Command, Option } from "commander";
 import { HeadroomError } from "../errors.js";
 import { COMMANDS } from "./commands.js";
+import { collect } from "./flags.js";
 import { findConfigFile, readConfigFile, type ConfigFile, type ConfigValue } from "./config-file.js";
 import type { CommandContext } from "./main.js";
 
@@ -29,7 +30,7 @@ const TRUE = ["true", "1", "yes", "on"];
 const FALSE = ["false", "0", "no", "off"];
 
 function isRepeatable(o: Option): boolean {
-  return o.variadic || Array.isArray(o.defaultValue);
+  return o.variadic || Array.isArray(o.defaultValue) || o.parseArg === collect;
 }
 
 function flagName(o: Option): string {
