@@ -447,6 +447,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       scale: scale.users === 1 && scale.time === 1 ? 1 : Math.min(scale.users, scale.time),
       target: platformHandle.url,
       command: `headroom plan${argv.length ? " " + argv.join(" ") : ""}`,
+      ...(f.suite ? { suite: relative(io.cwd, suitePath) || suitePath } : {}),
       appInstances: platformHandle.instances,
       notes: [
         `users x${scale.users}, durations x${scale.time} (each test at least ${scale.minDurationSec} s; see --full)`,

@@ -97,7 +97,9 @@ test("plan --target --suite runs against a stand-in, with nothing of this reposi
   assert.ok(r.code === 0 || r.code === 99, `exit ${r.code}: ${r.stderr}`);
   assert.ok(hits > 10, `the stand-in saw ${hits} requests`);
   for (const f of ["capacity-plan.md", "summary.json", "report.html"]) assert.ok(existsSync(join(project, "plan1", f)), f);
-  assert.match(readFileSync(join(project, "plan1", "capacity-plan.md"), "utf8"), new RegExp(base.replace(/[.]/g, "\\.")));
+  const doc = readFileSync(join(project, "plan1", "capacity-plan.md"), "utf8");
+  assert.match(doc, new RegExp(base.replace(/[.]/g, "\\.")));
+  assert.match(doc, /Test Tool\*\*: headroom .*the suite `site\.scenario\.ts`/, "the document names the user's suite, not the MueJam one");
 });
 
 test("init scaffolds a project whose scenario runs with the settings init wrote", async () => {
