@@ -114,3 +114,18 @@ test("init scaffolds a project whose scenario runs with the settings init wrote"
   assert.ok(hits > 0, "the scaffolded scenario sent requests");
   assert.ok(readdirSync(join(dir, "smoke")).includes("summary.json"));
 });
+
+test("with TypeScript installed (the optional peer): the workflow's type check passes on init's scenario, and run stops on a type error", async () => {
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", "typescript@6.0.3"], { cwd: project, env: cleanEnv(), encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const dir = join(project, "team");
+  const workflow = readFileSync(join(dir, ".github", "workflows", "headroom.yml"), "utf8");
+  const args = /run: npx tsc (.+)$/m.exec(workflow)?.[1]?.split(" ");
+  assert.ok(args, "the workflow type-checks the scenario");
+  const tsc = spawnSync(process.execPath, [join(project, "node_modules", "typescript", "bin", "tsc"), ...args], { cwd: dir, env: cleanEnv(), encoding: "utf8" });
+  assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+  writeFileSync(join(project, "bad.scenario.ts"), SCENARIO.replace('user.get("/home")', "user.get(42)"));
+  const bad = await headroom(["run", "bad.scenario.ts", "--profile", "short", "--host", base]);
+  assert.equal(bad.code, 3, bad.stderr);
+  assert.match(bad.stderr, /bad\.scenario\.ts:\d+:\d+: Argument of type 'number' is not assignable to parameter of type 'string'/);
+});
