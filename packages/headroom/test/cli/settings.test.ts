@@ -75,3 +75,11 @@ test("a bad config file or value is a config error naming the key and the fix", 
   assert.equal(await main(["run", "--dry-run"], io3), 3);
   assert.match(io3.err(), /headroom\.config\.json" is not valid JSON/);
 });
+
+test("headroom.config.ts: its default export is read like the JSON file", async () => {
+  const cwd = project();
+  writeFileSync(join(cwd, "headroom.config.ts"), `const target: string = "http://127.0.0.1:9004";\nexport default { target, plan: { suite: "a.scenario.ts" } };\n`);
+  const io = memoryIo({}, cwd);
+  assert.equal(await main(["plan", "--dry-run"], io), 0, io.err());
+  assert.match(io.out(), /--target\s+http:\/\/127\.0\.0\.1:9004\s+\(config .*headroom\.config\.ts\)/);
+});
