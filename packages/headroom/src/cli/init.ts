@@ -60,7 +60,7 @@ async function init(ctx: CommandContext, f: InitFlags): Promise<void> {
   for (const note of api?.notes ?? []) out.write(`  note: ${note}\n`);
   if (api?.auth) out.write("  note: the API wants credentials: pass a token with --var token=... (or HEADROOM_VAR=token=...)\n");
   const cd = shownDir ? `cd ${shownDir} && ` : "";
-  out.write(`\nnext: try the scenario for 30 s against ${target}:\n  ${cd}npx headroom run ${scenarioRel} --profile smoke\nthen the capacity plan (settings from headroom.config.json):\n  ${cd}npx headroom plan\n`);
+  out.write(`\nnext: try the scenario for 30 s against ${target} (its host):\n  ${cd}npx headroom run ${scenarioRel} --profile smoke\nthen the capacity plan (--target and --suite from headroom.config.json):\n  ${cd}npx headroom plan\n`);
 }
 
 export function register(program: Command, ctx: CommandContext): void {

@@ -30,8 +30,6 @@ export function configSource(o: ConfigOptions): string {
     target: o.target,
     targets: o.targets,
     plan: { suite: o.scenario },
-    run: { host: o.target },
-    search: { host: o.target },
   };
   return JSON.stringify(file, null, 2) + "\n";
 }

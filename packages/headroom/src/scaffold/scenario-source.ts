@@ -63,12 +63,14 @@ export function scenarioSource(name: string, file: string, host: string, api?: L
   const tasks = api && api.operations.length > 0 ? `      tasks: [\n${api.operations.map((op) => taskSource(op, used)).join("\n")}\n      ],` : EXAMPLE_TASKS;
   return `// Load scenario for ${api?.title ?? name}, written by \`headroom init\` ${from}. Edit it freely: it is
 // your code. Check it with \`npx tsc --noEmit\`; run it with
-//   npx headroom run ${file} --profile smoke --host ${host}
+//   npx headroom run ${file} --profile smoke
 import { between, scenario, task, userClass, type Profile } from "headroom";
 
 ${PROFILES}
 export default scenario({
   name: ${literal(name)},
+  // Where \`run\` and \`search\` send requests unless --host says otherwise (\`plan\` uses --target).
+  host: ${literal(host)},
   classes: [
     userClass({
       name: "User",

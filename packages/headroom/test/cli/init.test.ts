@@ -99,9 +99,10 @@ test("init --from openapi.yaml writes a scenario that type-checks and runs again
   const s = await loadScenario(file);
   assert.deepEqual(Object.keys(s.profiles ?? {}), ["smoke", "baseline", "peak"]);
   assert.deepEqual(s.classes[0]!.tasks.map((t) => t.name), ["GET /v1/pets", "POST /v1/pets", "GET /v1/pets/{petId}", "DELETE /v1/pets/{petId}"]);
-  // The config gives run its host: no flag needed.
-  const config = JSON.parse(readFileSync(join(cwd, "headroom.config.json"), "utf8")) as { run: { host: string } };
-  assert.equal(config.run.host, base);
+  // The scenario names the target as its host: run needs no --host; plan gets --target from the config.
+  assert.equal(s.host, base);
+  const config = JSON.parse(readFileSync(join(cwd, "headroom.config.json"), "utf8")) as { target: string; plan: { suite: string } };
+  assert.deepEqual([config.target, config.plan.suite], [base, "load/app.scenario.ts"]);
   seen.length = 0;
   const run = memoryIo({}, cwd);
   assert.equal(await main(["run", "load/app.scenario.ts", "--users", "4", "--duration", "2s", "--workers", "1", "--var", "token=t0k", "--out", "run1"], run), 0, run.err());

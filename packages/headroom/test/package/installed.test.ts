@@ -102,17 +102,22 @@ test("plan --target --suite runs against a stand-in, with nothing of this reposi
   assert.match(doc, /Test Tool\*\*: headroom .*the suite `site\.scenario\.ts`/, "the document names the user's suite, not the MueJam one");
 });
 
-test("init scaffolds a project whose scenario runs with the settings init wrote", async () => {
+test("init scaffolds a project whose scenario runs as init says, and plan takes its settings from headroom.config.json", async () => {
   const dir = join(project, "team");
   const init = await headroom(["init", "--dir", "team", "--target", base]);
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stdout, /npx headroom run load\/app\.scenario\.ts --profile smoke/);
   hits = 0;
-  // No --host: headroom.config.json names the target.
+  // No --host: the scaffolded scenario names the target as its host.
   const r = await headroom(["run", "load/app.scenario.ts", "--profile", "smoke", "--duration", "2s", "--users", "3", "--workers", "1", "--out", "smoke"], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(hits > 0, "the scaffolded scenario sent requests");
   assert.ok(readdirSync(join(dir, "smoke")).includes("summary.json"));
+  const dry = await headroom(["plan", "--dry-run"], dir);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /--target\s+http:\/\/127\.0\.0\.1:\d+\s+\(config .*headroom\.config\.json\)/);
+  assert.match(dry.stdout, /--suite\s+load\/app\.scenario\.ts\s+\(config/);
+  assert.match(dry.stdout, /smoke\s+normal/);
 });
 
 test("with TypeScript installed (the optional peer): the workflow's type check passes on init's scenario, and run stops on a type error", async () => {
