@@ -97,15 +97,17 @@ export function applySettings(cmd: Command, env: Record<string, string | undefin
   return applied;
 }
 
-const SECRET_FLAG = /token|secret|password|passwd|api-?key|auth|credential|cookie/i;
+const SECRET_FLAG = /token|secret|password|passwd|api[-_]?key|auth|credential|cookie/i;
 const SECRET_HEADER = /^\s*(authorization|proxy-authorization|cookie|x-api-key|api-key)\s*:/i;
 
-/** A value as it may be printed: passwords in URLs, secret query parameters, secret headers and secret flags hidden. */
+/** A value as it may be printed: passwords in URLs, secret query parameters, secret headers, secret key=value variables and secret flags hidden. */
 export function redact(flag: string, value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => redact(flag, v)).join(", ");
   const text = String(value);
   if (SECRET_FLAG.test(flag)) return "*** (hidden)";
   if (SECRET_HEADER.test(text)) return text.replace(/:.*/s, ": ***");
+  const pair = /^([\w.-]+)=/.exec(text);
+  if (pair && SECRET_FLAG.test(pair[1]!)) return `${pair[1]}=***`;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     try {
       const u = new URL(text);

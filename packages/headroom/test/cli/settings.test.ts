@@ -33,6 +33,7 @@ test("redact hides URL passwords, secret query parameters, secret headers and se
   assert.equal(redact("--metrics", "https://m.example.com/metrics?token=abc&x=1"), "https://m.example.com/metrics?token=***&x=1");
   assert.equal(redact("--header", "Authorization: Bearer abc"), "Authorization: ***");
   assert.equal(redact("--tokens", "tokens.json"), "*** (hidden)");
+  assert.equal(redact("--var", ["token=abc", "tier=gold", "api_key=k"]), "token=***, tier=gold, api_key=***");
   assert.equal(redact("--target", "http://127.0.0.1:3000"), "http://127.0.0.1:3000");
 });
 
