@@ -15,6 +15,7 @@ RUN sh packages/headroom/scripts/pack-install.sh /opt/headroom
 FROM node:20-slim
 ENV NODE_ENV=production
 COPY --from=build --chown=node:node /opt/headroom /opt/headroom
+RUN mkdir /work && chown node:node /work
 USER node
 WORKDIR /work
 ENTRYPOINT ["node", "/opt/headroom/node_modules/headroom/bin/headroom.js"]
