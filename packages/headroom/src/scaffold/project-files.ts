@@ -59,7 +59,8 @@ jobs:
         with:
           node-version: 20
       - run: npm ci
-      - name: Type-check the scenario
+      - name: Type-check the scenario (with typescript in devDependencies)
+        if: hashFiles('node_modules/typescript/package.json') != ''
         run: npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --skipLibCheck ${o.scenario}
       - name: Restore last week's plan
         uses: actions/cache/restore@v4
