@@ -1,3 +1,4 @@
+// test-needs: redis
 // The API through app.inject(), over the machine's real PostgreSQL (a database of its own) and
 // Redis (a key prefix of its own): every endpoint's success and error paths, the cache, the rate
 // limits across two instances, sessions, and that every acknowledged write is in the database.

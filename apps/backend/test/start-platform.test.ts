@@ -1,3 +1,4 @@
+// test-needs: redis
 // startPlatform() end to end: embedded PostgreSQL in this process (small seed), the API as a
 // child process with two cluster workers sharing the machine's Redis, a lab fault whose slow
 // statement shows in pg_stat_statements, and a clean stop.

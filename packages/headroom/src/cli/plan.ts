@@ -39,6 +39,7 @@ import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./fl
 import type { CommandContext } from "./main.js";
 import { loadInfrastructure } from "./scale.js";
 import { breakingPointProgress, planProgress } from "./plan-progress.js";
+import { loadMuejamBackend, type MuejamBackend, type MuejamRunningPlatform } from "./muejam-backend.js";
 
 interface PlanFlags {
   target?: string;
@@ -205,9 +206,9 @@ interface Platform {
 }
 
 async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: string, tokenCount: number, log: (s: string) => void): Promise<Platform> {
-  let backend: typeof import("@muejam/backend");
+  let backend: MuejamBackend;
   try {
-    backend = await import("@muejam/backend");
+    backend = await loadMuejamBackend();
   } catch (e) {
     throw new HeadroomError("HR_SERVICE_START", `the MueJam API (@muejam/backend) could not be loaded: ${(e as Error).message}`, "run `npm ci` at the repository root, or point headroom at your platform with --target URL --suite FILE", { cause: e });
   }
@@ -215,7 +216,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
   const databaseUrl = ctx.io.env.DATABASE_URL || undefined;
   const redisUrl = ctx.io.env.REDIS_URL || undefined;
   log(`starting the MueJam API (${instances} instance${instances > 1 ? "s" : ""}) on ${databaseUrl ? "DATABASE_URL" : "embedded PostgreSQL"}${redisUrl ? " and REDIS_URL" : " with the in-process cache and limiter (no REDIS_URL)"}...`);
-  let running: Awaited<ReturnType<typeof backend.startPlatform>>;
+  let running: MuejamRunningPlatform;
   try {
     running = await backend.startPlatform({
       instances,
@@ -475,6 +476,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       scale: scale.users === 1 && scale.time === 1 ? 1 : Math.min(scale.users, scale.time),
       target: platformHandle.url,
       command: redactCommandLine("headroom plan", argv),
+      ...(f.suite ? { suite: relative(io.cwd, suitePath) || suitePath } : {}),
       appInstances: platformHandle.instances,
       notes: [
         `users x${scale.users}, durations x${scale.time} (each test at least ${scale.minDurationSec} s; see --full)`,

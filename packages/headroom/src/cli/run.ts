@@ -15,7 +15,7 @@ import { parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
-import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { checkOutDir } from "../store/out-dir.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
@@ -305,7 +305,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     const host = f.host ?? f.baseUrl;
     const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
     checkScenarioFile(path, file);
-    if (f.typecheck) await typecheckScenario(path);
+    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
     scenario = await loadScenario(path);
     const exported = Object.keys(scenario.profiles ?? {});
     if (!f.profile && exported.length > 0 && !f.users && !f.rate && !f.stages) {

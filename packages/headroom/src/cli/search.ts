@@ -21,7 +21,7 @@ import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
-import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { describeWait } from "../plan/wait.js";
 import { createSearchRunner } from "../suite/search-runner.js";
 import type { TelemetryConfig } from "../telemetry/index.js";
@@ -199,7 +199,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   } else {
     const path = resolve(io.cwd, file!);
     checkScenarioFile(path, file);
-    if (f.typecheck) await typecheckScenario(path);
+    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
     scenario = await loadScenario(path);
     baseUrl = f.host ? parseHttpUrl(f.host, "--host") : scenario.host;
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
