@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "runs/**", "**/*.min.js", "docs/**", "bench/results/**", "test-results/**"] },
+  { ignores: ["**/node_modules/**", "packages/*/dist/**", "runs/**", "**/*.min.js", "docs/**", "bench/results/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

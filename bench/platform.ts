@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const results: PlatformCaseResult[] = [];
   try {
     log(`platform at ${platform.url} (pids ${platform.pids.join(", ")}${platform.embeddedPostgres ? ", embedded PostgreSQL" : ""})`);
-    const tokens = (await mintTokens({ databaseUrl: platform.databaseUrl, count: 1000 })).map((t) => t.token);
+    const tokens = (await mintTokens({ databaseUrl: platform.databaseUrl, count: 1000, secret: platform.tokenSecret })).map((t) => t.token);
     const trending = (await (await fetch(`${platform.url}/api/discovery/trending`)).json()) as { results: { slug: string }[] };
     const ctx = { tokens, slugs: trending.results.map((s) => s.slug) };
     for (const spec of selected) {

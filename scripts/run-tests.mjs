@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { prepareTestServices } from "./test-services.mjs";
 
 function find(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -22,5 +23,15 @@ if (files.length === 0) {
   console.error(`no test files found under ${roots.join(", ")}`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], { stdio: "inherit" });
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// PostgreSQL and Redis: the machine's, else an embedded PostgreSQL, and the Redis tests left out (see test-services.mjs).
+let services;
+try {
+  services = await prepareTestServices(files);
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
+const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...services.files], { stdio: "inherit", env: { ...process.env, ...services.env } });
+child.on("exit", (code, signal) => {
+  void services.stop().then(() => process.exit(code ?? (signal ? 1 : 0)));
+});

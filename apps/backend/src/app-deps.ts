@@ -6,7 +6,7 @@ import type { CacheAside } from "./cache/cache-aside.js";
 import type { AppConfig } from "./config.js";
 import type { Database, QueryCounter } from "./db/database.js";
 import type { Lab } from "./lab/lab.js";
-import type { RateLimiter } from "./limiter/rate-limiter.js";
+import type { LimitRule, RateLimiter } from "./limiter/rate-limiter.js";
 import type { AppMetrics, CacheLabel } from "./metrics.js";
 import type { RedisGuard } from "./redis/redis-guard.js";
 
@@ -40,6 +40,8 @@ declare module "fastify" {
     queryCounter: QueryCounter | null;
     /** Whether a cached route answered from the cache; the duration histogram's `cache` label. */
     cacheStatus: CacheLabel;
+    /** The submission-quota rule this request was counted against: given back unless it is accepted. */
+    submissionCharge: LimitRule | null;
   }
   interface FastifyContextConfig {
     /** An /api route: rate limited, subject to per-request lab faults. */

@@ -1,6 +1,6 @@
 // build(opts): the MueJam API as a Fastify instance, without listen (fastify's testing guide):
 // tests drive it with app.inject(), server.ts puts it on a port.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Redis } from "ioredis";
 import type { AppDeps } from "./app-deps.js";
 import { createMemorySessionStore, createRedisSessionStore } from "./auth/sessions.js";
@@ -10,7 +10,9 @@ import { createOutageSafeCache } from "./cache/outage-safe-cache.js";
 import { resolveConfig, type AppConfigInput } from "./config.js";
 import { createDatabase, isDatabaseUnavailable, POOL_ACQUIRE_TIMEOUT_MS } from "./db/database.js";
 import { HttpError, type ApiErrorBody } from "./errors.js";
-import { registerGuard } from "./guard.js";
+import { registerGuard, registerQuotaRefund } from "./guard.js";
+import { registerInputGuard } from "./input-guard.js";
+import { isDataException } from "./input-rules.js";
 import { createLab } from "./lab/lab.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./limiter/rate-limiter.js";
 import { createMetrics } from "./metrics.js";
@@ -24,8 +26,10 @@ import { registerSearchRoutes } from "./routes/search.js";
 import { registerStoryRoutes } from "./routes/stories.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { registerWhisperRoutes } from "./routes/whispers.js";
+import { createValidatorCompiler } from "./validators.js";
 
 export const APP_VERSION = "0.1.0";
+const MAX_PARAM_LENGTH = 1_000;
 
 export interface BuildOptions extends AppConfigInput {
   logger?: FastifyServerOptions["logger"];
@@ -113,9 +117,17 @@ export function build(opts: BuildOptions): MueJamApp {
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
-    trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    // Refused in onRequest below instead, so the 503 of a draining instance has the one error shape.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
+    // Path segments up to this length reach the routes' schemas (400 naming the parameter).
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's own refusals (a malformed %-escape, a longer segment) in the one error shape.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const message = err.code === "FST_ERR_MAX_PARAM_LENGTH" ? `a path segment is longer than the ${MAX_PARAM_LENGTH} characters allowed` : `the URL path is not valid: ${err.message}`;
+      void reply.code(400).send({ error: "bad_request", message, field: "path" } satisfies ApiErrorBody);
+    },
   });
   app.decorate("muejam", deps);
   redisGuard?.onTransition((to, cause) => {
@@ -125,7 +137,13 @@ export function build(opts: BuildOptions): MueJamApp {
   // A JSON API: any other body type is a 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
 
+  app.addHook("onRequest", async () => {
+    if (deps.state.shuttingDown) throw new HttpError(503, "service_unavailable", "this instance is shutting down; retry (another instance, or this one once restarted)", { headers: { "retry-after": "1", connection: "close" } });
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
   registerGuard(app, deps);
+  registerInputGuard(app);
+  registerQuotaRefund(app, deps);
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
     metrics.observeRequest({ route, method: req.method, status: reply.statusCode, cache: req.cacheStatus }, reply.elapsedTime / 1000, req.queryCounter?.queries ?? 0);
@@ -151,6 +169,10 @@ export function build(opts: BuildOptions): MueJamApp {
     } else if (err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err instanceof SyntaxError) {
       status = 400;
       body = { error: "bad_request", message: `body is not valid JSON: ${err.message}`, field: "body" };
+    } else if (isDataException(err)) {
+      // A value the database refused (class 22: encoding, range, representation): the client's input, not a fault.
+      status = 400;
+      body = { error: "bad_request", message: `the database refused a value of this request: ${err.message}` };
     } else if (isDatabaseUnavailable(err)) {
       status = 503;
       body = { error: "database_unavailable", message: `the database could not serve the request within ${POOL_ACQUIRE_TIMEOUT_MS} ms (${err.message}); retry` };

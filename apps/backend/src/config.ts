@@ -6,7 +6,10 @@ import { ConfigError } from "./errors.js";
 export const LAB_FAULTS = ["tiny-pool", "n-plus-one", "cache-off", "slow-query", "leak", "cpu-burn"] as const;
 export type LabFault = (typeof LAB_FAULTS)[number];
 
-/** Used when MUEJAM_TOKEN_SECRET is unset, by the app and by token minting alike. Development only. */
+/**
+ * Used when MUEJAM_TOKEN_SECRET is unset, by the app and by token minting alike. Development only:
+ * the API refuses it unless it listens on loopback only or runs in lab mode (checkTokenSecret).
+ */
 export const DEFAULT_TOKEN_SECRET = "muejam-development-secret-do-not-use-in-production";
 
 export const REDIS_COOL_DOWN_MS_DEFAULT = 1_000;
@@ -68,8 +71,12 @@ export interface AppConfigInput {
   lab?: boolean;
   faults?: readonly string[];
   labTuning?: Partial<LabTuning>;
-  /** Which peers may set X-Forwarded-For (fastify trustProxy): the load balancer's address. */
-  trustProxy?: boolean | string;
+  /**
+   * The proxies whose X-Forwarded-For is believed (the load balancer's addresses, or the lab's load
+   * generator): addresses or CIDRs, comma-separated. The client is the rightmost hop not in the
+   * list. Absent or false: the header is ignored and the peer address is the client.
+   */
+  trustProxy?: false | string | readonly string[];
   cacheTtls?: Partial<CacheTtls>;
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
@@ -89,7 +96,8 @@ export interface AppConfig {
   lab: boolean;
   faults: ReadonlySet<LabFault>;
   labTuning: LabTuning;
-  trustProxy: boolean | string;
+  /** Addresses or CIDRs of trusted proxies; empty: X-Forwarded-For is ignored. */
+  trustProxy: string[];
   cacheTtls: CacheTtls;
   requestTimeoutMs: number;
   bodyLimitBytes: number;
@@ -151,11 +159,44 @@ export function resolveConfig(input: AppConfigInput): AppConfig {
     lab,
     faults,
     labTuning,
-    trustProxy: input.trustProxy ?? "loopback",
+    trustProxy: trustedProxies(input.trustProxy),
     cacheTtls: { trendingSec: 60, storySec: 300, profileSec: 300, ...input.cacheTtls },
     requestTimeoutMs: input.requestTimeoutMs ?? 30_000,
     bodyLimitBytes: input.bodyLimitBytes ?? 16 * 1024,
   };
+}
+
+/** The trusted proxy list; `true` (trust every hop, so any client picks its address) is refused. */
+function trustedProxies(value: AppConfigInput["trustProxy"] | boolean | undefined): string[] {
+  if (value === undefined || value === false) return [];
+  if (value === true) {
+    throw new ConfigError("trust proxy is true (every hop trusted), which lets any client choose its rate-limit identity with X-Forwarded-For", "set MUEJAM_TRUST_PROXY to the load balancer's addresses, e.g. 10.0.0.5,10.0.0.6 or 10.0.0.0/24");
+  }
+  const list = (typeof value === "string" ? value.split(",") : [...value]).map((s) => s.trim()).filter(Boolean);
+  for (const a of list) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) && !["loopback", "linklocal", "uniquelocal"].includes(a)) {
+      throw new ConfigError(`trusted proxy "${a}" is not an address or CIDR`, "set MUEJAM_TRUST_PROXY to comma-separated addresses or CIDRs, e.g. 127.0.0.1 or 10.0.0.0/24");
+    }
+  }
+  return list;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: an API bound there is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * The development secret is in the source: anyone could mint a token for any user with it. The API
+ * refuses to serve beyond loopback with it, except in lab mode (a measurement lab, never production).
+ */
+export function checkTokenSecret(config: Pick<AppConfig, "tokenSecretIsDefault" | "lab">, host: string): void {
+  if (!config.tokenSecretIsDefault || config.lab || isLoopbackHost(host)) return;
+  throw new ConfigError(
+    `MUEJAM_TOKEN_SECRET is not set and the API would listen on ${host}, beyond loopback: with the development secret, which is in the source, anyone could mint a token for any user`,
+    "set MUEJAM_TOKEN_SECRET to a long random value (e.g. openssl rand -base64 32) and mint tokens with the same one; or listen on 127.0.0.1; or run a measurement lab with --lab",
+  );
 }
 
 function envFlag(value: string | undefined): boolean | undefined {
@@ -204,6 +245,6 @@ export function configInputFromEnv(env: Record<string, string | undefined>): Omi
     lab: envFlag(env.MUEJAM_LAB),
     faults: (env.MUEJAM_LAB_FAULTS ?? "").split(",").filter((s) => s.trim() !== ""),
     labTuning: tuning,
-    trustProxy: trust === undefined || trust === "" ? undefined : trust === "true" ? true : trust === "false" ? false : trust,
+    trustProxy: trust === undefined || trust === "" || trust === "false" ? undefined : trust === "true" ? trustedProxies(true) : trust,
   };
 }

@@ -1,7 +1,8 @@
 // The onRequest guard of every /api route, in this order: lab faults, token signature, rate
 // limits (per user, or per client IP for anonymous clients), then the token's session. A request
 // with a bad token is still counted against its IP's budget before it is refused, so invalid
-// tokens cannot be used to get around the limits.
+// tokens cannot be used to get around the limits. A content submission that is not accepted gets
+// its quota count back when its response is sent (registerQuotaRefund).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppDeps, Identity } from "./app-deps.js";
 import { verifyToken, type TokenClaims } from "./auth/tokens.js";
@@ -66,14 +67,20 @@ export function registerGuard(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest("identity", null);
   app.decorateRequest("queryCounter", null);
   app.decorateRequest("cacheStatus", "none");
+  app.decorateRequest("submissionCharge", null);
   app.addHook("onRequest", async (req) => {
     req.queryCounter = { queries: 0 };
     req.cacheStatus = "none";
+    req.submissionCharge = null;
     const config = req.routeOptions.config;
     if (!config.api) return;
     deps.lab.onRequest();
     const token = readToken(deps, req.headers.authorization);
-    const decision = await deps.limiter.check(limitRules(deps, req, token.claims));
+    const rules = limitRules(deps, req, token.claims);
+    const decision = await deps.limiter.check(rules);
+    // The quota counts accepted submissions only: the count is given back when the answer is not a 2xx.
+    const submission = rules.find((r) => r.group === "submission");
+    if (submission && (decision.allowed || decision.rule === submission)) req.submissionCharge = submission;
     if (!decision.allowed) {
       deps.metrics.rateLimited(decision.rule.group);
       const per = decision.rule.windowMs === HOUR_MS ? "hour" : "minute";
@@ -86,6 +93,13 @@ export function registerGuard(app: FastifyInstance, deps: AppDeps): void {
     if (config.auth === "required" && !req.identity) {
       throw unauthorized("this endpoint needs an Authorization: Bearer <token> header (mint tokens with npm run tokens -w apps/backend)");
     }
+  });
+}
+
+/** Gives a submission's quota count back when it was not accepted (validation error, 404, 429, 5xx...). */
+export function registerQuotaRefund(app: FastifyInstance, deps: AppDeps): void {
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.submissionCharge && reply.statusCode >= 300) await deps.limiter.refund(req.submissionCharge);
   });
 }
 

@@ -11,7 +11,8 @@ import { runPlatformProcess, type PlatformFlags } from "./platform/platform-proc
 const USAGE = `usage: npm run start -w apps/backend -- [options]
 
   --port N              port to listen on (env PORT, default 3000; 0 picks a free one)
-  --host ADDR           address to bind (env HOST, default 127.0.0.1)
+  --host ADDR           address to bind (env HOST, default 127.0.0.1); any other than loopback
+                        needs MUEJAM_TOKEN_SECRET (or --lab)
   --instances N         API workers on the one port, node:cluster (env MUEJAM_INSTANCES, default 1)
   --pool-size N         PostgreSQL pool per instance, 1-50 (env MUEJAM_POOL_SIZE, default 20)
   --lab                 allow lab faults (env MUEJAM_LAB=1); never on by default

@@ -1,6 +1,7 @@
 // One API instance on a port: build, listen, and drain on close (stop accepting, finish the
 // requests in flight, close idle keep-alive connections, then the pools).
 import { build, type BuildOptions, type MueJamApp } from "./app.js";
+import { checkTokenSecret } from "./config.js";
 
 export interface RunningServer {
   app: MueJamApp;
@@ -12,6 +13,12 @@ export interface RunningServer {
 
 export async function startServer(opts: BuildOptions & { port: number; host: string }): Promise<RunningServer> {
   const app = build(opts);
+  try {
+    checkTokenSecret(app.muejam.config, opts.host);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

@@ -1,3 +1,4 @@
+// test-needs: redis
 // The API through app.inject(), over the machine's real PostgreSQL (a database of its own) and
 // Redis (a key prefix of its own): every endpoint's success and error paths, the cache, the rate
 // limits across two instances, sessions, and that every acknowledged write is in the database.
@@ -20,7 +21,7 @@ const anon = (): Record<string, string> => ({ "x-forwarded-for": `10.1.0.${nextI
 
 before(async () => {
   db = await createTestDatabase({ users: 200, stories: 1000 });
-  const opts = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix: prefix, tokenSecret: TEST_SECRET };
+  const opts = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix: prefix, tokenSecret: TEST_SECRET, trustProxy: "127.0.0.1" };
   app = build(opts);
   app2 = build(opts);
   await Promise.all([app.ready(), app2.ready()]);

@@ -1,3 +1,4 @@
+// test-needs: redis
 // Redis stalls (CLIENT PAUSE) and then stops and comes back, on a redis-server of this test's
 // own. While it stalls, the circuit breaker answers for it at once: requests wait out one command
 // timeout at most, the limiter fails open and counts it, cache reads go to PostgreSQL, and a

@@ -1,3 +1,4 @@
+// test-needs: redis
 // startPlatform() end to end: embedded PostgreSQL in this process (small seed), the API as a
 // child process with two cluster workers sharing the machine's Redis, a lab fault whose slow
 // statement shows in pg_stat_statements, and a clean stop.
@@ -55,7 +56,7 @@ it("serves the API from two workers on embedded PostgreSQL, limits shared, slow 
   }
   assert.deepEqual([...servedBy].sort(), p.pids.slice(1).sort(), "both workers answer");
 
-  const [minted] = await mintTokens({ databaseUrl: p.databaseUrl, count: 1 });
+  const [minted] = await mintTokens({ databaseUrl: p.databaseUrl, count: 1, secret: p.tokenSecret });
   const headers = { authorization: `Bearer ${minted!.token}` };
   const me = await fetch(`${p.url}/api/users/me`, { headers });
   assert.equal(me.status, 200);

@@ -16,7 +16,7 @@ const DB = "postgres://u@127.0.0.1:5432/db";
 describe("tokens", () => {
   it("round-trips claims and rejects tampering, another secret and expiry", () => {
     const t = signToken("s", "42", { nowSec: 1000, ttlSec: 60, sessionId: "abc" });
-    assert.deepEqual(verifyToken("s", t, 1059), { ok: true, claims: { sub: "42", sid: "abc", iat: 1000, exp: 1060 } });
+    assert.deepEqual(verifyToken("s", t, 1059), { ok: true, claims: { sub: "42", sid: "abc", iat: 1000, exp: 1060, aud: "muejam-api", iss: "muejam" } });
     const expired = verifyToken("s", t, 1060);
     assert.equal(expired.ok, false);
     assert.match(!expired.ok ? expired.reason : "", /expired/);

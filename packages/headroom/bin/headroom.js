@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so the TypeScript sources (and users' scenario files) load directly.
-import { register } from "tsx/esm/api";
-register();
-const { main } = await import("../src/cli/main.ts");
+// Entry point. An installed package runs its build (dist/): nothing is compiled at start, and tsx
+// is loaded only when a scenario file is. In the repository (src/ present) the sources run
+// directly under tsx, so no build step stands between an edit and the next run.
+import { existsSync } from "node:fs";
+
+const sources = new URL("../src/cli/main.ts", import.meta.url);
+let main;
+if (existsSync(sources)) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import(sources.href));
+} else {
+  ({ main } = await import("../dist/cli/main.js"));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 // npm run -s tokens -w apps/backend -- --count 1000 > tokens.json   (or --out tokens.json)
 // Prints a JSON array of {userId, token} for the first N seeded users (and nothing else on
 // stdout). Without -s, npm itself prints a "> @muejam/backend tokens" banner on stdout first.
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { mintTokens } from "../auth/mint-tokens.js";
@@ -44,7 +44,12 @@ try {
   const tokens = await mintTokens({ databaseUrl: databaseUrlFromEnv(process.env), count, ttlSec: Math.round(ttlHours * 3600) });
   const json = JSON.stringify(tokens, null, 1) + "\n";
   // npm runs scripts in the workspace directory; INIT_CWD is where the user typed the command.
-  if (values.out) writeFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), values.out), json);
+  // Bearer tokens are credentials: the file is readable by its owner only.
+  if (values.out) {
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
+    writeFileSync(file, json, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
   else process.stdout.write(json);
   process.stderr.write(`minted ${tokens.length} tokens valid for ${ttlHours} h${values.out ? ` into ${values.out}` : ""}\n`);
 } catch (err) {

@@ -197,7 +197,7 @@ const UPDATE_STORY: Statement = {
          WHERE id = $1 AND author_id = $2
          RETURNING ${ownColumns}`,
 };
-const STORY_AUTHOR: Statement = { name: "story-author", text: "SELECT author_id::text AS author_id FROM stories WHERE id = $1" };
+const STORY_AUTHOR: Statement = { name: "story-author", text: "SELECT author_id::text AS author_id, visibility FROM stories WHERE id = $1" };
 
 export type UpdateOutcome = { kind: "updated"; story: OwnStory } | { kind: "not-found" } | { kind: "not-author" };
 
@@ -211,6 +211,7 @@ export async function updateStory(
   const values = [storyId, authorId, patch.title ?? null, patch.blurb ?? null, patch.genre ?? null, patch.visibility ?? null];
   const updated = (await db.write<OwnStory>(UPDATE_STORY, values, counter)).rows[0];
   if (updated) return { kind: "updated", story: updated };
-  const owner = (await db.write<{ author_id: string }>(STORY_AUTHOR, [storyId], counter)).rows[0];
-  return owner ? { kind: "not-author" } : { kind: "not-found" };
+  const owner = (await db.write<{ author_id: string; visibility: string }>(STORY_AUTHOR, [storyId], counter)).rows[0];
+  // Someone else's private story answers as an unknown one: its existence is private too.
+  return owner && owner.visibility !== "private" ? { kind: "not-author" } : { kind: "not-found" };
 }

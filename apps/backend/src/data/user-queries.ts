@@ -62,13 +62,20 @@ export async function shelvesOf(db: Database, userId: string, counter?: QueryCou
   return (await db.read<Shelf>(SHELVES, [userId], counter)).rows;
 }
 
+// A whisper about a story is stored only when its author may see the story (public, unlisted, or
+// their own private one): one statement, so a story made private meanwhile cannot slip through.
 const CREATE_WHISPER: Statement = {
   name: "create-whisper",
-  text: `WITH w AS (INSERT INTO whispers (author_id, story_id, content, scope) VALUES ($1, $2, $3, $4) RETURNING *)
+  text: `WITH w AS (
+           INSERT INTO whispers (author_id, story_id, content, scope)
+           SELECT $1::bigint, $2::bigint, $3, $4
+           WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM stories WHERE id = $2::bigint AND (visibility <> 'private' OR author_id = $1::bigint))
+           RETURNING *)
          SELECT w.id::text AS id, w.content, w.scope, w.story_id::text AS "storyId", ${iso("w.created_at")} AS "createdAt", s.slug AS "storySlug"
          FROM w LEFT JOIN stories s ON s.id = w.story_id`,
 };
 
-export async function createWhisper(db: Database, authorId: string, whisper: { content: string; scope: string; storyId?: string }, counter?: QueryCounter | null): Promise<CreatedWhisper> {
-  return (await db.write<CreatedWhisper>(CREATE_WHISPER, [authorId, whisper.storyId ?? null, whisper.content, whisper.scope], counter)).rows[0]!;
+/** The whisper, or undefined when it names a story its author may not see (or that does not exist). */
+export async function createWhisper(db: Database, authorId: string, whisper: { content: string; scope: string; storyId?: string }, counter?: QueryCounter | null): Promise<CreatedWhisper | undefined> {
+  return (await db.write<CreatedWhisper>(CREATE_WHISPER, [authorId, whisper.storyId ?? null, whisper.content, whisper.scope], counter)).rows[0];
 }

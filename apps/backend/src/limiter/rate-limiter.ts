@@ -23,6 +23,8 @@ export interface RateLimiter {
   readonly kind: "redis" | "in-process";
   /** Counts the request against each rule in order and stops at the first one exceeded. */
   check(rules: LimitRule[]): Promise<LimitDecision>;
+  /** Takes one count back from a rule's current window (a submission that was not accepted). */
+  refund(rule: LimitRule): Promise<void>;
 }
 
 // KEYS: one per rule; ARGV: limit and window (ms) per rule. Returns {index of the exceeded rule or 0, ms left}.
@@ -41,12 +43,20 @@ end
 return {0, 0}
 `;
 
+// A window that has expired meanwhile is left alone (no negative count in a fresh window).
+const REFUND_SCRIPT = `
+if redis.call('PTTL', KEYS[1]) > 0 and tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 interface RedisWithLimiter extends Redis {
   muejamRateLimit(numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
+  muejamRateRefund(numKeys: number, key: string): Promise<number>;
 }
 
 export function createRedisRateLimiter(redis: Redis, guard: RedisGuard, prefix: string, onFailOpen: () => void): RateLimiter {
   if (!("muejamRateLimit" in redis)) redis.defineCommand("muejamRateLimit", { lua: CHECK_SCRIPT });
+  if (!("muejamRateRefund" in redis)) redis.defineCommand("muejamRateRefund", { lua: REFUND_SCRIPT });
   const client = redis as RedisWithLimiter;
   return {
     kind: "redis",
@@ -64,6 +74,13 @@ export function createRedisRateLimiter(redis: Redis, guard: RedisGuard, prefix: 
       }
       if (index === 0) return { allowed: true, failedOpen: false };
       return { allowed: false, rule: rules[index - 1]!, retryAfterSec: Math.max(1, Math.ceil(msLeft / 1000)) };
+    },
+    async refund(rule) {
+      try {
+        await guard.run(() => client.muejamRateRefund(1, `${prefix}rl:${rule.group}:${rule.key}`));
+      } catch {
+        // Redis cannot answer: the count stays, so the quota is stricter for this window, never looser.
+      }
     },
   };
 }
@@ -96,6 +113,10 @@ export function createMemoryRateLimiter(opts: { now?: () => number; maxKeys?: nu
         }
       }
       return { allowed: true, failedOpen: false };
+    },
+    async refund(rule) {
+      const w = windows.get(`${rule.group}:${rule.key}`);
+      if (w && w.endsAtMs > now() && w.count > 0) w.count -= 1;
     },
   };
 }

@@ -4,10 +4,11 @@
 // (startPlatform waits for it).
 import { APP_VERSION, type BuildOptions } from "../app.js";
 import { startClusterPrimary, type ClusterHandle } from "../cluster.js";
-import { configInputFromEnv, resolveConfig, type AppConfigInput } from "../config.js";
+import { checkTokenSecret, configInputFromEnv, resolveConfig, type AppConfigInput } from "../config.js";
 import { migrate } from "../db/migrate.js";
 import { DEFAULT_SEED, seedDatabase } from "../db/seed.js";
 import { ConfigError } from "../errors.js";
+import { redactUrl } from "../redact.js";
 import { startServer, type RunningServer } from "../server.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
 import { defaultDataDir, removePlatformState, writePlatformState } from "./platform-state.js";
@@ -52,7 +53,7 @@ export async function runPlatformProcess(flags: PlatformFlags, env: Record<strin
     throw new ConfigError(`instances is ${instances}; expected 1 to ${MAX_INSTANCES}`, "set --instances (or MUEJAM_INSTANCES) to the number of API workers, at most the CPU count is sensible");
   }
   // Validate everything before starting anything.
-  resolveConfig({ ...input, databaseUrl: input.databaseUrl ?? "postgres://placeholder/db" });
+  checkTokenSecret(resolveConfig({ ...input, databaseUrl: input.databaseUrl ?? "postgres://placeholder/db" }), host);
 
   let embedded: EmbeddedPostgres | undefined;
   let dataDir: string | undefined;
@@ -94,7 +95,7 @@ export async function runPlatformProcess(flags: PlatformFlags, env: Record<strin
     const pids = clusterHandle ? clusterHandle.pids() : [process.pid];
     if (dataDir) await writePlatformState(dataDir, { databaseUrl: config.databaseUrl, pid: process.pid, url, startedAt: new Date().toISOString() });
     say(`MueJam API ${APP_VERSION} ready: try curl ${url}/api/discovery/trending`);
-    say(LISTENING_PREFIX + JSON.stringify({ url, pids, instances, databaseUrl: config.databaseUrl, embeddedPostgres: embedded !== undefined }));
+    say(LISTENING_PREFIX + JSON.stringify({ url, pids, instances, databaseUrl: redactUrl(config.databaseUrl), embeddedPostgres: embedded !== undefined }));
 
     let stopping = false;
     const shutdown = (why: string): void => {
@@ -131,9 +132,10 @@ export async function runPlatformProcess(flags: PlatformFlags, env: Record<strin
 
 function describeConfig(config: ReturnType<typeof resolveConfig>, instances: number, say: (line: string) => void): void {
   say(`${instances} instance(s), PostgreSQL pool ${config.poolSize} per instance${config.pgbouncer ? " (pgbouncer transaction mode)" : ""}${config.databaseReplicaUrl ? ", reads from DATABASE_REPLICA_URL" : ""}`);
-  if (config.redisUrl) say(`Redis at ${config.redisUrl.replace(/\/\/[^@]*@/, "//***@")} for cache, rate limits and sessions (key prefix ${config.redisPrefix}; circuit breaker cool-down ${config.redisCoolDownMs} ms)`);
+  if (config.redisUrl) say(`Redis at ${redactUrl(config.redisUrl)} for cache, rate limits and sessions (key prefix ${config.redisPrefix}; circuit breaker cool-down ${config.redisCoolDownMs} ms)`);
   else say("REDIS_URL is not set: cache, rate limits and sessions are IN-PROCESS (not shared between instances)");
   say(config.rateLimits ? `rate limits: ${config.rateLimits.userPerMin}/min per user, ${config.rateLimits.anonReadPerMin} reads and ${config.rateLimits.anonWritePerMin} writes/min per anonymous IP, ${config.rateLimits.submissionsPerHour} submissions/hour per user` : "rate limits: OFF (MUEJAM_RATE_LIMITS=off)");
-  if (config.tokenSecretIsDefault) say("MUEJAM_TOKEN_SECRET is not set: using the development default secret (tokens minted with the same default work)");
+  if (config.tokenSecretIsDefault) say(`MUEJAM_TOKEN_SECRET is not set: using the development default secret (${config.lab ? "lab mode" : "loopback only"}; tokens minted with the same default work)`);
+  if (config.trustProxy.length > 0) say(`X-Forwarded-For is trusted from ${config.trustProxy.join(", ")} only (MUEJAM_TRUST_PROXY): the client is the rightmost hop not in that list`);
   if (config.lab) say(`LAB MODE: faults ${config.faults.size ? [...config.faults].join(", ") : "none"} enabled`);
 }

@@ -1,7 +1,7 @@
 // Where a running platform on embedded PostgreSQL leaves its connection string, so the seed,
 // tokens and migrate commands find the database without DATABASE_URL.
 import { existsSync, readFileSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { chmod, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
@@ -21,7 +21,9 @@ export function defaultDataDir(env: Record<string, string | undefined>): string 
 const stateFile = (dataDir: string): string => join(dataDir, "platform.json");
 
 export async function writePlatformState(dataDir: string, state: PlatformState): Promise<void> {
-  await writeFile(stateFile(dataDir), JSON.stringify(state, null, 2) + "\n");
+  // It holds the connection string (with its password): readable by the owner only.
+  await writeFile(stateFile(dataDir), JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  await chmod(stateFile(dataDir), 0o600);
 }
 
 export async function removePlatformState(dataDir: string): Promise<void> {

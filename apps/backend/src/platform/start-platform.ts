@@ -3,6 +3,7 @@
 // empty); the API runs as a child process (`node --import tsx src/main.ts`), so a load
 // generator and the platform never share an event loop.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,13 @@ export interface StartPlatformOptions {
   env?: Record<string, string>;
   /** How long to wait for the API to answer /health/ready (default 120 s). */
   readyTimeoutMs?: number;
+  /** The secret tokens are signed with; absent: a random one for this platform (RunningPlatform.tokenSecret). */
+  tokenSecret?: string;
+  /**
+   * Addresses whose X-Forwarded-For the API believes (MUEJAM_TRUST_PROXY), e.g. the load generator
+   * that gives each virtual user an address of its own; absent: none.
+   */
+  trustProxy?: string[];
 }
 
 export interface RunningPlatform {
@@ -41,6 +49,8 @@ export interface RunningPlatform {
   databaseUrl: string;
   redisUrl?: string;
   embeddedPostgres: boolean;
+  /** What tokens for this platform must be signed with (mintTokens({ secret })). */
+  tokenSecret: string;
   /**
    * SIGTERM (the API drains its in-flight requests), then SIGKILL after `graceMs` (default 40 s).
    * A caller with nothing left to wait for (the documents are written) passes a short grace.
@@ -81,6 +91,7 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
       log(seeded.seeded ? `seeded ${seeded.users} users and ${seeded.stories} stories in ${(seeded.durationMs / 1000).toFixed(1)} s` : `database already holds ${seeded.users} users; not seeding`);
     }
 
+    const tokenSecret = opts.tokenSecret ?? randomBytes(32).toString("base64url");
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !OWNED_ENV.test(k)) env[k] = v;
     Object.assign(env, {
@@ -89,10 +100,13 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
       MUEJAM_INSTANCES: String(opts.instances ?? 1),
       MUEJAM_SEED: "0",
       MUEJAM_EXIT_WITH_PARENT: "1",
+      ...(opts.trustProxy?.length ? { MUEJAM_TRUST_PROXY: opts.trustProxy.join(",") } : {}),
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       ...(opts.poolSize !== undefined ? { MUEJAM_POOL_SIZE: String(opts.poolSize) } : {}),
       ...(opts.lab ? { MUEJAM_LAB: "1", MUEJAM_LAB_FAULTS: (opts.faults ?? []).join(",") } : {}),
       ...opts.env,
+      // After opts.env: the secret returned to the caller is the one the API verifies with.
+      MUEJAM_TOKEN_SECRET: tokenSecret,
     });
     if (!opts.lab && opts.faults?.length) throw new Error(`faults ${opts.faults.join(",")} need lab: true; lab faults are never enabled by default`);
 
@@ -111,6 +125,7 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
       databaseUrl,
       redisUrl: opts.redisUrl,
       embeddedPostgres: embedded !== undefined,
+      tokenSecret,
       stop(stopOpts) {
         stopping ??= (async () => {
           await stopChild(proc, stopOpts?.graceMs);

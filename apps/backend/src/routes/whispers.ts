@@ -37,9 +37,12 @@ export function registerWhisperRoutes(app: FastifyInstance, deps: AppDeps): void
       try {
         created = await createWhisper(deps.db, me.userId, req.body, req.queryCounter);
       } catch (err) {
+        // The story was deleted between the check and the insert.
         if ((err as { code?: string }).code === "23503") throw notFound(`no story with id ${req.body.storyId}`);
         throw err;
       }
+      // Unknown, or private to someone else: the same answer, so private story ids stay private.
+      if (!created) throw notFound(`no story with id ${req.body.storyId}`);
       const { storySlug, ...whisper } = created;
       await deps.cache.invalidate("profile", [profileCacheKey(me.userId)]);
       if (storySlug) await deps.cache.invalidate("story", [storyCacheKey(storySlug)]);

@@ -14,8 +14,10 @@
 // In production every user reaches the API through the load balancer from its own address, and
 // the per-IP limits for anonymous clients apply per user. From one generator every request comes
 // from 127.0.0.1, so each user sends X-Forwarded-For with an address of its own (10.x.y.z from its
-// index), as the load balancer would; the API trusts it from loopback only. `--var forwardedFor=off`
-// sends none, and every anonymous user then shares one address's limits.
+// index), as the load balancer would. The API believes it only from the proxies it is configured
+// to trust: `headroom plan` starts it with MUEJAM_TRUST_PROXY=127.0.0.1 (its own generator); an
+// API started by hand for `headroom run` needs the same setting, or the header is ignored and every
+// anonymous user shares one address's limits, as with `--var forwardedFor=off`, which sends none.
 import { readFileSync } from "node:fs";
 import { acceptAlso, between, scenario, task, userClass, type HttpResponse, type VirtualUser } from "headroom";
 import { profiles } from "./profiles.js";

@@ -46,6 +46,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: "find the breaking point of a URL or a scenario: step the load up until the SLO breaks or throughput stops growing, then bisect; report max RPS, breaking point, comfortable capacity, recovery and confidence",
     load: () => import("./search.js"),
   },
+  {
+    name: "init",
+    term: "init [options]",
+    summary: "scaffold headroom in your project: a scenario (from an OpenAPI document or a HAR recording, or an example), targets, headroom.config.json and a weekly CI workflow",
+    load: () => import("./init.js"),
+  },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",
@@ -57,7 +63,7 @@ export const COMMANDS: CommandEntry[] = [
 
 /** The command the arguments run ("help run" names run too), if it is one of COMMANDS. */
 export function requestedCommand(argv: readonly string[]): string | undefined {
-  const words = argv.filter((a) => !a.startsWith("-"));
+  const words = argv.filter((a, i) => !a.startsWith("-") && argv[i - 1] !== "--config");
   const name = words[0] === "help" ? words[1] : words[0];
   return COMMANDS.some((c) => c.name === name) ? name : undefined;
 }

@@ -1,6 +1,6 @@
 // `headroom fit usl FILE [--json]`: the Universal Scalability Law fitted to a CSV of
 // concurrency,throughput (a search's steps, or any measurements).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { uslText } from "../analysis/analysis-text.js";
@@ -25,6 +25,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .action((file: string, f: { json?: boolean }) => {
       const path = resolve(ctx.io.cwd, file);
       if (!existsSync(path)) throw new HeadroomError("HR_INPUT_INVALID", `CSV file "${file}" does not exist (looked at ${path})`, "give the path of a CSV with lines concurrency,throughput");
+      if (statSync(path).isDirectory()) {
+        throw new HeadroomError("HR_INPUT_INVALID", `"${file}" is a directory; expected a CSV file of concurrency,throughput lines`, "give the CSV file itself, e.g. headroom fit usl steps.csv (a search's steps: concurrency and throughput of each step from its search.json)");
+      }
       const points = parseUslCsv(readFileSync(path, "utf8"), file);
       const r = fitUsl(points);
       if (points.length < USL_MIN_POINTS) ctx.io.stderr.write(`warning: only ${points.length} points; a trustworthy USL fit needs at least ${USL_MIN_POINTS} load levels\n`);

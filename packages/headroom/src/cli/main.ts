@@ -5,6 +5,7 @@ import { EXIT, HeadroomError, formatError, isHeadroomError } from "../errors.js"
 import { VERSION } from "../version.js";
 import { COMMANDS, requestedCommand, type CommandEntry } from "./commands.js";
 import { processIo, type CliIo } from "./io.js";
+import { installSettings } from "./settings.js";
 
 export interface CommandContext {
   io: CliIo;
@@ -31,6 +32,7 @@ export async function buildProgram(ctx: CommandContext, argv?: readonly string[]
         /* printed by main() with a hint */
       },
     });
+  installSettings(program, ctx);
   const only = argv === undefined ? undefined : (requestedCommand(argv) ?? null);
   const listed = new Map<Command, CommandEntry>();
   for (const entry of COMMANDS) {

@@ -2,8 +2,9 @@
 // --target), runs the suite's profiles with telemetry, judges every figure and writes the
 // capacity plan, the per-test result documents, the HTML report, summary.json, JUnit, alert
 // rules and a Grafana dashboard.
-import { existsSync, writeFileSync } from "node:fs";
-import { platform, release } from "node:os";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { platform, release, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
@@ -12,6 +13,7 @@ import type { Slo } from "../analysis/types.js";
 import { newRunId, hostInfo, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { runTest } from "../engine/run-test.js";
+import { checkOutDir } from "../store/out-dir.js";
 import { createRunStore } from "../store/run-store.js";
 import { EXIT, HeadroomError } from "../errors.js";
 import { initHistograms } from "../metrics/histogram.js";
@@ -33,11 +35,13 @@ import { headlineText } from "../report/headline-render.js";
 import { FULL_SCALE, QUICK_SCALE, peakUsers, scaleProfile, type SuiteScale } from "../suite/scale-profile.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
 import { makeDirectory } from "../util/make-directory.js";
+import { redactCommandLine } from "../util/redact.js";
 import { VERSION } from "../version.js";
 import { collect, parseCount, parseHttpUrl, parsePositive, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { loadInfrastructure } from "./scale.js";
 import { breakingPointProgress, planProgress } from "./plan-progress.js";
+import { loadMuejamBackend, type MuejamBackend, type MuejamRunningPlatform } from "./muejam-backend.js";
 
 interface PlanFlags {
   target?: string;
@@ -70,6 +74,8 @@ interface PlanFlags {
   search: boolean;
   searchBudget?: string;
   searchMaxUsers?: string;
+  keepTokens?: boolean;
+  force?: boolean;
 }
 
 /** `--dataset`: the size of the data the MueJam API is seeded with when its database is empty. */
@@ -202,9 +208,9 @@ interface Platform {
 }
 
 async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: string, tokenCount: number, log: (s: string) => void): Promise<Platform> {
-  let backend: typeof import("@muejam/backend");
+  let backend: MuejamBackend;
   try {
-    backend = await import("@muejam/backend");
+    backend = await loadMuejamBackend();
   } catch (e) {
     throw new HeadroomError("HR_SERVICE_START", `the MueJam API (@muejam/backend) could not be loaded: ${(e as Error).message}`, "run `npm ci` at the repository root, or point headroom at your platform with --target URL --suite FILE", { cause: e });
   }
@@ -212,10 +218,14 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
   const databaseUrl = ctx.io.env.DATABASE_URL || undefined;
   const redisUrl = ctx.io.env.REDIS_URL || undefined;
   log(`starting the MueJam API (${instances} instance${instances > 1 ? "s" : ""}) on ${databaseUrl ? "DATABASE_URL" : "embedded PostgreSQL"}${redisUrl ? " and REDIS_URL" : " with the in-process cache and limiter (no REDIS_URL)"}...`);
-  let running: Awaited<ReturnType<typeof backend.startPlatform>>;
+  let running: MuejamRunningPlatform;
   try {
     running = await backend.startPlatform({
       instances,
+      // A secret of this run only: tokens minted for it are worthless once it ends.
+      tokenSecret: randomBytes(32).toString("base64url"),
+      // The load generator, on this host, gives each virtual user an address of its own.
+      trustProxy: [LOAD_GENERATOR_ADDRESS],
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(redisUrl ? { redisUrl } : {}),
       seed: parseDataset(f.dataset),
@@ -228,10 +238,10 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
     throw new HeadroomError("HR_SERVICE_START", `the MueJam API did not start: ${(e as Error).message}`, "check that Node can write to the temp directory (embedded PostgreSQL), or give DATABASE_URL of a running PostgreSQL; run with --verbose for detail", { cause: e });
   }
   try {
-    const tokens = await backend.mintTokens({ databaseUrl: running.databaseUrl, count: await mintableTokens(running.databaseUrl, Math.max(1, tokenCount)) });
-    const tokensFile = join(outDir, "tokens.json");
-    writeFileSync(tokensFile, JSON.stringify(tokens) + "\n");
+    const tokens = await backend.mintTokens({ databaseUrl: running.databaseUrl, secret: running.tokenSecret, count: await mintableTokens(running.databaseUrl, Math.max(1, tokenCount)) });
+    const tokensFile = writeTokens(tokens, f.keepTokens ? outDir : undefined);
     log(`API ready at ${running.url} (pids ${running.pids.join(", ")}); minted ${tokens.length} tokens`);
+    if (f.keepTokens) log(`warning: --keep-tokens: ${tokensFile} holds bearer tokens valid for 7 days against this run's API (mode 0600); delete it before sharing the report folder`);
     const notes: string[] = [];
     if (!redisUrl) notes.push("no REDIS_URL: the API used its in-process cache and rate limiter (Redis telemetry not measured)");
     if (f.lab) notes.push(`lab faults enabled: ${f.fault.join(",") || "none"}`);
@@ -258,12 +268,31 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
       },
       environment: `local lab: MueJam API ${backend.APP_VERSION} (${instances} instance${instances > 1 ? "s" : ""}) on ${running.embeddedPostgres ? "embedded PostgreSQL" : "PostgreSQL (DATABASE_URL)"}${running.redisUrl ? " and Redis (REDIS_URL)" : ", in-process cache and limiter (no REDIS_URL)"}, same host as the load generator`,
       notes,
-      stop: (o?: { graceMs?: number }) => running.stop(o),
+      stop: async (o?: { graceMs?: number }) => {
+        try {
+          await running.stop(o);
+        } finally {
+          if (!f.keepTokens) rmSync(dirname(tokensFile), { recursive: true, force: true });
+        }
+      },
     };
   } catch (e) {
     await running.stop();
     throw e;
   }
+}
+
+const LOAD_GENERATOR_ADDRESS = "127.0.0.1";
+
+/**
+ * The suite's tokens, readable by this user only (0600): in a private temporary folder removed when
+ * the plan ends, or with --keep-tokens in the report folder (`keepIn`).
+ */
+export function writeTokens(tokens: readonly { userId: string; token: string }[], keepIn: string | undefined): string {
+  const file = join(keepIn ?? mkdtempSync(join(tmpdir(), "headroom-tokens-")), "tokens.json");
+  writeFileSync(file, JSON.stringify(tokens) + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }
 
 function externalPlatform(f: PlanFlags): Platform {
@@ -376,6 +405,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
 
   const startedAt = new Date();
   const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));
+  if (f.out) checkOutDir(outDir, f.force);
   makeDirectory(outDir);
   await initHistograms();
   const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), stage?.maxUsers ?? 0, 1);
@@ -447,7 +477,8 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       versions,
       scale: scale.users === 1 && scale.time === 1 ? 1 : Math.min(scale.users, scale.time),
       target: platformHandle.url,
-      command: `headroom plan${argv.length ? " " + argv.join(" ") : ""}`,
+      command: redactCommandLine("headroom plan", argv),
+      ...(f.suite ? { suite: relative(io.cwd, suitePath) || suitePath } : {}),
       appInstances: platformHandle.instances,
       notes: [
         `users x${scale.users}, durations x${scale.time} (each test at least ${scale.minDurationSec} s; see --full)`,
@@ -541,6 +572,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--no-search", `skip the ${BREAKING_POINT_STAGE} stage (the search above the peak profile's users)`)
     .option("--search-budget <d>", `time budget of the ${BREAKING_POINT_STAGE} search (default ${QUICK_SEARCH.budgetSec}s; none with --full; 0 for none)`)
     .option("--search-max-users <n>", `most users a search step runs (default ${SEARCH_MAX_USERS}: the generator's memory stays bounded)`)
+    .option("--keep-tokens", "keep the suite's bearer tokens as tokens.json (mode 0600) in the report folder; by default they live in a private temporary folder removed at the end")
+    .option("--force", "with --out: write into a folder that already holds files (an earlier plan's are overwritten)")
     .option("--json", "print summary.json on stdout (progress goes to stderr)")
     .option("--dry-run", "print the tests that would run and exit")
     .addHelpText(

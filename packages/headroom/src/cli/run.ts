@@ -15,7 +15,8 @@ import { parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
-import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
+import { checkOutDir } from "../store/out-dir.js";
 import { createRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
 import { collect, parseCount, parseThink, parseVar } from "./flags.js";
@@ -43,6 +44,7 @@ interface RunFlags {
   timeout: string;
   workers?: string;
   out?: string[];
+  force?: boolean;
   threshold?: string[];
   targets?: string;
   abortOnFail?: boolean;
@@ -235,6 +237,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--abort-on-fail", "stop the run at the first failing --threshold (k6's abortOnFail), judged every second after --abort-grace")
     .option("--abort-grace <d>", "with --abort-on-fail: load run before thresholds may stop the run", "5s")
     .option("--no-report", "do not write report.html in the run directory")
+    .option("--force", "with --out: overwrite a folder that already holds a run")
     .option("--json", "print only the summary as one JSON object on stdout")
     .option("--dry-run", "print the plan and exit without sending a request")
     .option("--host <url>", "scenario: base URL of the target")
@@ -302,7 +305,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     const host = f.host ?? f.baseUrl;
     const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
     checkScenarioFile(path, file);
-    if (f.typecheck) await typecheckScenario(path);
+    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
     scenario = await loadScenario(path);
     const exported = Object.keys(scenario.profiles ?? {});
     if (!f.profile && exported.length > 0 && !f.users && !f.rate && !f.stages) {
@@ -328,6 +331,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
 
   const id = newRunId();
   const dir = gates.outputs.dir ? resolve(io.cwd, gates.outputs.dir) : join(io.cwd, "runs", id);
+  if (gates.outputs.dir) checkOutDir(dir, f.force);
   const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
   const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const log = f.json ? io.stderr : io.stdout;

@@ -25,7 +25,9 @@ import { MANIFEST_FILE, TELEMETRY_FILE } from "../store/types.js";
 import { collect, parseNumber } from "./flags.js";
 import type { CommandContext } from "./main.js";
 
-export const DEFAULT_INFRASTRUCTURE_FILE = fileURLToPath(new URL("../../../../config/infrastructure.default.json", import.meta.url));
+/** The repository's config/ from the sources; the copy the build ships in dist/config/ from the package. */
+const PACKAGED_INFRASTRUCTURE_FILE = fileURLToPath(new URL("../config/infrastructure.default.json", import.meta.url));
+export const DEFAULT_INFRASTRUCTURE_FILE = existsSync(PACKAGED_INFRASTRUCTURE_FILE) ? PACKAGED_INFRASTRUCTURE_FILE : fileURLToPath(new URL("../../../../config/infrastructure.default.json", import.meta.url));
 
 function readJson(path: string, what: string, flag: string): unknown {
   if (!existsSync(path)) throw new HeadroomError("HR_CONFIG_INVALID", `${what} "${path}" does not exist`, `check the path given to ${flag} (relative paths are resolved from the current directory)`);

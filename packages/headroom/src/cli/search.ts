@@ -21,15 +21,17 @@ import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
-import { typecheckScenario } from "../plan/typecheck-scenario.js";
+import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { describeWait } from "../plan/wait.js";
 import { createSearchRunner } from "../suite/search-runner.js";
 import type { TelemetryConfig } from "../telemetry/index.js";
+import { checkOutDir } from "../store/out-dir.js";
 import { collect, parseHttpUrl, parseNumber, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { parseHeader } from "./run.js";
 
 interface SearchFlags {
+  force?: boolean;
   url?: string;
   method: string;
   header: string[];
@@ -149,6 +151,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--host-metrics", "telemetry: sample this host's CPU, memory and network")
     .option("--telemetry-interval <d>", "telemetry sampling period", "2s")
     .option("--out <dir>", "output directory, one run directory per step (default runs/search-<id>)")
+    .option("--force", "with --out: write into a folder that already holds files (an earlier search's are overwritten)")
     .option("--json", "print only the result as one JSON object on stdout")
     .option("--no-typecheck", "scenario: skip the TypeScript type check")
     .addHelpText(
@@ -196,7 +199,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   } else {
     const path = resolve(io.cwd, file!);
     checkScenarioFile(path, file);
-    if (f.typecheck) await typecheckScenario(path);
+    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
     scenario = await loadScenario(path);
     baseUrl = f.host ? parseHttpUrl(f.host, "--host") : scenario.host;
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
@@ -205,6 +208,7 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   await initHistograms();
 
   const outDir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", `search-${newRunId()}`);
+  if (f.out) checkOutDir(outDir, f.force);
   const log = f.json ? io.stderr : io.stdout;
   const stop = new AbortController();
   const unhook = io.onInterrupt(() => {

@@ -54,7 +54,7 @@ export function checkScenarioFile(path: string, shown = path): void {
 export async function loadScenario(path: string): Promise<Scenario> {
   const abs = resolve(path);
   checkScenarioFile(path);
-  resolveHeadroomForScenarios();
+  await resolveHeadroomForScenarios();
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;

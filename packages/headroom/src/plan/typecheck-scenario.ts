@@ -8,12 +8,11 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { HeadroomError } from "../errors.js";
 import { checkScenarioFile } from "./load-scenario.js";
-import { HEADROOM_INDEX_PATH } from "./resolve-headroom.js";
-
-const SCENARIO_ENTRY_PATH = new URL("./scenario-entry.ts", import.meta.url).pathname;
+import { HEADROOM_INDEX_PATH, SCENARIO_ENTRY_PATH } from "./resolve-headroom.js";
 
 /** Where headroom's own @types live, so a scenario outside the repository still sees node's types. */
 function typeRoots(): string[] | undefined {
@@ -37,7 +36,7 @@ function check(headroomEntry) {
 const program = ts.createProgram([file], {
   strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es2023.d.ts"],
   module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  types: ["node"], esModuleInterop: true, resolveJsonModule: true, allowImportingTsExtensions: true,
+  types: workerData.typeRoots ? ["node"] : [], esModuleInterop: true, resolveJsonModule: true, allowImportingTsExtensions: true,
   paths: { headroom: [headroomEntry] },
   ...(workerData.typeRoots ? { typeRoots: workerData.typeRoots } : {}),
 });
@@ -108,6 +107,9 @@ function remember(file: string, result: CheckResult): void {
   }
 }
 
+/** What the CLI says when no TypeScript was found (it is an optional peer dependency of the package). */
+export const TYPECHECK_SKIPPED_NOTE = "note: the scenario was not type-checked: TypeScript is not installed (npm install --save-dev typescript to check scenarios before they run)\n";
+
 /**
  * Throws HR_SCENARIO_INVALID listing the type errors in the file itself (at most 10). A check
  * that passed is remembered, and skipped while none of the files it read has changed.
@@ -116,7 +118,7 @@ export async function typecheckScenario(file: string): Promise<{ checked: boolea
   checkScenarioFile(file);
   if (stillChecked(file)) return { checked: true, cached: true };
   const result = await new Promise<CheckResult>((resolve, reject) => {
-    const w = new Worker(`(() => {${CHECKER}})()`, { eval: true, workerData: { file, bases: [file, new URL(import.meta.url).pathname], headroomIndex: HEADROOM_INDEX_PATH, scenarioEntry: SCENARIO_ENTRY_PATH, typeRoots: typeRoots() } });
+    const w = new Worker(`(() => {${CHECKER}})()`, { eval: true, workerData: { file, bases: [file, fileURLToPath(import.meta.url)], headroomIndex: HEADROOM_INDEX_PATH, scenarioEntry: SCENARIO_ENTRY_PATH, typeRoots: typeRoots() } });
     w.once("message", (m: CheckResult) => {
       resolve(m);
       void w.terminate();

@@ -33,6 +33,8 @@ export interface EnvironmentInfo {
   versions: Record<string, string>;
   /** Users and durations were multiplied by this (1 = the seed's real values). */
   scale: number;
+  /** The suite file given with --suite, as the user named it; absent: the MueJam suite. */
+  suite?: string;
   /** The platform's base URL. */
   target: string;
   /** The command line that produced the documents. */

@@ -6,6 +6,8 @@ import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileS
 import { join, resolve } from "node:path";
 import { HeadroomError } from "../errors.js";
 import { makeDirectory } from "../util/make-directory.js";
+import { intervalLineSchema, manifestSchema, schemaProblem, summarySchema, telemetryLineSchema } from "./run-schemas.js";
+import type { z } from "zod";
 import {
   INTERVALS_FILE,
   MANIFEST_FILE,
@@ -39,8 +41,9 @@ export function createRunStore(dir: string, manifest: Manifest): RunStoreWriter 
   makeDirectory(abs);
   let current: Manifest = { ...manifest };
   writeJsonAtomic(join(abs, MANIFEST_FILE), current);
-  const intervalsFd = openSync(join(abs, INTERVALS_FILE), "a");
-  const telemetryFd = openSync(join(abs, TELEMETRY_FILE), "a");
+  // "w": a run starts from empty files, never appended to an earlier run's lines (--out ... --force).
+  const intervalsFd = openSync(join(abs, INTERVALS_FILE), "w");
+  const telemetryFd = openSync(join(abs, TELEMETRY_FILE), "w");
   let open = true;
   return {
     dir: abs,
@@ -79,17 +82,54 @@ export interface RunStore {
   skippedLines: number;
 }
 
-function readNdjson<T>(path: string): { rows: T[]; skipped: number } {
+/** "not a run directory: FILE: what is wrong" (exit 3). */
+function notARun(path: string, problem: string, cause?: unknown): HeadroomError {
+  return new HeadroomError("HR_RUN_INVALID", `not a run directory: ${path}: ${problem}`, `this file was damaged or not written by headroom; re-run the test, or pass another run. ${WHAT_A_RUN_IS}`, cause === undefined ? undefined : { cause });
+}
+
+function readJsonFile(path: string, schema: z.ZodType): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw notARun(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, e);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw notARun(path, `is not valid JSON (${(e as Error).message})`, e);
+  }
+  const problem = schemaProblem(schema, value);
+  if (problem) throw notARun(path, problem);
+  return value;
+}
+
+/** Lines that are not JSON (a killed run's torn last line) are skipped; JSON of the wrong shape is an error naming the line. */
+function readNdjson<T>(path: string, schema: z.ZodType): { rows: T[]; skipped: number } {
   if (!existsSync(path)) return { rows: [], skipped: 0 };
   const rows: T[] = [];
   let skipped = 0;
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  let lineNo = 0;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw notARun(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, e);
+  }
+  for (const line of text.split("\n")) {
+    lineNo++;
     if (line.trim() === "") continue;
+    let value: unknown;
     try {
-      rows.push(JSON.parse(line) as T);
+      value = JSON.parse(line);
     } catch {
       skipped++;
+      continue;
     }
+    const problem = schemaProblem(schema, value);
+    if (problem) throw notARun(path, `line ${lineNo}: ${problem}`);
+    rows.push(value as T);
   }
   return { rows, skipped };
 }
@@ -122,28 +162,19 @@ function runNotFound(dir: string, abs: string): HeadroomError {
   return new HeadroomError("HR_RUN_NOT_FOUND", `no ${MANIFEST_FILE} in "${dir}"; ${expected}`, WHAT_A_RUN_IS);
 }
 
-/** Reads a run directory. Throws HR_RUN_NOT_FOUND / HR_RUN_INVALID with the path and the fix. */
+/**
+ * Reads a run directory. Throws HR_RUN_NOT_FOUND, or HR_RUN_INVALID ("not a run directory: FILE:
+ * what is wrong") when a file is not JSON or not of a run's shape (run-schemas.ts).
+ */
 export function readRunStore(dir: string): RunStore {
   const abs = resolve(dir);
   const manifestPath = join(abs, MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw runNotFound(dir, abs);
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  } catch (e) {
-    throw new HeadroomError("HR_RUN_INVALID", `${manifestPath} is not valid JSON (${(e as Error).message})`, "the run directory is damaged; re-run the test", { cause: e });
-  }
-  const intervals = readNdjson<IntervalLine>(join(abs, INTERVALS_FILE));
-  const telemetry = readNdjson<TelemetryLine>(join(abs, TELEMETRY_FILE));
-  let summary: RunSummary | undefined;
+  const manifest = readJsonFile(manifestPath, manifestSchema) as Manifest;
+  const intervals = readNdjson<IntervalLine>(join(abs, INTERVALS_FILE), intervalLineSchema);
+  const telemetry = readNdjson<TelemetryLine>(join(abs, TELEMETRY_FILE), telemetryLineSchema);
   const summaryPath = join(abs, SUMMARY_FILE);
-  if (existsSync(summaryPath)) {
-    try {
-      summary = JSON.parse(readFileSync(summaryPath, "utf8")) as RunSummary;
-    } catch {
-      summary = undefined;
-    }
-  }
+  const summary = existsSync(summaryPath) ? (readJsonFile(summaryPath, summarySchema) as RunSummary) : undefined;
   intervals.rows.sort((a, b) => a.t - b.t);
   telemetry.rows.sort((a, b) => a.ts - b.ts);
   return {

@@ -14,6 +14,7 @@ import { createPrometheusCollector } from "./prometheus-collector.js";
 import { createRedisCollector } from "./redis-collector.js";
 import { scheduleCollectors, type TelemetryHandle, type TelemetrySink } from "./telemetry-scheduler.js";
 import type { Collector, TelemetryConfig, TelemetryTimers } from "./types.js";
+import { redactSecrets } from "../util/redact.js";
 
 export type { Collector, CollectorReading, TelemetryConfig, TelemetryTimers } from "./types.js";
 export { realTimers } from "./types.js";
@@ -47,10 +48,10 @@ function checkUrl(what: string, url: string, protocols: string[], example: strin
   try {
     u = new URL(url);
   } catch {
-    throw new HeadroomError("HR_BAD_URL", `${what} "${url}" is not a URL; expected the form ${example}`, `give the full URL, for example ${example}`);
+    throw new HeadroomError("HR_BAD_URL", `${what} "${redactSecrets(url)}" is not a URL; expected the form ${example}`, `give the full URL, for example ${example}`);
   }
   if (!protocols.includes(u.protocol)) {
-    throw new HeadroomError("HR_BAD_URL", `${what} "${url}" has protocol "${u.protocol}"; expected ${protocols.join(" or ")}`, `use the form ${example}`);
+    throw new HeadroomError("HR_BAD_URL", `${what} "${redactSecrets(url)}" has protocol "${u.protocol}"; expected ${protocols.join(" or ")}`, `use the form ${example}`);
   }
 }
 

@@ -9,6 +9,7 @@
 //     min(1 s, interval/2) old, so its rates are not noise), then closes every collector.
 import type { TelemetryLine } from "../store/types.js";
 import { errorMessage, realTimers, round, type Collector, type CollectorReading, type TelemetryTimers } from "./types.js";
+import { redactSecrets } from "../util/redact.js";
 
 export interface ScheduleOptions {
   /** Epoch ms that t=0 of the lines refers to (the run's start). */
@@ -64,7 +65,7 @@ export function scheduleCollectors(collectors: readonly Collector[], sink: Telem
         readings = await c.sample(nowMs);
         if (readings.length === 0) readings = [{ ok: false, error: "the collector returned no reading", values: {} }];
       } catch (e) {
-        readings = [{ ok: false, error: errorMessage(e), values: {} }];
+        readings = [{ ok: false, error: redactSecrets(errorMessage(e)), values: {} }];
       }
       for (const r of readings) emit(lineOf(nowMs, c.source, r));
     })().finally(() => running.delete(c));

@@ -1,3 +1,4 @@
+// test-needs: redis
 // Ground truth for the bottleneck diagnosis: the MueJam API started with each lab fault, the same
 // load against each (a search-heavy reader mix, 16 users pausing 0-10 ms), telemetry from Prometheus, PostgreSQL,
 // Redis, the API process and the host, then analyzeRun. The diagnosis must name the fault's

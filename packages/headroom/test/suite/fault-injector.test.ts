@@ -1,3 +1,4 @@
+// test-needs: redis
 // The fault injector against real things: a pool of our own on the machine's PostgreSQL loses its
 // connection to pg_terminate_backend and reconnects; a child process we spawn is stopped and
 // resumed; a redis-server of our own is paused (never the shared one at :6379, other tests use

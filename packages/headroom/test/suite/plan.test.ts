@@ -1,3 +1,4 @@
+// test-needs: redis
 // End to end: `headroom plan` at a small scale against the MueJam API on the machine's real
 // PostgreSQL (a fresh database) and Redis, in-process through main(). Checks the report set a
 // user gets: every document written, the seed's structure, no TBD, numbers that come from the run.

@@ -1,3 +1,4 @@
+// test-needs: redis
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";

@@ -1,3 +1,4 @@
+// test-needs: redis
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -30,8 +31,8 @@ test("headroom telemetry: every source into the run store; a dead source is a ga
   const code = await main(
     [
       "telemetry",
-      "--postgres", "postgres://postgres@127.0.0.1:5432/postgres",
-      "--redis", "redis://127.0.0.1:6379",
+      "--postgres", process.env.HEADROOM_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/postgres",
+      "--redis", process.env.HEADROOM_TEST_REDIS ?? "redis://127.0.0.1:6379",
       "--prometheus", "http://127.0.0.1:1/metrics", // nothing listens on port 1
       "--port", String(port),
       "--pid", String(process.pid),
