@@ -49,6 +49,7 @@ export const ERRORS = {
   HR_FILE_ACCESS: { exitCode: EXIT.CONFIG, title: "file cannot be read or written" },
   HR_TARGET_UNREACHABLE: { exitCode: EXIT.UNREACHABLE, title: "target unreachable" },
   HR_SERVICE_START: { exitCode: EXIT.UNREACHABLE, title: "service failed to start" },
+  HR_PYTHON_MISSING: { exitCode: EXIT.UNREACHABLE, title: "python3 not found (needed to read a locustfile)" },
   HR_SCENARIO_FAILED: { exitCode: EXIT.SCENARIO_FAILED, title: "scenario failed while running" },
   HR_TARGETS_FAILED: { exitCode: EXIT.TARGETS_FAILED, title: "targets failed" },
   HR_REGRESSION: { exitCode: EXIT.REGRESSION, title: "regression detected" },

@@ -46,6 +46,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: "find the breaking point of a URL or a scenario: step the load up until the SLO breaks or throughput stops growing, then bisect; report max RPS, breaking point, comfortable capacity, recovery and confidence",
     load: () => import("./search.js"),
   },
+  {
+    name: "import",
+    term: "import",
+    summary: "bring Locust and k6 work along: convert a locustfile into a scenario, import Locust CSV or k6 results as run directories",
+    load: () => import("./import.js"),
+  },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",
