@@ -157,7 +157,7 @@ export function flattenTasks(user: PyClass, classes: Map<string, PyClass>, funct
 }
 
 /** A task whose body is only `self.interrupt()` (the usual way out of a TaskSet). */
-function onlyInterrupts(fn: PyNode): boolean {
+export function onlyInterrupts(fn: PyNode): boolean {
   const stmts = nodes(fn.body).filter((s) => s._ !== "Pass" && !(s._ === "Expr" && typeof child(s, "value")?.value === "string"));
   const call = stmts.length === 1 && stmts[0]!._ === "Expr" ? child(stmts[0]!, "value") : undefined;
   return call?._ === "Call" && lastName(child(call, "func")) === "interrupt";

@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import { child, firstLine, lastName, nodes, str, type PyNode } from "./python-ast.js";
 import { Untranslatable, expr, type Todo, type TranslateContext } from "./python-expr.js";
 import { assignedNames, body } from "./python-stmt.js";
-import { collectClasses, flattenTasks, reachedTaskSets, roundWeight, type PyClass } from "./locust-model.js";
+import { collectClasses, flattenTasks, onlyInterrupts, reachedTaskSets, roundWeight, taskDecoratorWeight, type PyClass } from "./locust-model.js";
 
 export interface ConvertedLocustfile {
   source: string;
@@ -114,6 +114,11 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
     const prefix = owner === user ? id : `${id}_${owner.name}`;
     const helpers = new Map([...owner.methods.keys()].map((m) => [m, `${prefix}_${m}`]));
     for (const [m, fn] of owner.methods) {
+      // A TaskSet task that only interrupts is folded into the weights (locust-model.ts).
+      if (owner.kind === "taskset" && taskDecoratorWeight(fn) !== undefined && onlyInterrupts(fn)) {
+        shared.notes.push({ line: fn.line ?? 0, what: `${owner.name}.${m} only calls self.interrupt(): it sends nothing and is folded into the weights (each task of ${owner.name} weighs its TaskSet's weight x its own / the interrupting tasks' weight)` });
+        continue;
+      }
       const ctx = newContext(shared, { inTaskSet: owner.kind === "taskset", helpers, stateFields });
       fnCode.push(userFunction(`${prefix}_${m}`, vu, fn, ctx));
     }
@@ -185,8 +190,8 @@ export function convertLocustModule(module: PyNode, file: string): ConvertedLocu
   for (const [, fn] of moduleFns) shared.todos.push({ line: fn.line ?? 0, what: `module-level function ${str(fn, "name")} is not a task; left out (inline it where it is used)` });
   const waits = [...usedWaits].sort();
   const header = [
-    `// Converted from ${basename(file)} by \`headroom import locust\`. Review the TODO comments: each marks`,
-    `// something that did not convert and was left out. Run it with:`,
+    `// Converted from ${basename(file)} by \`headroom import locust\`.${shared.todos.length ? ` ${shared.todos.length} construct(s) did not convert:` : ""}`,
+    shared.todos.length ? "// each is a TODO comment below, with the Python it replaces. Run it with:" : "// Run it with:",
     `//   headroom run THIS_FILE --users 50 --spawn-rate 10 --duration 1m${hosts[0] ? "" : " --host http://127.0.0.1:8000"}`,
     `import { ${[...waits, "scenario", "task", "userClass", "type HttpResponse", "type VirtualUser"].join(", ")} } from "headroom";`,
     "",

@@ -170,6 +170,7 @@ function call(n: PyNode, ctx: TranslateContext): string {
       max: (xs) => `Math.max(${xs.join(", ")})`,
       abs: ([x]) => `Math.abs(${x})`,
       list: ([x]) => `[...${x}]`,
+      range: (xs) => (xs.length === 1 ? `Array.from({ length: ${xs[0]} }, (_, i) => i)` : xs.length === 2 ? `Array.from({ length: ${xs[1]} - ${xs[0]} }, (_, i) => ${xs[0]} + i)` : fail("range() with a step")),
     };
     if (builtins[id]) return builtins[id]!(a());
     return `${id}(${a().join(", ")})`;

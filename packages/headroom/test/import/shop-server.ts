@@ -30,6 +30,8 @@ export async function startShopServer(): Promise<ShopServer> {
         const product = Number(body.product);
         return send(product === 8 ? 409 : product === 7 ? 500 : 201, { product });
       }
+      if (req.method === "GET" && p === "/catalog") return send(200, { items: ["red-hat", "blue-sock", "green-shoe"] });
+      if (req.method === "GET" && /^\/catalog\/[a-z-]+$/.test(p)) return send(200, { slug: p.split("/")[2] });
       if (req.method === "POST" && (p === "/checkout" || p === "/logout")) return send(200, {});
       if (req.method === "GET" && p === "/admin/orders") return send(200, ++orders % 10 === 0 ? {} : { orders: [] });
       if (req.method === "GET" && p === "/health") return send(200, { ok: true });
