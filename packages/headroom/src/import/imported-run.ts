@@ -28,7 +28,8 @@ export function histogramFromQuantiles(count: number, quantiles: QuantilesMs): s
     placed += first;
     for (let k = 1; k < q.length; k++) {
       const [p, v] = q[k]!;
-      const upTo = k === q.length - 1 ? count : Math.round(count * p);
+      // The highest known value (often the max) keeps at least one request, however few there are.
+      const upTo = k === q.length - 1 ? count : Math.min(Math.round(count * p), count - 1);
       const n = Math.max(0, upTo - placed);
       const steps = Math.min(n, 4);
       for (let s = 1; s <= steps; s++) {

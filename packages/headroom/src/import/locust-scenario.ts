@@ -25,7 +25,14 @@ const RUNTIME: Record<string, string> = {
   sleepSec: "function sleepSec(sec: number): Promise<void> {\n  return new Promise((resolve) => setTimeout(resolve, sec * 1000));\n}",
 };
 
-function newContext(shared: { todos: Todo[]; notes: Todo[]; needs: Set<string> }, opts: Partial<TranslateContext>): TranslateContext {
+interface Shared {
+  todos: Todo[];
+  notes: Todo[];
+  needs: Set<string>;
+  foreign: Set<string>;
+}
+
+function newContext(shared: Shared, opts: Partial<TranslateContext>): TranslateContext {
   return { inTaskSet: false, stateFields: new Set(), helpers: new Map(), locals: new Set(), responses: new Set(), hasUser: true, ...shared, ...opts };
 }
 
@@ -43,7 +50,7 @@ function waitOf(cls: PyClass, todos: Todo[]): { code: string; fn: string } {
     // constant_throughput(r) is constant_pacing(1 / r): r tasks per second per user.
     if (name === "constant_throughput" && args.length === 1 && a! > 0) return { code: `constantPacing(${roundWeight(1 / a!)})`, fn: "constantPacing" };
   }
-  todos.push({ line: w.line ?? cls.node.line ?? 0, what: `${cls.name}.wait_time = ${firstLine(w)}: only between/constant/constant_pacing/constant_throughput with number arguments convert; no wait used` });
+  todos.push({ line: w.line ?? cls.node.line ?? 0, what: `${cls.name}.wait_time is a ${w._ === "Lambda" ? "lambda" : w._ === "Call" ? `call of ${lastName(child(w, "func")) ?? "a function"}` : w._}: only between/constant/constant_pacing/constant_throughput with number arguments convert; no wait used` });
   return { code: `constant(0) /* TODO(line ${w.line ?? 0}): wait_time ${firstLine(w)} */`, fn: "constant" };
 }
 
@@ -74,7 +81,7 @@ function userFunction(tsName: string, vu: string, fn: PyNode, ctx: TranslateCont
   return `/** ${str(fn, "name")} (line ${fn.line}) */\nasync function ${tsName}(${sig}): Promise<any> {\n${[...decls, ...lines].join("\n")}\n}\n`;
 }
 
-function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: { todos: Todo[]; notes: Todo[]; needs: Set<string> }): { consts: string[]; functions: Map<string, PyNode> } {
+function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: Shared): { consts: string[]; functions: Map<string, PyNode> } {
   const consts: string[] = [];
   const functions = new Map<string, PyNode>();
   const ctx = newContext(shared, { hasUser: false });
@@ -84,6 +91,9 @@ function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: { to
     else if (s._ === "Import" || s._ === "ImportFrom") {
       const mods = s._ === "Import" ? nodes(s.names).map((a) => str(a, "name")!) : [str(s, "module") ?? ""];
       for (const m of mods) if (!KNOWN_MODULES.has(m.split(".")[0]!)) shared.todos.push({ line: s.line ?? 0, what: `import of ${m}: no TypeScript equivalent; its uses are TODOs` });
+      const names = nodes(s.names).map((a) => str(a, "asname") ?? str(a, "name")!.split(".")[0]!);
+      const unknown = s._ === "Import" ? names.filter((n, i) => !KNOWN_MODULES.has(mods[i]!.split(".")[0]!) && n) : KNOWN_MODULES.has(mods[0]!.split(".")[0]!) ? [] : names;
+      unknown.forEach((n) => shared.foreign.add(n));
     } else if (s._ === "Assign" && nodes(s.targets).length === 1 && nodes(s.targets)[0]!._ === "Name") {
       const name = str(nodes(s.targets)[0]!, "id")!;
       try {
@@ -102,7 +112,7 @@ function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: { to
   return { consts, functions };
 }
 
-function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: Map<string, PyNode>, shared: { todos: Todo[]; notes: Todo[]; needs: Set<string> }, usedWaits: Set<string>): { code: string; weight: number; tasks: number } {
+function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: Map<string, PyNode>, shared: Shared, usedWaits: Set<string>): { code: string; weight: number; tasks: number } {
   const id = user.name;
   const vu = `${id}VU`;
   const tasks = flattenTasks(user, classes, functions, shared.todos);
@@ -176,7 +186,7 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
 
 /** Converts a parsed locustfile (its dumped ast) into the text of a headroom scenario file. */
 export function convertLocustModule(module: PyNode, file: string): ConvertedLocustfile {
-  const shared = { todos: [] as Todo[], notes: [] as Todo[], needs: new Set<string>() };
+  const shared: Shared = { todos: [], notes: [], needs: new Set(), foreign: new Set() };
   const classes = collectClasses(module);
   const { consts, functions } = moduleLevel(module, classes, shared);
   const users = [...classes.values()].filter((c) => c.kind === "user" && !c.abstract);

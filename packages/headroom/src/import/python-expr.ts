@@ -33,6 +33,8 @@ export interface TranslateContext {
   hasUser: boolean;
   /** Runtime helpers the output needs (truthy, pyIn, sleepSec). */
   needs: Set<string>;
+  /** Names of imported modules with no TypeScript counterpart (os, requests...). */
+  foreign: Set<string>;
 }
 
 const CLIENT_METHODS = new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
@@ -274,6 +276,7 @@ export function expr(n: PyNode, ctx: TranslateContext): string {
     case "Name": {
       const id = str(n, "id")!;
       if (ctx.selfName !== undefined && id === ctx.selfName) return fail(`${id} used as a value`);
+      if (ctx.foreign.has(id)) return fail(`${id} (module ${id} has no TypeScript counterpart)`);
       return id;
     }
     case "Attribute":
