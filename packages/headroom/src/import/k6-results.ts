@@ -163,7 +163,7 @@ function fromSummary(doc: Record<string, unknown>, file: string, name: string): 
   });
   const form = handle ? "handleSummary JSON" : "--summary-export";
   const notes = [
-    `imported from k6's ${form}: a summary has no time series, so the ${reqs.count} requests are spread evenly over the run's ${durationSec} s and every second has the run's latency distribution rebuilt from its quantiles (${quantilesOf(dur).map(([p]) => (p === 0 ? "min" : p === 1 ? "max" : `p${p * 100}`)).join(", ")}); per-second trends, and the start time, are not real`,
+    `imported from k6's ${form}: a summary has no time series, so the ${reqs.count} requests are spread evenly over the run's ${durationSec} s and every second has the run's latency distribution rebuilt from its quantiles (${quantilesOf(dur).sort((a, b) => a[0] - b[0]).map(([p]) => (p === 0 ? "min" : p === 1 ? "max" : `p${p * 100}`)).join(", ")}); per-second trends, and the start time, are not real`,
     endpoints.length > 1 ? "per-name figures come from the summary's submetrics (http_req_duration{name:...} with http_reqs{name:...}); methods are unknown and shown as GET" : "k6's summary has no per-request-name figures (only submetrics that thresholds create): all requests are one endpoint; methods are unknown",
     "failed requests are k6's http_req_failed; their error classes and status codes are not in a summary",
   ];
