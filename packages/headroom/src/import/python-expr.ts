@@ -81,12 +81,15 @@ export function clientCall(n: PyNode | undefined, ctx: TranslateContext): { meth
 /** The options object of a request, and the kwargs it had to leave out. */
 export function requestOptions(call: { kwargs: Map<string, PyNode> }, ctx: TranslateContext, line: number): string[] {
   const opts: string[] = [];
+  const headers = call.kwargs.get("headers");
+  // A dict as data= is a form, as requests sends it.
+  const form = call.kwargs.get("data")?._ === "Dict";
+  if (headers || form) opts.push(`headers: ${form ? `{ "content-type": "application/x-www-form-urlencoded"${headers ? `, ...${expr(headers, ctx)}` : ""} }` : expr(headers!, ctx)}`);
   for (const [k, v] of call.kwargs) {
     if (k === "name") opts.push(`name: ${expr(v, ctx)}`);
-    else if (k === "headers") opts.push(`headers: ${expr(v, ctx)}`);
     else if (k === "json") opts.push(`json: ${expr(v, ctx)}`);
     else if (k === "params") opts.push(`query: ${expr(v, ctx)}`);
-    else if (k === "data") opts.push(v._ === "Dict" ? `body: new URLSearchParams(${expr(v, ctx)}).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }` : `body: String(${expr(v, ctx)})`);
+    else if (k === "data") opts.push(form ? `body: new URLSearchParams(${expr(v, ctx)}).toString()` : `body: String(${expr(v, ctx)})`);
     else if (k === "timeout") opts.push(`timeoutMs: (${expr(v, ctx)}) * 1000`);
     else if (!REQUEST_KWARGS.has(k)) ctx.todos.push({ line, what: `request option ${k}= has no headroom equivalent and was left out` });
   }
