@@ -33,12 +33,14 @@ The file is read with Python's own parser (python3 -c 'import ast'; HEADROOM_PYT
 interpreter). What cannot be converted becomes a "// TODO(line N): ..." comment in the output and a
 line of the summary printed here; nothing is dropped silently. See docs/migrating.md.
 
+Then run it: npx headroom run suite.scenario.ts --users 50 --duration 1m --host http://127.0.0.1:8000
+
 Exit codes: 0 written (TODOs, if any, are listed), 2 bad usage, 3 missing or invalid locustfile,
 4 python3 not found.
 
 Examples:
   npx headroom import locust locustfile.py --out suite.scenario.ts
-  npx headroom run suite.scenario.ts --users 50 --spawn-rate 10 --duration 1m --host http://127.0.0.1:8000`,
+  npx headroom import locust loadtests/locustfile.py --out loadtests/api.scenario.ts --force`,
     )
     .action(async (file: string, flags: { out?: string; force?: boolean }) => {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out suite.scenario.ts"));
@@ -77,7 +79,7 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
     .option("--out <dir>", "the run directory to write")
     .option("--name <name>", "the test's name in reports", "locust")
     .option("--force", "write into --out even if it exists")
-    .addHelpText("after", "\nExit codes: 0 imported, 2 bad usage, 3 missing or invalid files.\n\nExample:\n  locust -f locustfile.py --headless -u 100 -r 10 -t 5m --csv results/old\n  npx headroom import locust-csv results/old --out runs/locust-old\n  npx headroom compare runs/locust-old runs/today")
+    .addHelpText("after", "\nPREFIX is what locust was given: `locust -f locustfile.py --headless -u 100 -t 5m --csv results/old --csv-full-history`\n(--csv-full-history keeps per-name seconds). Then: npx headroom compare runs/locust-old runs/today\n\nExit codes: 0 imported, 2 bad usage, 3 missing or invalid files.\n\nExamples:\n  npx headroom import locust-csv results/old --out runs/locust-old\n  npx headroom import locust-csv results/old --out runs/locust-old --name peak --force")
     .action(async (prefix: string, flags: { out?: string; name: string; force?: boolean }) => {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/locust-old"));
       refuseOverwrite(out, flags.force);
@@ -92,7 +94,7 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
     .option("--out <dir>", "the run directory to write")
     .option("--name <name>", "the test's name in reports", "k6")
     .option("--force", "write into --out even if it exists")
-    .addHelpText("after", "\nExit codes: 0 imported, 2 bad usage, 3 missing or invalid file.\n\nExamples:\n  k6 run --out json=points.json script.js && npx headroom import k6 points.json --out runs/k6-old\n  k6 run --summary-export=summary.json script.js && npx headroom import k6 summary.json --out runs/k6-summary")
+    .addHelpText("after", "\nFrom `k6 run --out json=points.json script.js` (exact per-second histograms), `--summary-export=summary.json`,\nor a handleSummary that wrote JSON.stringify(data) (summaries have no time series: see docs/migrating.md).\n\nExit codes: 0 imported, 2 bad usage, 3 missing or invalid file.\n\nExamples:\n  npx headroom import k6 points.json --out runs/k6-old\n  npx headroom import k6 summary.json --out runs/k6-summary --name peak")
     .action(async (file: string, flags: { out?: string; name: string; force?: boolean }) => {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/k6-old"));
       refuseOverwrite(out, flags.force);
@@ -103,7 +105,10 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  const cmd = program.command("import").description("bring Locust and k6 work along: convert a locustfile into a scenario, import Locust CSV or k6 results as run directories");
+  const cmd = program
+    .command("import")
+    .description("bring Locust and k6 work along: convert a locustfile into a scenario, import Locust CSV or k6 results as run directories")
+    .addHelpText("after", "\nExamples:\n  npx headroom import locust locustfile.py --out suite.scenario.ts\n  npx headroom import locust-csv results/old --out runs/locust-old\n  npx headroom import k6 points.json --out runs/k6-old");
   registerLocust(cmd, ctx);
   registerResults(cmd, ctx);
 }
