@@ -115,6 +115,12 @@ function ownTasks(cls: PyClass, classes: Map<string, PyClass>, functions: Map<st
     const w = taskDecoratorWeight(fn);
     if (w !== undefined) out.push({ target: fn, weight: w });
   }
+  // A TaskSet declared inline with @task above its class statement.
+  for (const s of nodes(cls.node.body)) {
+    const w = s._ === "ClassDef" ? taskDecoratorWeight(s) : undefined;
+    const inline = w !== undefined ? classes.get(str(s, "name")!) : undefined;
+    if (inline) out.push({ target: inline, weight: w! });
+  }
   return out;
 }
 

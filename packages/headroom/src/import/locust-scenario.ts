@@ -4,7 +4,7 @@
 // the output and a line of the returned summary.
 import { basename } from "node:path";
 import { child, firstLine, lastName, nodes, str, type PyNode } from "./python-ast.js";
-import { Untranslatable, expr, type Todo, type TranslateContext } from "./python-expr.js";
+import { MODULES, Untranslatable, expr, type Todo, type TranslateContext } from "./python-expr.js";
 import { assignedNames, body } from "./python-stmt.js";
 import { collectClasses, flattenTasks, onlyInterrupts, reachedTaskSets, roundWeight, taskDecoratorWeight, type PyClass } from "./locust-model.js";
 
@@ -30,6 +30,8 @@ interface Shared {
   notes: Todo[];
   needs: Set<string>;
   foreign: Set<string>;
+  aliases: Map<string, string>;
+  known: Set<string>;
 }
 
 function newContext(shared: Shared, opts: Partial<TranslateContext>): TranslateContext {
@@ -54,19 +56,30 @@ function waitOf(cls: PyClass, todos: Todo[]): { code: string; fn: string } {
   return { code: `constant(0) /* TODO(line ${w.line ?? 0}): wait_time ${firstLine(w)} */`, fn: "constant" };
 }
 
-function params(fn: PyNode): { self: string | undefined; rest: string[] } {
-  const args = nodes(child(fn, "args")?.args);
+function params(fn: PyNode, ctx: TranslateContext): { self: string | undefined; rest: string[]; sig: string[] } {
   const a = child(fn, "args")!;
-  if (child(a, "vararg") || child(a, "kwarg")) throw new Untranslatable("*args or **kwargs parameters");
+  const args = nodes(a.args);
+  if (child(a, "vararg") || child(a, "kwarg") || nodes(a.kwonlyargs).length > 0) throw new Untranslatable("*args, **kwargs or keyword-only parameters");
   const names = args.map((x) => str(x, "arg")!);
-  return { self: names[0], rest: names.slice(1) };
+  // Defaults belong to the last parameters.
+  const defaults = nodes(a.defaults);
+  const sig = names.slice(1).map((n, i) => {
+    const d = defaults[i + 1 - (names.length - defaults.length)];
+    if (!d) return `${n}: any`;
+    try {
+      return `${n}: any = ${expr(d, ctx)}`;
+    } catch {
+      return `${n}?: any`;
+    }
+  });
+  return { self: names[0], rest: names.slice(1), sig };
 }
 
 /** One Python function as `async function NAME(u: VU, ...)`, with its locals hoisted. */
 function userFunction(tsName: string, vu: string, fn: PyNode, ctx: TranslateContext): string {
-  let p: { self: string | undefined; rest: string[] };
+  let p: { self: string | undefined; rest: string[]; sig: string[] };
   try {
-    p = params(fn);
+    p = params(fn, ctx);
   } catch (e) {
     ctx.todos.push({ line: fn.line ?? 0, what: `${str(fn, "name")}: ${(e as Error).message}; its body is left out` });
     return `// TODO(line ${fn.line}): ${str(fn, "name")} takes ${(e as Error).message}\nasync function ${tsName}(_u: ${vu}, ..._args: any[]): Promise<any> {}\n`;
@@ -77,8 +90,31 @@ function userFunction(tsName: string, vu: string, fn: PyNode, ctx: TranslateCont
   ctx.responses = new Set(responses);
   const lines = body(nodes(fn.body), ctx, "  ");
   const decls = names.filter((n) => !p.rest.includes(n)).map((n) => (responses.has(n) ? `  let ${n}!: HttpResponse;` : `  let ${n}: any;`));
-  const sig = ["u: " + vu, ...p.rest.map((r) => `${r}: any`)].join(", ");
+  const sig = ["u: " + vu, ...p.sig].join(", ");
   return `/** ${str(fn, "name")} (line ${fn.line}) */\nasync function ${tsName}(${sig}): Promise<any> {\n${[...decls, ...lines].join("\n")}\n}\n`;
+}
+
+/** Records what an import brings: translated modules, their functions by name, or foreign names. */
+function imports(s: PyNode, shared: Shared): void {
+  if (s._ === "Import") {
+    for (const a of nodes(s.names)) {
+      const mod = str(a, "name")!;
+      const as = str(a, "asname") ?? mod.split(".")[0]!;
+      if (!KNOWN_MODULES.has(mod)) {
+        shared.todos.push({ line: s.line ?? 0, what: `import of ${mod}: no TypeScript equivalent; its uses are TODOs` });
+        shared.foreign.add(as);
+      }
+    }
+    return;
+  }
+  const mod = str(s, "module") ?? "";
+  const locust = mod === "locust" || mod.startsWith("locust.");
+  if (!locust && !KNOWN_MODULES.has(mod)) shared.todos.push({ line: s.line ?? 0, what: `import of ${mod}: no TypeScript equivalent; its uses are TODOs` });
+  for (const a of nodes(s.names)) {
+    const name = str(a, "asname") ?? str(a, "name")!;
+    if (MODULES.has(mod)) shared.aliases.set(name, `${mod}.${str(a, "name")}`);
+    else if (!locust) shared.foreign.add(name);
+  }
 }
 
 function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: Shared): { consts: string[]; functions: Map<string, PyNode> } {
@@ -88,16 +124,15 @@ function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: Shar
   for (const s of nodes(module.body)) {
     if (s._ === "ClassDef" || (s._ === "Expr" && typeof child(s, "value")?.value === "string")) continue;
     if (s._ === "FunctionDef") functions.set(str(s, "name")!, s);
-    else if (s._ === "Import" || s._ === "ImportFrom") {
-      const mods = s._ === "Import" ? nodes(s.names).map((a) => str(a, "name")!) : [str(s, "module") ?? ""];
-      for (const m of mods) if (!KNOWN_MODULES.has(m.split(".")[0]!)) shared.todos.push({ line: s.line ?? 0, what: `import of ${m}: no TypeScript equivalent; its uses are TODOs` });
-      const names = nodes(s.names).map((a) => str(a, "asname") ?? str(a, "name")!.split(".")[0]!);
-      const unknown = s._ === "Import" ? names.filter((n, i) => !KNOWN_MODULES.has(mods[i]!.split(".")[0]!) && n) : KNOWN_MODULES.has(mods[0]!.split(".")[0]!) ? [] : names;
-      unknown.forEach((n) => shared.foreign.add(n));
-    } else if (s._ === "Assign" && nodes(s.targets).length === 1 && nodes(s.targets)[0]!._ === "Name") {
+    else if (s._ === "Import" || s._ === "ImportFrom") imports(s, shared);
+    else if (s._ === "Assign" && nodes(s.targets).length === 1 && nodes(s.targets)[0]!._ === "Name") {
       const name = str(nodes(s.targets)[0]!, "id")!;
+      shared.known.add(name);
       try {
-        consts.push(`const ${name} = ${expr(child(s, "value")!, ctx)};`);
+        const value = child(s, "value")!;
+        // An empty list or dict says nothing of what it will hold.
+        const type = value._ === "List" && nodes(value.elts).length === 0 ? ": any[]" : value._ === "Dict" && nodes(value.values).length === 0 ? ": Record<string, any>" : "";
+        consts.push(`const ${name}${type} = ${expr(value, ctx)};`);
       } catch (e) {
         shared.todos.push({ line: s.line ?? 0, what: `no translation for ${(e as Error).message}: ${firstLine(s)}` });
         consts.push(`// TODO(line ${s.line}): ${firstLine(s)}\nconst ${name}: any = undefined;`);
@@ -163,7 +198,8 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
     weight = fixed;
   }
   const host = user.attrs.get("host");
-  const stateType = `interface ${id}State {\n${[...stateFields].map((f) => `  ${f}: any;`).join("\n")}\n}\ntype ${vu} = VirtualUser<${id}State>;\n`;
+  const fields = [...stateFields].map((f) => `  ${f}: any;\n`).join("");
+  const stateType = `interface ${id}State {${fields ? `\n${fields}` : ""}}\ntype ${vu} = VirtualUser<${id}State>;\n`;
   const starts = hook("on_start");
   const stops = hook("on_stop");
   const cls = [
@@ -171,7 +207,7 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
     `  name: ${JSON.stringify(id)},`,
     `  weight: ${weight},`,
     `  wait: ${wait.code},`,
-    `  state: () => ({ ${init.join(", ")} }),`,
+    `  state: () => (${init.length ? `{ ${init.join(", ")} }` : "{}"}),`,
     ...(starts.length ? [`  async onStart(u) {\n    ${starts.join("\n    ")}\n  },`] : []),
     ...(stops.length ? [`  async onStop(u) {\n    ${stops.join("\n    ")}\n  },`] : []),
     `  tasks: [`,
@@ -186,7 +222,7 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
 
 /** Converts a parsed locustfile (its dumped ast) into the text of a headroom scenario file. */
 export function convertLocustModule(module: PyNode, file: string): ConvertedLocustfile {
-  const shared: Shared = { todos: [], notes: [], needs: new Set(), foreign: new Set() };
+  const shared: Shared = { todos: [], notes: [], needs: new Set(), foreign: new Set(), aliases: new Map(), known: new Set() };
   const classes = collectClasses(module);
   const { consts, functions } = moduleLevel(module, classes, shared);
   const users = [...classes.values()].filter((c) => c.kind === "user" && !c.abstract);

@@ -35,8 +35,14 @@ export interface TranslateContext {
   needs: Set<string>;
   /** Names of imported modules with no TypeScript counterpart (os, requests...). */
   foreign: Set<string>;
+  /** `from random import choice`: "choice" → "random.choice". */
+  aliases: Map<string, string>;
+  /** Module-level names the output defines (constants). */
+  known: Set<string>;
 }
 
+/** The modules whose calls are translated (random, json, time, uuid, gevent.sleep). */
+export const MODULES = new Set(["random", "json", "time", "uuid", "gevent"]);
 const CLIENT_METHODS = new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
 const REQUEST_KWARGS = new Set(["name", "headers", "json", "params", "data", "catch_response", "timeout"]);
 const BINOPS: Record<string, string> = { Add: "+", Sub: "-", Mult: "*", Div: "/", Mod: "%", Pow: "**" };
@@ -178,12 +184,18 @@ function call(n: PyNode, ctx: TranslateContext): string {
       range: (xs) => (xs.length === 1 ? `Array.from({ length: ${xs[0]} }, (_, i) => i)` : xs.length === 2 ? `Array.from({ length: ${xs[1]} - ${xs[0]} }, (_, i) => ${xs[0]} + i)` : fail("range() with a step")),
     };
     if (builtins[id]) return builtins[id]!(a());
-    return `${id}(${a().join(", ")})`;
+    if (ctx.foreign.has(id)) return fail(`${id}() (imported from a module with no TypeScript counterpart)`);
+    if (!ctx.aliases.has(id)) {
+      if (ctx.known.has(id) || ctx.locals.has(id)) return `${id}(${a().join(", ")})`;
+      return fail(`${id}() (a Python builtin or a function this file does not convert)`);
+    }
   }
-  if (fn._ !== "Attribute") return fail("a call of a computed function");
-  const attr = str(fn, "attr")!;
-  const owner = child(fn, "value")!;
-  const mod = owner._ === "Name" ? str(owner, "id") : undefined;
+  // `random.choice(...)`, or `choice(...)` after `from random import choice`.
+  const alias = fn._ === "Name" ? ctx.aliases.get(str(fn, "id")!) : undefined;
+  if (fn._ !== "Attribute" && !alias) return fail("a call of a computed function");
+  const attr = alias ? alias.split(".")[1]! : str(fn, "attr")!;
+  const owner = alias ? fn : child(fn, "value")!;
+  const mod = alias ? alias.split(".")[0] : owner._ === "Name" ? str(owner, "id") : undefined;
   const [x, y] = a();
   if (mod === "random") {
     // Inside a user, the run's seeded generator (--seed makes it reproducible).
@@ -202,6 +214,7 @@ function call(n: PyNode, ctx: TranslateContext): string {
     return `await sleepSec(${x})`;
   }
   if (mod === "uuid" && attr === "uuid4") return "crypto.randomUUID()";
+  if (alias || (mod !== undefined && MODULES.has(mod) && !ctx.locals.has(mod))) return fail(`${mod}.${attr}()`);
   if (isSelf(owner, ctx) && ctx.helpers.has(attr)) return `await ${ctx.helpers.get(attr)}(${["u", ...a()].join(", ")})`;
   if (isSelf(owner, ctx)) return fail(`self.${attr}()`);
   // Methods of values: responses, lists, dicts, strings.
@@ -271,6 +284,18 @@ function compare(n: PyNode, ctx: TranslateContext): string {
   return parts.length === 1 ? parts[0]! : `(${parts.join(" && ")})`;
 }
 
+/** `[elt for x in xs if cond]` as `xs.filter((x) => cond).map((x) => elt)`. */
+function listComp(n: PyNode, ctx: TranslateContext): string {
+  const gens = nodes(n.generators);
+  const g = gens[0];
+  const target = g && child(g, "target");
+  if (gens.length !== 1 || target?._ !== "Name" || nodes(g!.ifs).length > 1) return fail("a list comprehension with several loops or conditions");
+  const v = str(target, "id")!;
+  const inner = { ...ctx, locals: new Set([...ctx.locals, v]) };
+  const cond = nodes(g!.ifs)[0];
+  return `[...${expr(child(g!, "iter")!, ctx)}]${cond ? `.filter((${v}: any) => ${testExpr(cond, inner)})` : ""}.map((${v}: any) => ${expr(child(n, "elt")!, inner)})`;
+}
+
 /** A Python expression as TypeScript; throws Untranslatable. */
 export function expr(n: PyNode, ctx: TranslateContext): string {
   switch (n._) {
@@ -317,6 +342,8 @@ export function expr(n: PyNode, ctx: TranslateContext): string {
       return `(${nodes(n.values).map((v) => expr(v, ctx)).join(child(n, "op")!._ === "And" ? " && " : " || ")})`;
     case "Compare":
       return compare(n, ctx);
+    case "ListComp":
+      return listComp(n, ctx);
     case "IfExp":
       return `(${testExpr(child(n, "test")!, ctx)} ? ${expr(child(n, "body")!, ctx)} : ${expr(child(n, "orelse")!, ctx)})`;
     default:
