@@ -11,39 +11,41 @@ import type { EndpointInterval, IntervalLine, PlanDescription, RunSummary } from
 export type QuantilesMs = [number, number][];
 
 /**
- * An encoded histogram of `count` latencies whose quantiles are the given ones: the requests
- * between two known quantiles are spread evenly between their values (the upper one included), so
- * each known quantile reads back as given and the mean stays close.
+ * An encoded histogram of `count` latencies whose quantiles are the given ones: the requests of
+ * each band between two known quantiles are spread evenly between their values (the upper one
+ * included). `carry` keeps, per band, what rounding left over from earlier seconds of the same
+ * name, so over many small seconds the bands hold their exact shares and the tail is not rounded
+ * away; start it with `carryWithMax()` so that the run's highest value is recorded once.
  */
-export function histogramFromQuantiles(count: number, quantiles: QuantilesMs): string {
+export function histogramFromQuantiles(count: number, quantiles: QuantilesMs, carry: Map<number, number> = new Map()): string {
   const h = createHistogram();
   const q = [...quantiles].filter(([p, v]) => Number.isFinite(p) && Number.isFinite(v)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (count > 0 && q.length > 0) {
     if (q[0]![0] > 0) q.unshift([0, q[0]![1]]);
-    let placed = 0;
+    const exact = q.map(([p], k) => count * (p - (k === 0 ? 0 : q[k - 1]![0])) + (carry.get(p) ?? 0));
+    const parts = apportion(count, exact.map((e) => Math.max(0, e)));
+    q.forEach(([p], k) => carry.set(p, exact[k]! - parts[k]!));
     let prevV = q[0]![1];
-    // Requests at or below the lowest quantile: its share, at its value.
-    const first = Math.round(count * q[0]![0]);
-    if (first > 0) h.recordValueWithCount(Math.max(1, Math.round(prevV * 1000)), first);
-    placed += first;
-    for (let k = 1; k < q.length; k++) {
-      const [p, v] = q[k]!;
-      // The highest known value (often the max) keeps at least one request, however few there are.
-      const upTo = k === q.length - 1 ? count : Math.min(Math.round(count * p), count - 1);
-      const n = Math.max(0, upTo - placed);
-      const steps = Math.min(n, 4);
+    q.forEach(([, v], k) => {
+      const n = parts[k]!;
+      const hi = Math.max(v, prevV);
+      const steps = k === 0 ? Math.min(n, 1) : Math.min(n, 4);
       for (let s = 1; s <= steps; s++) {
         const share = Math.round((n * s) / steps) - Math.round((n * (s - 1)) / steps);
-        const value = prevV + ((Math.max(v, prevV) - prevV) * s) / steps;
+        const value = k === 0 ? v : prevV + ((hi - prevV) * s) / steps;
         if (share > 0) h.recordValueWithCount(Math.max(1, Math.round(value * 1000)), share);
       }
-      placed += n;
-      prevV = Math.max(v, prevV);
-    }
+      prevV = hi;
+    });
   }
   const out = encodeHistogram(h);
   h.destroy();
   return out;
+}
+
+/** A fresh carry for histogramFromQuantiles that owes the top band one request (the run's max was seen). */
+export function carryWithMax(): Map<number, number> {
+  return new Map([[1, 1]]);
 }
 
 /** Splits `total` into integer parts proportional to `weights` (largest remainders; sums exactly). */

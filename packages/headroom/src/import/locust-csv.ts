@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { HeadroomError } from "../errors.js";
 import type { ErrorClass, IntervalLine } from "../store/types.js";
-import { apportion, emptyLine, endpointInterval, histogramFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
+import { apportion, carryWithMax, emptyLine, endpointInterval, histogramFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
 
 /** Parses CSV as Python's csv module writes it (quoted fields may hold commas, quotes, newlines). */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -46,10 +46,13 @@ export function parseCsv(text: string): Record<string, string>[] {
 
 const PERCENTILE_COLUMNS: [string, number][] = [["50%", 0.5], ["66%", 0.66], ["75%", 0.75], ["80%", 0.8], ["90%", 0.9], ["95%", 0.95], ["98%", 0.98], ["99%", 0.99], ["99.9%", 0.999], ["99.99%", 0.9999], ["100%", 1]];
 
+/** The percentiles of a stats row (with its min), or of a history row ("current" ones: no min). */
 function quantiles(row: Record<string, string>): QuantilesMs {
   const q: QuantilesMs = PERCENTILE_COLUMNS.map(([col, p]) => [p, Number(row[col])] as [number, number]).filter(([, v]) => Number.isFinite(v));
-  const min = Number(row["Min Response Time"] ?? row["Total Min Response Time"]);
-  if (Number.isFinite(min) && q.length > 0) q.unshift([0, min]);
+  // Locust writes 0 (or N/A) for every current percentile until its window has data.
+  if (q.length === 0 || q[q.length - 1]![1] === 0) return [];
+  const min = Number(row["Min Response Time"]);
+  if (Number.isFinite(min)) q.unshift([0, min]);
   return q;
 }
 
@@ -82,6 +85,8 @@ interface Endpoint {
   q: QuantilesMs;
   /** Failures by error class (from the failures file), for apportioning. */
   errors: Map<string, { cls: ErrorClass; status?: string; n: number }>;
+  /** Rounding carried between seconds (histogramFromQuantiles). */
+  carry: Map<number, number>;
 }
 
 export function importLocustCsv(prefix: string, dir: string, name: string): ImportResult {
@@ -92,7 +97,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
   const exceptions = readCsv(`${prefix}_exceptions.csv`, false) ?? [];
   const endpoints: Endpoint[] = stats
     .filter((r) => r.Name !== "Aggregated" && r.Type !== "")
-    .map((r) => ({ key: `${r.Type} ${r.Name}`, method: r.Type!, name: r.Name!, requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]), q: quantiles(r), errors: new Map() }));
+    .map((r) => ({ key: `${r.Type} ${r.Name}`, method: r.Type!, name: r.Name!, requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]), q: quantiles(r), errors: new Map(), carry: carryWithMax() }));
   for (const f of failures) {
     const e = endpoints.find((x) => x.method === f.Method && x.name === f.Name);
     if (!e) continue;
@@ -138,7 +143,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
     const key = `${row.Type} ${row.Name}`;
     const prev = seen.get(key) ?? { req: 0, fail: 0 };
     const q = quantiles(row);
-    sec.counts.set(key, { req: Math.max(0, req - prev.req), fail: Math.max(0, fail - prev.fail), q: q.length > 1 ? q : undefined });
+    sec.counts.set(key, { req: Math.max(0, req - prev.req), fail: Math.max(0, fail - prev.fail), q: q.length > 0 ? q : undefined });
     seen.set(key, { req: Math.max(prev.req, req), fail: Math.max(prev.fail, fail) });
   }
   if (!fullHistory) notes.push("the history has the aggregate only (run locust with --csv-full-history for per-name seconds): each second's requests are split among the names by their share of the run, with each name's whole-run percentiles");
@@ -188,7 +193,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
           if (k.status) status[k.status] = (status[k.status] ?? 0) + split[i]!;
         });
         if (kinds.length === 0 && fail > 0) errors.other = fail;
-        line.endpoints[dup.has(e.name) ? e.key : e.name] = endpointInterval(e.method, c.req, fail, histogramFromQuantiles(c.req, c.q ?? e.q), { errors, status });
+        line.endpoints[dup.has(e.name) ? e.key : e.name] = endpointInterval(e.method, c.req, fail, histogramFromQuantiles(c.req, c.q ?? e.q, e.carry), { errors, status });
       }
       return line;
     });
