@@ -11,41 +11,52 @@ import type { EndpointInterval, IntervalLine, PlanDescription, RunSummary } from
 export type QuantilesMs = [number, number][];
 
 /**
- * An encoded histogram of `count` latencies whose quantiles are the given ones: the requests of
- * each band between two known quantiles are spread evenly between their values (the upper one
- * included). `carry` keeps, per band, what rounding left over from earlier seconds of the same
- * name, so over many small seconds the bands hold their exact shares and the tail is not rounded
- * away; start it with `carryWithMax()` so that the run's highest value is recorded once.
+ * `count` latencies (ms, ascending) whose known quantiles read back as given: the value at rank
+ * ceil(p x count) is the p quantile, the last is the max, and the others follow the
+ * piecewise-linear inverse of the distribution through the known quantiles.
  */
-export function histogramFromQuantiles(count: number, quantiles: QuantilesMs, carry: Map<number, number> = new Map()): string {
-  const h = createHistogram();
+export function valuesFromQuantiles(count: number, quantiles: QuantilesMs): Float64Array {
   const q = [...quantiles].filter(([p, v]) => Number.isFinite(p) && Number.isFinite(v)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  if (count > 0 && q.length > 0) {
-    if (q[0]![0] > 0) q.unshift([0, q[0]![1]]);
-    const exact = q.map(([p], k) => count * (p - (k === 0 ? 0 : q[k - 1]![0])) + (carry.get(p) ?? 0));
-    const parts = apportion(count, exact.map((e) => Math.max(0, e)));
-    q.forEach(([p], k) => carry.set(p, exact[k]! - parts[k]!));
-    let prevV = q[0]![1];
-    q.forEach(([, v], k) => {
-      const n = parts[k]!;
-      const hi = Math.max(v, prevV);
-      const steps = k === 0 ? Math.min(n, 1) : Math.min(n, 4);
-      for (let s = 1; s <= steps; s++) {
-        const share = Math.round((n * s) / steps) - Math.round((n * (s - 1)) / steps);
-        const value = k === 0 ? v : prevV + ((hi - prevV) * s) / steps;
-        if (share > 0) h.recordValueWithCount(Math.max(1, Math.round(value * 1000)), share);
-      }
-      prevV = hi;
-    });
+  const out = new Float64Array(Math.max(0, count));
+  if (q.length === 0) return out;
+  if (q[0]![0] > 0) q.unshift([0, q[0]![1]]);
+  // The rank at which each known quantile is read (HDR: the value at rank ceil(p x count)) holds it exactly.
+  const exactAt = new Map<number, number>();
+  for (const [p, v] of q) exactAt.set(Math.max(1, Math.ceil(p * count)), Math.max(v, exactAt.get(Math.max(1, Math.ceil(p * count))) ?? v));
+  let k = 1;
+  for (let r = 1; r <= count; r++) {
+    const u = r / count;
+    while (k < q.length - 1 && q[k]![0] < u) k++;
+    const [p0, v0] = q[k - 1] ?? q[0]!;
+    const [p1, v1] = q[k] ?? q[0]!;
+    const v = exactAt.get(r) ?? (p1 > p0 ? v0 + ((Math.max(v1, v0) - v0) * Math.min(1, Math.max(0, u - p0))) / (p1 - p0) : Math.max(v0, v1));
+    out[r - 1] = Math.max(r > 1 ? out[r - 2]! : 0, v);
   }
+  return out;
+}
+
+/** An encoded histogram of the given latencies (ms). */
+export function histogramOfMs(values: ArrayLike<number>): string {
+  const h = createHistogram();
+  for (let i = 0; i < values.length; i++) h.recordValue(Math.max(1, Math.round(values[i]! * 1000)));
   const out = encodeHistogram(h);
   h.destroy();
   return out;
 }
 
-/** A fresh carry for histogramFromQuantiles that owes the top band one request (the run's max was seen). */
-export function carryWithMax(): Map<number, number> {
-  return new Map([[1, 1]]);
+/**
+ * Gives each second its latencies so that the whole run's are exactly `runValues` (ascending) and
+ * a second whose own distribution was slower gets the slower ones: every second draws stand-in
+ * values from its own quantiles, all stand-ins are ranked, and rank k takes the run's k-th value.
+ */
+export function spreadRunValues(runValues: Float64Array, seconds: { count: number; quantiles: QuantilesMs }[]): number[][] {
+  const stand: { v: number; sec: number }[] = [];
+  seconds.forEach((s, sec) => valuesFromQuantiles(s.count, s.quantiles).forEach((v) => stand.push({ v, sec })));
+  // Ties (seconds with the same shape) go round-robin rather than all to the first second.
+  stand.sort((a, b) => a.v - b.v);
+  const out: number[][] = seconds.map(() => []);
+  stand.forEach((x, k) => out[x.sec]!.push(runValues[Math.min(k, runValues.length - 1)] ?? 0));
+  return out;
 }
 
 /** Splits `total` into integer parts proportional to `weights` (largest remainders; sums exactly). */

@@ -9,7 +9,7 @@ import { readFileSync, statSync } from "node:fs";
 import { HeadroomError } from "../errors.js";
 import { createHistogram, encodeHistogram, type Histogram } from "../metrics/histogram.js";
 import type { ErrorClass, IntervalLine } from "../store/types.js";
-import { apportion, carryWithMax, emptyLine, endpointInterval, histogramFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
+import { apportion, emptyLine, endpointInterval, histogramOfMs, spreadRunValues, valuesFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
 
 interface K6Point {
   type: string;
@@ -152,12 +152,17 @@ function fromSummary(doc: Record<string, unknown>, file: string, name: string): 
   if (namedCount < reqs.count) endpoints.push({ key: endpoints.length ? "other requests" : "all requests", count: reqs.count - namedCount, failed: Math.max(0, failed - endpoints.reduce((s, e) => s + e.failed, 0)), q: quantilesOf(dur) });
   const start = Date.now() - durationSec * 1000;
   const ones = Array(durationSec).fill(1) as number[];
-  const perSec = endpoints.map((e) => ({ req: apportion(e.count, ones), fail: apportion(e.failed, ones), carry: carryWithMax() }));
+  const perSec = endpoints.map((e) => {
+    const req = apportion(e.count, ones);
+    // The run's distribution, dealt out evenly: every second gets the same shape.
+    const values = spreadRunValues(valuesFromQuantiles(e.count, e.q), req.map((count) => ({ count, quantiles: e.q })));
+    return { req, fail: apportion(e.failed, ones), values };
+  });
   const lines: IntervalLine[] = ones.map((_, t) => {
     const line = emptyLine(t, start + t * 1000, users);
     endpoints.forEach((e, i) => {
       const n = perSec[i]!.req[t]!;
-      if (n > 0) line.endpoints[e.key] = endpointInterval("GET", n, Math.min(n, perSec[i]!.fail[t]!), histogramFromQuantiles(n, e.q, perSec[i]!.carry));
+      if (n > 0) line.endpoints[e.key] = endpointInterval("GET", n, Math.min(n, perSec[i]!.fail[t]!), histogramOfMs(perSec[i]!.values[t]!));
     });
     return line;
   });

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { HeadroomError } from "../errors.js";
 import type { ErrorClass, IntervalLine } from "../store/types.js";
-import { apportion, carryWithMax, emptyLine, endpointInterval, histogramFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
+import { apportion, emptyLine, endpointInterval, histogramOfMs, spreadRunValues, valuesFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
 
 /** Parses CSV as Python's csv module writes it (quoted fields may hold commas, quotes, newlines). */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -85,8 +85,6 @@ interface Endpoint {
   q: QuantilesMs;
   /** Failures by error class (from the failures file), for apportioning. */
   errors: Map<string, { cls: ErrorClass; status?: string; n: number }>;
-  /** Rounding carried between seconds (histogramFromQuantiles). */
-  carry: Map<number, number>;
 }
 
 export function importLocustCsv(prefix: string, dir: string, name: string): ImportResult {
@@ -97,7 +95,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
   const exceptions = readCsv(`${prefix}_exceptions.csv`, false) ?? [];
   const endpoints: Endpoint[] = stats
     .filter((r) => r.Name !== "Aggregated" && r.Type !== "")
-    .map((r) => ({ key: `${r.Type} ${r.Name}`, method: r.Type!, name: r.Name!, requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]), q: quantiles(r), errors: new Map(), carry: carryWithMax() }));
+    .map((r) => ({ key: `${r.Type} ${r.Name}`, method: r.Type!, name: r.Name!, requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]), q: quantiles(r), errors: new Map() }));
   for (const f of failures) {
     const e = endpoints.find((x) => x.method === f.Method && x.name === f.Name);
     if (!e) continue;
@@ -112,7 +110,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
   const aggRows = history.filter((r) => r.Name === "Aggregated" && Number.isFinite(Number(r.Timestamp)));
   const startSec = aggRows.length > 0 ? Number(aggRows[0]!.Timestamp) : Math.floor(Date.now() / 1000);
   const notes = [
-    "imported from Locust's CSV: latency histograms are rebuilt from Locust's percentiles (Locust keeps no histograms; its percentiles are rounded), so percentiles of merged seconds are approximations",
+    "imported from Locust's CSV: latency histograms are rebuilt from Locust's percentiles (Locust keeps no histograms, and rounds them): each name's whole-run percentiles read back as Locust's, other percentiles and per-second ones are approximations",
     "Locust's CSV has no status codes: failures are classed from the failure messages (HTTP errors give their status); successes carry none",
   ];
   const perSecond = new Map<number, { users: number; counts: Map<string, { req: number; fail: number; q?: QuantilesMs }> }>();
@@ -147,7 +145,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
     seen.set(key, { req: Math.max(prev.req, req), fail: Math.max(prev.fail, fail) });
   }
   if (!fullHistory) notes.push("the history has the aggregate only (run locust with --csv-full-history for per-name seconds): each second's requests are split among the names by their share of the run, with each name's whole-run percentiles");
-  else notes.push("each second's histogram is shaped by Locust's current percentiles of that name (a window of recent seconds), its count is exact");
+  else notes.push("each second's count per name is exact; its latencies are the whole run's (rebuilt from the stats file's percentiles) given out by Locust's current percentiles of that second (a window of recent seconds), so a slower second gets slower values");
   // Requests the history missed (Locust flushes it every 10 s; the last rows may never reach the
   // file) go into one more second, so the totals match the stats file.
   const counted = new Map<string, { req: number; fail: number }>();
@@ -175,9 +173,15 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
   if (exceptions.length > 0) notes.push(`Locust recorded ${exceptions.length} exception(s) in the locustfile (PREFIX_exceptions.csv), e.g. ${String(exceptions[0]!.Message).slice(0, 120)}`);
   // One name sent with two methods keeps the two apart.
   const dup = new Set(endpoints.filter((e, i) => endpoints.findIndex((x) => x.name === e.name) !== i).map((e) => e.name));
-  const lines: IntervalLine[] = [...perSecond.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([t, sec]) => {
+  const ordered = [...perSecond.entries()].sort((a, b) => a[0] - b[0]);
+  // Each name's latencies: the whole run's distribution from the stats file, given out to the
+  // seconds by their own (current-window) percentiles, so merged percentiles read as Locust's.
+  const latencies = new Map<string, number[][]>();
+  for (const e of endpoints) {
+    const secs = ordered.map(([, sec]) => ({ count: sec.counts.get(e.key)?.req ?? 0, quantiles: sec.counts.get(e.key)?.q ?? e.q }));
+    latencies.set(e.key, spreadRunValues(valuesFromQuantiles(secs.reduce((n, x) => n + x.count, 0), e.q), secs));
+  }
+  const lines: IntervalLine[] = ordered.map(([t, sec], i) => {
       const line = emptyLine(t, (startSec + t) * 1000, sec.users);
       for (const e of endpoints) {
         const c = sec.counts.get(e.key);
@@ -193,7 +197,7 @@ export function importLocustCsv(prefix: string, dir: string, name: string): Impo
           if (k.status) status[k.status] = (status[k.status] ?? 0) + split[i]!;
         });
         if (kinds.length === 0 && fail > 0) errors.other = fail;
-        line.endpoints[dup.has(e.name) ? e.key : e.name] = endpointInterval(e.method, c.req, fail, histogramFromQuantiles(c.req, c.q ?? e.q, e.carry), { errors, status });
+        line.endpoints[dup.has(e.name) ? e.key : e.name] = endpointInterval(e.method, c.req, fail, histogramOfMs(latencies.get(e.key)![i]!), { errors, status });
       }
       return line;
     });

@@ -46,7 +46,7 @@ const skip = locustMissing();
 
 let tmp: string;
 let server: ShopServer;
-let locustCounts: Map<string, { requests: number; failures: number }>;
+let locustCounts: Map<string, { requests: number; failures: number; p50: number; p95: number; p99: number }>;
 let prefix: string;
 
 before(async () => {
@@ -64,7 +64,7 @@ before(async () => {
       else resolve();
     });
   });
-  locustCounts = new Map(parseCsv(readFileSync(`${prefix}_stats.csv`, "utf8")).filter((r) => r.Name !== "Aggregated").map((r) => [r.Name!, { requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]) }]));
+  locustCounts = new Map(parseCsv(readFileSync(`${prefix}_stats.csv`, "utf8")).filter((r) => r.Name !== "Aggregated").map((r) => [r.Name!, { requests: Number(r["Request Count"]), failures: Number(r["Failure Count"]), p50: Number(r["50%"]), p95: Number(r["95%"]), p99: Number(r["99%"]) }]));
 });
 after(async () => {
   if (skip) return;
@@ -145,6 +145,12 @@ test("Locust's --csv output of that run imports as a run directory with its tota
     const failed = run.intervals.reduce((s, l) => s + (l.endpoints[name]?.failed ?? 0), 0);
     assert.equal(requests, c.requests, name);
     assert.equal(failed, c.failures, name);
+  }
+  // Each name's merged histogram reads Locust's own whole-run percentiles back (HDR: 3 digits; 0 ms is 1 µs).
+  const summary = run.summary!;
+  for (const [name, c] of locustCounts) {
+    const e = summary.endpoints.find((x) => x.name === name)!;
+    for (const p of ["p50", "p95", "p99"] as const) assert.ok(Math.abs(e.latencyMs[p] - c[p]) <= Math.max(0.002, c[p] * 0.005), `${name} ${p}: imported ${e.latencyMs[p]}, locust ${c[p]}`);
   }
   // --csv-full-history gave per-second rows: the run spans about Locust's 12 s, not one second.
   assert.ok(run.intervals.length >= 10 && run.intervals.length <= 14, `${run.intervals.length} seconds`);
