@@ -4,7 +4,8 @@
 // function (Python scopes them to the function, not the block), so a name assigned inside an `if`
 // and read after it still type-checks.
 import { child, firstLine, nodes, str, type PyNode } from "./python-ast.js";
-import { Untranslatable, clientCall, expr, requestExpr, testExpr, type TranslateContext } from "./python-expr.js";
+import { Untranslatable, expr, testExpr, type TranslateContext } from "./python-expr.js";
+import { clientCall, requestExpr } from "./python-request.js";
 
 const SCOPE_BREAKS = new Set(["FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda", "ListComp", "DictComp", "SetComp", "GeneratorExp"]);
 
