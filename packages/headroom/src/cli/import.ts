@@ -1,13 +1,14 @@
 // `headroom import`: bring Locust and k6 work along. `import locust FILE --out X.scenario.ts`
 // converts a locustfile; `import locust-csv PREFIX --out DIR` and `import k6 FILE --out DIR` turn
 // their results into run directories that analyze, report, compare and plan read.
-import { existsSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { HeadroomError } from "../errors.js";
 import { convertLocustModule } from "../import/locust-scenario.js";
 import { parsePythonFile } from "../import/python-ast.js";
 import { initHistograms } from "../metrics/histogram.js";
+import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE, TELEMETRY_FILE } from "../store/types.js";
 import type { CommandContext } from "./main.js";
 
 function needOut(out: string | undefined, example: string): string {
@@ -17,6 +18,11 @@ function needOut(out: string | undefined, example: string): string {
 
 function refuseOverwrite(path: string, force: boolean | undefined): void {
   if (existsSync(path) && !force) throw new HeadroomError("HR_BAD_ARGUMENT", `--out "${path}" already exists`, "choose another path, or pass --force to replace it");
+}
+
+/** With --force into an existing run directory: its run files go (they are appended to otherwise). */
+function clearRunFiles(dir: string): void {
+  for (const f of [MANIFEST_FILE, INTERVALS_FILE, TELEMETRY_FILE, SUMMARY_FILE]) rmSync(join(dir, f), { force: true });
 }
 
 function registerLocust(cmd: Command, ctx: CommandContext): void {
@@ -83,6 +89,7 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
     .action(async (prefix: string, flags: { out?: string; name: string; force?: boolean }) => {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/locust-old"));
       refuseOverwrite(out, flags.force);
+      clearRunFiles(out);
       await initHistograms();
       const { importLocustCsv } = await import("../import/locust-csv.js");
       done(flags.out!, importLocustCsv(resolve(ctx.io.cwd, prefix), out, flags.name));
@@ -98,6 +105,7 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
     .action(async (file: string, flags: { out?: string; name: string; force?: boolean }) => {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/k6-old"));
       refuseOverwrite(out, flags.force);
+      clearRunFiles(out);
       await initHistograms();
       const { importK6 } = await import("../import/k6-results.js");
       done(flags.out!, importK6(resolve(ctx.io.cwd, file), out, flags.name));

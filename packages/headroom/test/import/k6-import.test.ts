@@ -90,3 +90,17 @@ test("k6: a missing file, a directory and a file that is not a k6 result each ex
     assert.match(io.err(), re, arg);
   }
 });
+
+test("import --force replaces a run directory instead of appending to it; locust-csv without its files exits 3", async () => {
+  const out = join(tmp, "twice");
+  for (let i = 0; i < 2; i++) {
+    const io = memoryIo({}, tmp);
+    assert.equal(await main(["import", "k6", join(FIX, "points.ndjson"), "--out", out, ...(i > 0 ? ["--force"] : [])], io), 0, io.err());
+  }
+  assert.equal(readRunStore(out).intervals.length, 3);
+  const io = memoryIo({}, tmp);
+  assert.equal(await main(["import", "k6", join(FIX, "points.ndjson"), "--out", out], io), 2);
+  const io2 = memoryIo({}, tmp);
+  assert.equal(await main(["import", "locust-csv", join(tmp, "nothing"), "--out", join(tmp, "nothing-run")], io2), 3);
+  assert.match(io2.err(), /error\[HR_INPUT_INVALID\]: ".*nothing_stats\.csv" does not exist; expected the files Locust writes with --csv PREFIX.*\n {2}hint: pass the same PREFIX you gave locust --csv/);
+});
