@@ -16,7 +16,7 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-test("constructs without a translation become TODO(line N) comments and summary lines; the rest converts and type-checks", async () => {
+test("constructs without a translation become TODO(line N) comments and summary lines; the rest converts and loads", async () => {
   const out = join(tmp, "odd.scenario.ts");
   const io = memoryIo({}, tmp);
   assert.equal(await main(["import", "locust", ODD, "--out", out], io), 0, io.err());
