@@ -2,7 +2,7 @@
 // converts a locustfile; `import locust-csv PREFIX --out DIR` and `import k6 FILE --out DIR` turn
 // their results into run directories that analyze, report, compare and plan read.
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { HeadroomError } from "../errors.js";
 import { convertLocustModule } from "../import/locust-scenario.js";
@@ -54,7 +54,7 @@ Examples:
       refuseOverwrite(out, flags.force);
       const path = resolve(ctx.io.cwd, file);
       const parsed = await parsePythonFile(path, ctx.io.env.HEADROOM_PYTHON || "python3");
-      const converted = convertLocustModule(parsed.module, path);
+      const converted = convertLocustModule(parsed.module, path, basename(out));
       writeFileSync(out, converted.source);
       const w = (s: string): unknown => ctx.io.stdout.write(s + "\n");
       const tasks = converted.classes.reduce((s, c) => s + c.tasks, 0);

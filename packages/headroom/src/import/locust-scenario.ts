@@ -221,7 +221,7 @@ function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: 
 }
 
 /** Converts a parsed locustfile (its dumped ast) into the text of a headroom scenario file. */
-export function convertLocustModule(module: PyNode, file: string): ConvertedLocustfile {
+export function convertLocustModule(module: PyNode, file: string, outName = "THIS_FILE"): ConvertedLocustfile {
   const shared: Shared = { todos: [], notes: [], needs: new Set(), foreign: new Set(), aliases: new Map(), known: new Set() };
   const classes = collectClasses(module);
   const { consts, functions } = moduleLevel(module, classes, shared);
@@ -238,7 +238,7 @@ export function convertLocustModule(module: PyNode, file: string): ConvertedLocu
   const header = [
     `// Converted from ${basename(file)} by \`headroom import locust\`.${shared.todos.length ? ` ${shared.todos.length} construct(s) did not convert:` : ""}`,
     shared.todos.length ? "// each is a TODO comment below, with the Python it replaces. Run it with:" : "// Run it with:",
-    `//   headroom run THIS_FILE --users 50 --spawn-rate 10 --duration 1m${hosts[0] ? "" : " --host http://127.0.0.1:8000"}`,
+    `//   npx headroom run ${outName} --users 50 --spawn-rate 10 --duration 1m${hosts[0] ? "" : " --host http://127.0.0.1:8000"}`,
     `import { ${[...waits, "scenario", "task", "userClass", "type HttpResponse", "type VirtualUser"].join(", ")} } from "headroom";`,
     "",
   ];
