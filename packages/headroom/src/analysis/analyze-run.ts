@@ -40,7 +40,8 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
   if (cache.hitPct !== undefined) components.cache.hitPct = cache.hitPct;
   const bottlenecks = findBottlenecks({ signals, telemetry: store.telemetry, targets, leaks, pool, cache, linkBytesPerSec: opts.linkBytesPerSec });
 
-  const notes: string[] = [];
+  // An imported run (Locust, k6) says what its source lacked.
+  const notes: string[] = store.manifest.source !== "headroom" ? [...(store.manifest.notes ?? [])] : [];
   if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable lines were skipped (a run killed mid-write leaves a torn last line)`);
   if (store.manifest.status !== "completed") notes.push(`the run's status is "${store.manifest.status}": figures cover the ${summary.durationSec} s it recorded`);
   for (const g of telemetryGaps(store.telemetry)) {
