@@ -52,6 +52,7 @@ export const ERRORS = {
   HR_OUT_NOT_EMPTY: { exitCode: EXIT.USAGE, title: "output folder already holds a run" },
   HR_TARGET_UNREACHABLE: { exitCode: EXIT.UNREACHABLE, title: "target unreachable" },
   HR_SERVICE_START: { exitCode: EXIT.UNREACHABLE, title: "service failed to start" },
+  HR_PYTHON_MISSING: { exitCode: EXIT.UNREACHABLE, title: "python3 not found (needed to read a locustfile)" },
   HR_SCENARIO_FAILED: { exitCode: EXIT.SCENARIO_FAILED, title: "scenario failed while running" },
   HR_RUN_INCOMPLETE: { exitCode: EXIT.INCOMPLETE, title: "run incomplete" },
   HR_TARGETS_FAILED: { exitCode: EXIT.TARGETS_FAILED, title: "targets failed" },

@@ -41,7 +41,8 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
   if (cache.hitPct !== undefined) components.cache.hitPct = cache.hitPct;
   const bottlenecks = findBottlenecks({ signals, telemetry: store.telemetry, targets, leaks, pool, cache, linkBytesPerSec: opts.linkBytesPerSec });
 
-  const notes: string[] = [];
+  // An imported run (Locust, k6) says what its source lacked.
+  const notes: string[] = store.manifest.source !== "headroom" ? [...(store.manifest.notes ?? [])] : [];
   if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable lines were skipped (a run killed mid-write leaves a torn last line)`);
   const incomplete = incompleteReason(store, summary.durationSec);
   if (incomplete) notes.push(`INCOMPLETE: ${incomplete}; the verdicts below judge only what was recorded`);

@@ -52,6 +52,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: "scaffold headroom in your project: a scenario (from an OpenAPI document or a HAR recording, or an example), targets, headroom.config.json and a weekly CI workflow",
     load: () => import("./init.js"),
   },
+  {
+    name: "import",
+    term: "import",
+    summary: "bring Locust and k6 work along: convert a locustfile into a scenario, import Locust CSV or k6 results as run directories",
+    load: () => import("./import.js"),
+  },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",

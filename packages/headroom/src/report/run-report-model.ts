@@ -82,7 +82,8 @@ export async function buildRunReportModel(store: RunStore, opts: RunReportOption
   const analysis = opts.analysis;
   if (analysis) notes.push(...analysis.notes);
   else {
-    // Without an analysis, say what it would have: torn lines, a saturated generator, telemetry gaps.
+    // Without an analysis, say what it would have: what an imported run lacks, torn lines, a saturated generator, telemetry gaps.
+    if (store.manifest.source !== "headroom") notes.push(...(store.manifest.notes ?? []));
     if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable line(s) in the run store were skipped (a torn last line of a killed run)`);
     if (summary.generator.limited && summary.generator.reason) notes.push(summary.generator.reason);
     for (const g of telemetry.sources) {
