@@ -109,7 +109,10 @@ test("headroom search against a rate limiter: 429 share in its own column and in
   const saved = JSON.parse(readFileSync(join(out, "search.json"), "utf8")) as SearchResult;
   assert.equal(saved.steps[0]!.errorPct, 0);
   assert.ok(Math.abs(saved.steps[0]!.rateLimitedPct! - 50) <= 1, JSON.stringify(saved.steps));
-  assert.equal(saved.detail.steps[0]!.rateLimited! * 2, saved.detail.steps[0]!.requests + (saved.detail.steps[0]!.requests % 2));
+  // The limiter answers every other request with 429; the window's edges may cut a pair (a request
+  // sent before the window and answered in it), so the window holds half, within a pair at each edge.
+  const limited = saved.detail.steps[0]!;
+  assert.ok(Math.abs(limited.rateLimited! * 2 - limited.requests) <= 4, `${limited.rateLimited} of ${limited.requests} rate limited`);
 
   io = memoryIo();
   // No step met the SLO: targets failed (exit 99), said on stderr; the result is still printed.
