@@ -131,10 +131,19 @@ test("capacity: two loads 1% apart are not a throughput plateau; a real plateau 
   const noisy = analyzeCapacity([at(50, 15), at(100, 30.7), at(101, 29.9), at(200, 59.9), at(1000, 298)], { slo: { p95Ms: 500 } });
   assert.equal(noisy.breakingPoint.users, null);
   assert.equal(noisy.maxUsers.value, 1000);
-  // Doubling the users for 3 % more throughput is flat, judged against the lighter level.
-  const flat = analyzeCapacity([at(100, 30), at(101, 30), at(200, 31)], { slo: { p95Ms: 500 } });
+  // Doubling the users for 3 % more throughput is flat, judged against the lighter level: a break
+  // when the SLO bounds no latency...
+  const flat = analyzeCapacity([at(100, 30), at(101, 30), at(200, 31)], { slo: { errorPct: 1 } });
   assert.equal(flat.breakingPoint.users, 200);
   assert.match(flat.breakingPoint.limit ?? "", /throughput flat/);
+  // ...and the ceiling, not a break, when it does (latency breaks the SLO further up).
+  const ceiling = analyzeCapacity([at(100, 30), at(101, 30), at(200, 31)], { slo: { p95Ms: 500 } });
+  assert.equal(ceiling.breakingPoint.users, null);
+  assert.equal(ceiling.ceiling.value, 31);
+  assert.equal(ceiling.ceiling.lowerBound, false);
+  assert.match(ceiling.ceiling.evidence, /levelled off at 31 req\/s: 30 req\/s at 100 users, 30 req\/s at 101 users, 31 req\/s at 200 users/);
+  assert.equal(ceiling.maxRps.value, ceiling.ceiling.value);
+  assert.equal(noisy.ceiling.lowerBound, true, noisy.ceiling.evidence);
 });
 
 test("a time budget stops the search between steps, and the stop reason says so", async () => {
