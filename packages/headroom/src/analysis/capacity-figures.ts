@@ -15,6 +15,8 @@ export interface Level {
   rps: number;
   p95Ms: number;
   errorPct: number;
+  /** Mean response time of its judged steps, when they carry one. */
+  meanMs?: number;
   breach?: string;
   /** Every step at this load was disturbed: why (the last one's reason). Not judged. */
   disturbed?: string;
@@ -27,6 +29,8 @@ export interface UtilizationEstimate {
   evidence: string;
 }
 
+/** A level near X_max whose mean response time is this many times the lightest level's is queueing: the ceiling. */
+export const QUEUEING_R_FACTOR = 3;
 /** A closed-model level counts as levelled off against one at least this much lighter... */
 export const PLATEAU_LOAD_GAIN = 1.2;
 /** ...when both carry at least this share of the highest throughput. */
@@ -45,6 +49,15 @@ export function ceilingOf(ls: readonly Level[], unit: string, utilization?: Util
   const near = usable.filter((l) => l.rps >= PLATEAU_SHARE * xMax);
   const first = near[0]!;
   const heavier = near.filter((l) => l.load >= PLATEAU_LOAD_GAIN * first.load);
+  // Or queueing: a level near X_max whose mean response time is several times the lightest level's
+  // (its bottleneck is saturated: the closed model's throughput there is X_max by the operational laws).
+  const rMin = Math.min(...usable.map((l) => l.meanMs ?? Infinity));
+  const queued = Number.isFinite(rMin) && rMin > 0 ? near.filter((l) => (l.meanMs ?? 0) >= QUEUEING_R_FACTOR * rMin * 0.999 && l !== first) : [];
+  if (heavier.length === 0 && queued.length > 0) {
+    const q = queued[queued.length - 1]!;
+    const evidence = `throughput levelled off at ${fmt(xMax)} req/s: ${near.map((l) => `${fmt(l.rps)} req/s at ${fmt(l.load)} ${unit}`).join(", ")}, with requests queueing (mean response time ${round(q.meanMs!, 0)} ms at ${fmt(q.load)} ${unit}, ${round(q.meanMs! / rMin, 1)}x the lightest load's ${round(rMin, 0)} ms)`;
+    return { value: round(xMax, 1), unit: "req/s", confidence: "medium", reason: evidence, formula: "X_max: the highest throughput where requests queue and more load adds none", evidence, lowerBound: false };
+  }
   if (heavier.length > 0) {
     const last = heavier[heavier.length - 1]!;
     const plateau = near.filter((l) => l.load >= first.load && l.load <= last.load);

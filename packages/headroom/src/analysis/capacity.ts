@@ -57,7 +57,8 @@ function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
     .map(([load, all]) => {
       const list = judgedSteps(all);
       if (list.length === 0) return { load, steps: all, rps: mean(all.map((s) => s.rps)), p95Ms: Math.max(...all.map((s) => s.p95Ms)), errorPct: Math.max(...all.map((s) => s.errorPct)), disturbed: all[all.length - 1]!.disturbed! };
-      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)) };
+      const means = list.filter((s) => s.meanMs !== undefined).map((s) => s.meanMs!);
+      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}) };
     });
 }
 
@@ -88,8 +89,11 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   const fraction = opts.comfortableFraction ?? COMFORTABLE_FRACTION;
   const minEff = opts.plateauEfficiency ?? 0.2;
   const all = levels(steps, model);
-  // Disturbed levels are named (out.disturbed) and judged no further.
-  const ls = all.filter((l) => !l.disturbed);
+  // Disturbed levels are named (out.disturbed) and judged no further, unless every level was
+  // disturbed (a machine never quiet): then they are judged, at low confidence, and that is said.
+  const quiet = all.filter((l) => !l.disturbed);
+  const allDisturbed = quiet.length === 0 && all.length > 0;
+  const ls = allDisturbed ? all.map((l) => ({ ...l, disturbed: undefined })) : quiet;
   const flatBreaks = !sloBoundsLatency(opts.slo);
   const unit = model === "open" ? "req/s offered" : "users";
   const sloText = describeSlo(opts.slo);
@@ -128,6 +132,7 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   const base = new Judgement();
   if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
   else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
+  if (allDisturbed) base.lower("low", `every load level was disturbed (${all[all.length - 1]!.disturbed}): the figures are judged on disturbed windows`);
   const repeated = ls.filter((l) => l.steps.length > 1);
   const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
   if (cv === undefined) base.lower("medium", "no load level was repeated, so run-to-run variance is unknown");

@@ -5,7 +5,6 @@
 // search re-tests it, and the capacity analysis names it and leaves it out.
 import { OTHERS_KEYS } from "../telemetry/others-collector.js";
 import type { IntervalLine, TelemetryLine } from "../store/types.js";
-import { generatorLimitedLines } from "./load-steps.js";
 import { round } from "./stats.js";
 import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
 
@@ -23,8 +22,9 @@ export function othersIn(lines: readonly IntervalLine[], telemetry: readonly Tel
 /** Why the window is disturbed, or undefined when it is not (or nothing says so). */
 export function disturbance(lines: readonly IntervalLine[], telemetry: readonly TelemetryLine[], workers = 1): string | undefined {
   const reasons: string[] = [];
-  if (generatorLimitedLines(lines, workers)) {
-    const hot = lines.filter((l) => l.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || l.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS).length;
+  // The generator was the limit in a tenth of the seconds or more (the rule of summary.ts).
+  const hot = lines.filter((l) => l.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || l.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS).length;
+  if (lines.length > 0 && hot / lines.length >= 0.1) {
     const lag = Math.max(...lines.map((l) => l.generator.eventLoopLagMsP99));
     const cpu = Math.max(...lines.map((l) => l.generator.cpuPct / Math.max(1, workers)));
     reasons.push(`the load generator was limited in ${hot} of ${lines.length} s (CPU up to ${round(cpu, 0)}% of a core, event-loop lag p99 up to ${round(lag, 0)} ms)`);
