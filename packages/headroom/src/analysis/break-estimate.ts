@@ -32,8 +32,16 @@ export function thinkTimeSec(steps: readonly LoadStep[]): number | undefined {
   return Number.isFinite(z) ? Math.max(0, z) : undefined;
 }
 
-/** A step is past the knee when queueing at least doubled its mean response time over the lightest step's. */
-export const SATURATED_R_FACTOR = 2;
+/**
+ * A closed-model step is past the knee when its throughput fell below this share of the light-load
+ * line N / (R0 + Z) (the asymptotic bound): requests queue for a good part of the users' cycle.
+ */
+export const SATURATED_EFFICIENCY = 0.8;
+
+/** X (R0 + Z) / N: 1 on the light-load line, falling as requests queue. */
+export function cycleEfficiency(users: number, rps: number, r0Ms: number, thinkSec: number): number {
+  return users > 0 ? (rps * (r0Ms / 1000 + thinkSec)) / users : 1;
+}
 
 /**
  * The users at which the SLO's latency bound is crossed, estimated from the steps, or undefined.
@@ -47,15 +55,18 @@ export function estimateBreakUsers(steps: readonly LoadStep[], slo: Slo, thinkSe
   const usable = quietOrAll(steps).filter((s) => s.rps > 0 && (pick(s) ?? 0) > 0 && s.meanMs !== undefined && s.meanMs > 0);
   if (usable.length === 0) return undefined;
   const rMin = Math.min(...usable.map((s) => s.meanMs!));
-  let best: { users: number; saturated: boolean } | undefined;
+  let best: { users: number; saturated: boolean; off: number } | undefined;
   for (const s of usable) {
     const ratio = Math.min(1, s.meanMs! / pick(s)!);
     const users = s.rps * ((bound / 1000) * ratio + thinkSec);
-    const saturated = s.meanMs! >= SATURATED_R_FACTOR * rMin;
-    // A saturated step's estimate beats any lower bound; among equals the largest wins.
-    if (!best || (saturated && !best.saturated) || (saturated === best.saturated && users > best.users)) best = { users: Math.round(users), saturated };
+    const saturated = s.users !== undefined && cycleEfficiency(s.users, s.rps, rMin, thinkSec) < SATURATED_EFFICIENCY;
+    // A saturated step's estimate beats any lower bound. Among saturated steps, the one whose
+    // latency lies nearest the bound (its mean/p95 shape is the break's); among lower bounds, the largest.
+    const off = Math.abs(Math.log(pick(s)! / bound));
+    const better = !best || (saturated && !best.saturated) || (saturated === best.saturated && (saturated ? off < best.off : users > best.users));
+    if (better) best = { users: Math.round(users), saturated, off };
   }
-  return best;
+  return best && { users: best.users, saturated: best.saturated };
 }
 
 /**

@@ -5,6 +5,7 @@
 //   the CAPACITY WITHIN THE SLO, the heaviest load that met the SLO bracketed by the first load
 //   above it that broke it.
 // Disturbed levels (analysis/disturbance.ts) take part in neither; re-tests are listed.
+import { cycleEfficiency, SATURATED_EFFICIENCY } from "./break-estimate.js";
 import { round } from "./stats.js";
 import type { CapacityAnalysis, Confidence, LoadStep, SearchStep } from "./types.js";
 
@@ -29,8 +30,6 @@ export interface UtilizationEstimate {
   evidence: string;
 }
 
-/** A level near X_max whose mean response time is this many times the lightest level's is queueing: the ceiling. */
-export const QUEUEING_R_FACTOR = 3;
 /** A closed-model level counts as levelled off against one at least this much lighter... */
 export const PLATEAU_LOAD_GAIN = 1.2;
 /** ...when both carry at least this share of the highest throughput. */
@@ -38,7 +37,7 @@ export const PLATEAU_SHARE = 0.9;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
-export function ceilingOf(ls: readonly Level[], unit: string, utilization?: UtilizationEstimate): CapacityAnalysis["ceiling"] {
+export function ceilingOf(ls: readonly Level[], unit: string, utilization?: UtilizationEstimate, thinkSec?: number): CapacityAnalysis["ceiling"] {
   const usable = ls.filter((l) => !l.disturbed && l.rps > 0);
   if (usable.length === 0) {
     return { value: null, unit: "req/s", confidence: "low", reason: "no undisturbed load level was measured", formula: "n/a", evidence: "no undisturbed load level was measured", lowerBound: true };
@@ -49,13 +48,13 @@ export function ceilingOf(ls: readonly Level[], unit: string, utilization?: Util
   const near = usable.filter((l) => l.rps >= PLATEAU_SHARE * xMax);
   const first = near[0]!;
   const heavier = near.filter((l) => l.load >= PLATEAU_LOAD_GAIN * first.load);
-  // Or queueing: a level near X_max whose mean response time is several times the lightest level's
-  // (its bottleneck is saturated: the closed model's throughput there is X_max by the operational laws).
+  // Or queueing (closed model): a level near X_max whose throughput fell well below the light-load
+  // line N / (R0 + Z): its bottleneck is saturated, and the closed model's throughput there is X_max.
   const rMin = Math.min(...usable.map((l) => l.meanMs ?? Infinity));
-  const queued = Number.isFinite(rMin) && rMin > 0 ? near.filter((l) => (l.meanMs ?? 0) >= QUEUEING_R_FACTOR * rMin * 0.999 && l !== first) : [];
+  const queued = thinkSec !== undefined && Number.isFinite(rMin) && rMin > 0 ? near.filter((l) => l.meanMs !== undefined && cycleEfficiency(l.load, l.rps, rMin, thinkSec) < SATURATED_EFFICIENCY) : [];
   if (heavier.length === 0 && queued.length > 0) {
     const q = queued[queued.length - 1]!;
-    const evidence = `throughput levelled off at ${fmt(xMax)} req/s: ${near.map((l) => `${fmt(l.rps)} req/s at ${fmt(l.load)} ${unit}`).join(", ")}, with requests queueing (mean response time ${round(q.meanMs!, 0)} ms at ${fmt(q.load)} ${unit}, ${round(q.meanMs! / rMin, 1)}x the lightest load's ${round(rMin, 0)} ms)`;
+    const evidence = `throughput levelled off at ${fmt(xMax)} req/s: ${near.map((l) => `${fmt(l.rps)} req/s at ${fmt(l.load)} ${unit}`).join(", ")}, with requests queueing (mean response time ${round(q.meanMs!, 0)} ms at ${fmt(q.load)} ${unit} against ${round(rMin, 0)} ms at light load, think time ${round(thinkSec! * 1000, 0)} ms: throughput ${round(cycleEfficiency(q.load, q.rps, rMin, thinkSec!) * 100, 0)}% of the light-load line N / (R0 + Z))`;
     return { value: round(xMax, 1), unit: "req/s", confidence: "medium", reason: evidence, formula: "X_max: the highest throughput where requests queue and more load adds none", evidence, lowerBound: false };
   }
   if (heavier.length > 0) {

@@ -4,6 +4,8 @@
 // a confidence for each figure with its reason.
 import { round, coefficientOfVariation, mean } from "./stats.js";
 import { describeSlo, sloBreach } from "./slo.js";
+import { thinkTimeSec } from "./break-estimate.js";
+import { ambientCores, judgeNoise, OTHER_CPU_LIMIT_CORES, otherCpuLimit } from "./disturbance.js";
 import { ceilingOf, disturbedOf, judgedSteps, retestedOf, sloCapacityOf, type Level, type UtilizationEstimate } from "./capacity-figures.js";
 import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, RunAnalysis, SearchStep, Slo, SustainedVsPeakRow } from "./types.js";
 import { uslOnConcurrency } from "./usl-axis.js";
@@ -55,10 +57,11 @@ function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
   return [...by.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([load, all]) => {
-      const list = judgedSteps(all);
-      if (list.length === 0) return { load, steps: all, rps: mean(all.map((s) => s.rps)), p95Ms: Math.max(...all.map((s) => s.p95Ms)), errorPct: Math.max(...all.map((s) => s.errorPct)), disturbed: all[all.length - 1]!.disturbed! };
+      let list = judgedSteps(all);
+      const disturbed = list.length === 0 ? all[all.length - 1]!.disturbed : undefined;
+      if (list.length === 0) list = all;
       const means = list.filter((s) => s.meanMs !== undefined).map((s) => s.meanMs!);
-      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}) };
+      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}), ...(disturbed ? { disturbed } : {}) };
     });
 }
 
@@ -84,7 +87,10 @@ function figure(value: number | null, unit: string, j: Judgement, good: string, 
   return { value, unit, confidence: j.level, reason: j.reason(good), formula };
 }
 
-export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
+export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
+  // Disturbance judged against the quietest window of them all (analysis/disturbance.ts).
+  const steps = judgeNoise(measured);
+  const noiseBar = otherCpuLimit(ambientCores(steps));
   const model = opts.model ?? (steps.some((s) => s.targetRate !== undefined) ? "open" : "closed");
   const fraction = opts.comfortableFraction ?? COMFORTABLE_FRACTION;
   const minEff = opts.plateauEfficiency ?? 0.2;
@@ -132,6 +138,7 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   const base = new Judgement();
   if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
   else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
+  if (noiseBar > OTHER_CPU_LIMIT_CORES) base.lower("medium", `the machine was never quiet (other processes used ${round(noiseBar - OTHER_CPU_LIMIT_CORES, 2)} cores or more in every window): windows above ${noiseBar} cores were left out as disturbed`);
   if (allDisturbed) base.lower("low", `every load level was disturbed (${all[all.length - 1]!.disturbed}): the figures are judged on disturbed windows`);
   const repeated = ls.filter((l) => l.steps.length > 1);
   const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
@@ -153,7 +160,7 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
     ls.map((l) => ({ load: l.load, rps: l.rps, ...(l.steps.some((s) => s.meanMs !== undefined) ? { meanMs: mean(l.steps.map((s) => s.meanMs ?? 0)) } : {}) })),
     model,
   );
-  const ceiling = ceilingOf(ls, unit, opts.utilization);
+  const ceiling = ceilingOf(ls, unit, opts.utilization, model === "closed" ? thinkTimeSec(ls.flatMap((l) => l.steps)) : undefined);
   const maxRpsJ = new Judgement();
   Object.assign(maxRpsJ, { level: base.level, reasons: [...base.reasons] });
   if (ceiling.lowerBound) maxRpsJ.lower("low", "throughput never levelled off: the ceiling is a lower bound");

@@ -2,7 +2,7 @@
 // search's steps, or from the phases of a plan's runs where the load was held constant.
 import type { RunStore } from "../store/run-store.js";
 import type { IntervalLine } from "../store/types.js";
-import { disturbance } from "./disturbance.js";
+import { describeNoise, noiseOf } from "./disturbance.js";
 import { round } from "./stats.js";
 import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
 import type { LoadStep } from "./types.js";
@@ -99,7 +99,8 @@ export function stepsFromRun(store: RunStore, opts: { minSec?: number; settleSec
         const level = open ? loads[Math.floor(loads.length / 2)]! : Math.round(loads[Math.floor(loads.length / 2)]!);
         if (level > 0) {
           const step = stepFromLines(measured, { ...(open ? { targetRate: level } : { users: level }), source: `${store.dir} (${span.phase}, ${measured[0]!.t}-${measured[measured.length - 1]!.t + 1} s)`, workers: store.manifest.plan.workers ?? 1 });
-          const why = disturbance(measured, store.telemetry, store.manifest.plan.workers ?? 1);
+          step.noise = noiseOf(measured, store.telemetry, store.manifest.plan.workers ?? 1);
+          const why = describeNoise(step.noise);
           if (why) step.disturbed = why;
           steps.push(step);
         }

@@ -10,6 +10,7 @@
 // good load is repeated once (run-to-run variance), and (when asked) recovery is measured.
 import { analyzeCapacity, COMFORTABLE_FRACTION, sloBoundsLatency } from "./capacity.js";
 import { estimateBreakUsers } from "./break-estimate.js";
+import { judgeNoise } from "./disturbance.js";
 import { describeSlo, sloBreach } from "./slo.js";
 import type { LoadStep, Recovery, SearchResult, SearchStep, Slo } from "./types.js";
 
@@ -78,7 +79,8 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
   let stopReason = "";
 
   const run = async (load: number, pass: SearchStep["pass"], retest?: string): Promise<SearchStep | undefined> => {
-    const measured = await runStep(asLoad(model, load), steps.length, pass);
+    // Disturbance judged against the quietest window so far (a machine never quiet raises the bar).
+    const measured = judgeNoise([...(opts.priorSteps ?? []), ...steps, await runStep(asLoad(model, load), steps.length, pass)]).pop()!;
     // A step cut short by Ctrl-C measured the interruption, not the load: it is not judged.
     if (opts.signal?.aborted) return undefined;
     const prevOk = [...steps].filter((s) => s.ok && !s.disturbed && s.pass !== "repeat" && loadOf(s) < load).sort((a, b) => loadOf(b) - loadOf(a))[0];
@@ -146,10 +148,11 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
     } else if (lo === 0) {
       // The first step already broke: down, to the estimate when it lies below, else by `growth`.
       if (hi <= (whole ? 1 : 0.5)) break;
-      next = est !== undefined && est.users < hi ? Math.min(hi / (1 + tol * 0.99), Math.max(est.users, hi / growth)) : hi / growth;
+      // An estimate at or above the broken load says the break is just below it: confirm one tolerance down.
+      next = est !== undefined ? Math.min(hi / (1 + tol * 0.99), Math.max(est.users, hi / growth)) : hi / growth;
     } else {
       if (hi - lo <= Math.max(whole ? 1 : 0.01, tol * lo)) break;
-      next = est !== undefined && est.users > lo && est.users < hi ? est.users : (lo + hi) / 2;
+      next = est !== undefined ? Math.min(hi, Math.max(lo, est.users)) : (lo + hi) / 2;
       // Near a bound, confirm one tolerance away from it: that closes the bracket in one step.
       if (next - lo < tol * lo) next = lo * (1 + tol * 0.99);
       else if (hi - next < tol * next) next = hi / (1 + tol * 0.99);

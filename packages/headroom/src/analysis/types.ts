@@ -325,6 +325,8 @@ export interface LoadStep {
    * a core: analysis/disturbance.ts); absent when it was not. Never a break, never the capacity.
    */
   disturbed?: string;
+  /** The facts `disturbed` is judged on: other processes' CPU over the window, the generator's limit (analysis/disturbance.ts). */
+  noise?: { otherCpuCores?: number; busiest?: string; generator?: string };
   /** Arrivals dropped for lack of capacity (open model). */
   dropped?: number;
   /** Run directory (and phase) the step came from. */

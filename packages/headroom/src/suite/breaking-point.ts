@@ -6,6 +6,7 @@
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
 import { searchCapacity } from "../analysis/search.js";
+import { judgeNoise } from "../analysis/disturbance.js";
 import { describeSlo, sloBreach } from "../analysis/slo.js";
 import { estimateBreakUsers, quietOrAll, thinkTimeSec, utilizationEstimate } from "../analysis/break-estimate.js";
 import type { LoadStep, SearchStep, Slo } from "../analysis/types.js";
@@ -46,10 +47,10 @@ export interface SearchStageSettings {
  * synchronized first burst); 2 s of warm-up, then a 3 s window, judged only once it is steady
  * (Little's law holds and throughput has no trend; up to 12 s); a step not steady by then, or
  * disturbed, is measured again. No repeat, no recovery run (the peak profile measures recovery).
- * The search starts from an estimate of the break (planSearchStart), so the 45 s budget brackets
+ * The search starts from an estimate of the break (planSearchStart), so the 35 s budget brackets
  * it within 10 % in four to six steps, and the whole quick plan stays near 5 minutes.
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 45 };
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 35 };
 
 /**
  * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
@@ -125,17 +126,17 @@ export interface SearchStart {
 }
 
 /** The search starts at most this many times the heaviest load of the profiles. */
-const MAX_START_FACTOR = 4;
+const MAX_START_FACTOR = 3;
 
 /**
  * The first step from what the profiles measured (their undisturbed steps and telemetry): the
  * break where the operational laws put it when a profile already queued (N ≈ X (R_slo + Z)), else
  * the utilization law's X_max (1 / D of the busiest resource) at the SLO's response time and the
- * measured think time; never below 1.25x the heaviest load that passed, never above 4x the
+ * measured think time; never below 1.25x the heaviest load that passed, never above 3x the
  * heaviest tested, nor the cap. Without usable profiles, `fallback` (twice the peak users).
  */
 export function planSearchStart(prior: readonly LoadStep[], stores: readonly RunStore[], slo: Slo, fallback: number, maxUsers: number): SearchStart {
-  const steps = prior.filter((s) => (s.users ?? 0) > 0);
+  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0));
   const thinkSec = thinkTimeSec(steps);
   const usable = quietOrAll(steps);
   if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };

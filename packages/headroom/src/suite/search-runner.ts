@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { recoveryAfterLoadDrop } from "../analysis/recovery.js";
 import type { RecoveryRunner, StepLoad, StepRunner } from "../analysis/search.js";
-import { disturbance } from "../analysis/disturbance.js";
+import { describeNoise, noiseOf } from "../analysis/disturbance.js";
 import { littleCheck } from "../analysis/little.js";
 import { DEFAULT_STEADY, isSteady, measuredLines } from "../analysis/steady-state.js";
 import { stepFromLines } from "../analysis/load-steps.js";
@@ -200,7 +200,8 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
     const measured = stoppedEarly ? lines.slice(stoppedAt - windowSec, stoppedAt) : measuredLines(lines.slice(0, -1), warmupSec);
     const steady = why === "steady" ? true : why === "broken" ? undefined : false;
     const step = stepFromLines(measured, { ...(model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source: dir, ...(steady !== undefined ? { steady } : {}), workers });
-    const disturbed = disturbance(measured, telemetry, workers);
+    step.noise = noiseOf(measured, telemetry, workers);
+    const disturbed = describeNoise(step.noise);
     if (disturbed) step.disturbed = disturbed;
     return step;
   };
