@@ -46,8 +46,9 @@ export function noiseOf(lines: readonly IntervalLine[], telemetry: readonly Tele
   const others = othersIn(lines, telemetry);
   if (others.length > 0) {
     noise.otherCpuCores = round(others.reduce((a, t) => a + t.values[OTHERS_KEYS.cpuCores]!, 0) / others.length, 3);
-    const busiest = others.map((t) => t.labels?.busiest).filter((b): b is string => !!b).pop();
-    if (busiest) noise.busiest = busiest;
+    // The busiest processes of the window's noisiest sample.
+    const loudest = others.reduce((a, t) => (t.values[OTHERS_KEYS.cpuCores]! > a.values[OTHERS_KEYS.cpuCores]! ? t : a));
+    if (loudest.labels?.busiest) noise.busiest = loudest.labels.busiest;
   }
   return noise;
 }

@@ -178,7 +178,11 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
   const dir = join(opts.outDir, BREAKING_POINT_DIR);
   const started = now();
   const budgetMs = s.budgetSec !== undefined ? s.budgetSec * 1000 : undefined;
-  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs - now()) / 1000);
+  // Time spent on disturbed steps is given back to the budget (up to half of it): noise costs the
+  // search time, not its answer.
+  let creditMs = 0;
+  let stepStartMs = started;
+  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs + Math.min(creditMs, budgetMs / 2) - now()) / 1000);
   const shortestStep = s.warmupSec + s.windowSec + 1;
   let spent = false;
   let stepCount = 0;
@@ -230,7 +234,11 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
         spent = true;
         return `the ${s.budgetSec} s time budget of the search was spent`;
       },
-      onStep: (step) => opts.onEvent?.({ kind: "search-step", index: stepCount++, step }),
+      onStep: (step) => {
+        if (step.disturbed) creditMs += now() - stepStartMs;
+        stepStartMs = now();
+        opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
+      },
     },
     runner.runStep,
     s.recovery ? runner.runRecovery : undefined,

@@ -8,11 +8,14 @@
 // Truth: the ceiling is C over the mean hold the server measured (timers overshoot S by 1-2 ms).
 // The users at which a long steady run crosses the SLO come from a simulation of the same closed
 // system (closed-system-sim.ts: C FIFO slots, the measured hold, the suite's think time plus the
-// client's overhead measured at the plan's lightest step); checked once by hand against 30 s runs
-// of the stand-in at 16 slots (p95 169 / 262 / 299 / 558 ms simulated at 250 / 286 / 300 / 400
-// users, 157-177 / 270 / 290 / 530-568 ms measured).
+// client's overhead measured at the plan's lightest step); checked once by hand against the
+// stand-in at 16 slots with the think time at 0.3-0.7 s (p95 169 / 262 / 299 / 558 ms simulated at
+// 250 / 286 / 300 / 400 users, 157-177 / 270 / 290 / 530-568 ms measured). The suite thinks 0.6-1.4 s
+// and the SLO is p95 < 300 ms: a 10 % bracket then spans about 130 ms of p95, well above the
+// latency noise of a busy 2-core machine.
 //
-// Noise: the same plan at 400 req/s with two CPU burners (`node -e 'for(;;);'`, detached so they
+// Three ceilings, 100, 200 and 400 req/s: lighter than the machine's limits for the generator, so
+// that the test holds on a busy 2-core machine. Noise: the same plan at 200 req/s with two CPU burners (`node -e 'for(;;);'`, detached so they
 // are nobody's child here) started 10 s in (as the search begins) and killed 12 s later, by pid.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -28,7 +31,7 @@ import { sloCrossingUsers } from "./closed-system-sim.js";
 
 const SUITE = new URL("./fixtures/known-ceiling.scenario.ts", import.meta.url).pathname;
 const S_MS = 40;
-const SLO_P95_MS = 250;
+const SLO_P95_MS = 300;
 const out = mkdtempSync(join(tmpdir(), "ground-truth-plan-"));
 after(() => rmSync(out, { recursive: true, force: true }));
 
@@ -43,7 +46,7 @@ async function planAgainst(slots: number, name: string, during?: () => () => voi
   const stop = during?.();
   try {
     const io = memoryIo();
-    // Users x slots/8: the suite's 50 peak users are about half the knee at every ceiling.
+    // Users x slots/8: the suite's 100 peak users are about half the knee at every ceiling.
     const code = await main(["plan", "--target", server.origin, "--suite", SUITE, "--profiles", "peak,breaking-point", "--scale", String(slots / 8), "--time-scale", "0.1", "--warmup", "0s", "--search-budget", "35s", "--slo", `p95<${SLO_P95_MS}ms,errors<1%`, "--out", join(out, name)], io);
     assert.ok(code === 0 || code === 99, `exit ${code}\n${io.err()}`);
     const summary = JSON.parse(readFileSync(join(out, name, "summary.json"), "utf8")) as { capacity: CapacityAnalysis };
@@ -51,7 +54,7 @@ async function planAgainst(slots: number, name: string, during?: () => () => voi
     // Calibration at the lightest step (below the knee: no queue): R = hold + overhead, Z = N/X − R.
     const light = [...summary.capacity.steps].filter((s) => s.users && s.meanMs).sort((a, b) => a.users! - b.users!)[0]!;
     const zMs = (light.users! / light.rps) * 1000 - light.meanMs!;
-    const crossingUsers = sloCrossingUsers({ slots, holdMs, thinkMinMs: 300, thinkMaxMs: 700, responseOverheadMs: Math.max(0, light.meanMs! - holdMs), thinkOverheadMs: Math.max(0, zMs - 500) }, SLO_P95_MS);
+    const crossingUsers = sloCrossingUsers({ slots, holdMs, thinkMinMs: 600, thinkMaxMs: 1400, responseOverheadMs: Math.max(0, light.meanMs! - holdMs), thinkOverheadMs: Math.max(0, zMs - 1000) }, SLO_P95_MS);
     return { capacity: summary.capacity, truthRps: (slots * 1000) / holdMs, crossingUsers };
   } finally {
     stop?.();
@@ -75,7 +78,7 @@ function checkAgainstTruth(o: Outcome, what: string): void {
 }
 
 const quiet = new Map<number, Outcome>();
-for (const slots of [8, 16, 32]) {
+for (const slots of [4, 8, 16]) {
   test(`plan --target a stand-in of ${(slots * 1000) / S_MS} req/s: the ceiling within 10 %, the SLO capacity bracketed around the truth`, { timeout: 120_000 }, async () => {
     const o = await planAgainst(slots, `c${slots}`);
     quiet.set(slots, o);
@@ -110,7 +113,7 @@ function burnersAfter(delayMs: number, forMs: number, pids: number[]): () => () 
 test("two CPU burners started partway: the headline within 15 % of the quiet run's, the disturbed windows named", { timeout: 120_000 }, async () => {
   const pids: number[] = [];
   const seen: number[] = [];
-  const o = await planAgainst(16, "noise", () => {
+  const o = await planAgainst(8, "noise", () => {
     const stop = burnersAfter(10_000, 12_000, pids)();
     const watch = setInterval(() => seen.push(...pids.filter((p) => !seen.includes(p))), 500);
     return () => {
@@ -118,7 +121,7 @@ test("two CPU burners started partway: the headline within 15 % of the quiet run
       stop();
     };
   });
-  const base = quiet.get(16) ?? (await planAgainst(16, "c16-again"));
+  const base = quiet.get(8) ?? (await planAgainst(8, "c8-again"));
   const c = o.capacity;
   const steps = JSON.stringify(c.steps.map((s) => [s.users, Math.round(s.rps), Math.round(s.p95Ms), s.disturbed ?? ""]));
   const near = (a: number | null, b: number | null, what: string): void => assert.ok(a !== null && b !== null && Math.abs(a / b - 1) <= 0.15, `${what}: ${a} with burners vs ${b} quiet; ${JSON.stringify(c.sloCapacity)}; steps ${steps}`);
