@@ -56,8 +56,10 @@ export interface SearchOptions {
   thinkSec?: number;
   /** Steps measured before the search (a plan's profiles): one that broke below a load the search passed is re-tested. */
   priorSteps?: readonly LoadStep[];
-  /** Times a disturbed or unsteady step is measured again at most. Default 1. */
+  /** Times a disturbed (or, with retestUnsteady, unsteady) step is measured again at most. Default 1. */
   maxRetests?: number;
+  /** Measure again a step that met the SLO on a window not steady (its queue may still have been building). Default false. */
+  retestUnsteady?: boolean;
 }
 
 const asLoad = (model: "closed" | "open", v: number): StepLoad => (model === "open" ? { rate: v } : { users: v });
@@ -106,7 +108,8 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
     let s = await run(load, pass);
     for (let i = 0; s && i < maxRetests; i++) {
       if (!s.disturbed) persistentNoise = false;
-      const why = s.disturbed ? (persistentNoise ? undefined : `disturbed: ${s.disturbed}`) : s.steady === false ? "its window was not steady before its time ran out" : undefined;
+      // A broken step that is not steady is a queue still growing: a break, not a reason to measure again.
+      const why = s.disturbed ? (persistentNoise ? undefined : `disturbed: ${s.disturbed}`) : s.steady === false && s.ok && opts.retestUnsteady ? "it met the SLO on a window that was not steady before its time ran out" : undefined;
       if (!why || !budgetLeft()) break;
       const wasDisturbed = s.disturbed !== undefined;
       s = await run(load, "retest", why);

@@ -211,7 +211,7 @@ function perInstanceText(p: CapacityPlanning | undefined, c: CapacityAnalysis | 
   const terms: [string, number | undefined, string | undefined][] = [
     [`at the ${p!.infrastructure.app.targetCpuPct}% target CPU`, num("rps_at_target_cpu"), pi.rpsAtTargetCpu.note],
     ["at the comfortable capacity", num("comfortable_rps_per_instance"), c?.comfortable.basis && fromAnalysis(num("comfortable_rps_per_instance"), p!.inputs.measuredInstances, c.comfortable.rps) ? `${formatPct(c.comfortable.fraction * 100)}% of ${c.comfortable.basis}` : undefined],
-    ["the most that met the SLO", num("max_rps_per_instance"), fromAnalysis(num("max_rps_per_instance"), p!.inputs.measuredInstances, c?.maxRps.value) ? sloTermNote(c) : undefined],
+    ["the most that met the SLO", num("max_rps_per_instance"), fromAnalysis(num("max_rps_per_instance"), p!.inputs.measuredInstances, c?.sloCapacity?.rps ?? c?.maxRps.value) ? sloTermNote(c) : undefined],
   ];
   const known = terms.filter((t) => t[1] !== undefined);
   const rps = (v: number): string => `${formatNumber(v, 4)} req/s`;

@@ -29,6 +29,8 @@ export interface SearchStageSettings {
   rampSec: number;
   /** Each user begins with a pause drawn from its think time: no synchronized first burst (Profile.staggerStart). */
   staggerStart?: boolean;
+  /** A step that met the SLO on a window not steady by its time is measured again, never judged on it. */
+  retestUnsteady?: boolean;
   warmupSec: number;
   windowSec: number;
   /** Repeat the best good load once (run-to-run variance). */
@@ -50,13 +52,13 @@ export interface SearchStageSettings {
  * The search starts from an estimate of the break (planSearchStart), so the 35 s budget brackets
  * it within 10 % in four to six steps, and the whole quick plan stays near 5 minutes.
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 35 };
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 35 };
 
 /**
  * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
  * load repeated, a recovery run), with users started over 3 s and a 4 s warm-up.
  */
-export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, staggerStart: true, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, staggerStart: true, retestUnsteady: true, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
 
 /** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
 export const SEARCH_MAX_USERS = 16_000;
@@ -227,6 +229,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       tolerance: s.tolerance,
       repeat: s.repeat,
       ...(opts.thinkSec !== undefined ? { thinkSec: opts.thinkSec } : {}),
+      ...(s.retestUnsteady ? { retestUnsteady: true } : {}),
       ...(opts.priorSteps ? { priorSteps: opts.priorSteps } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       stopBefore: () => {
