@@ -155,7 +155,8 @@ export async function searchCapacity(opts: SearchOptions, runStep: StepRunner, r
       next = est !== undefined ? Math.min(hi / (1 + tol * 0.99), Math.max(est.users, hi / growth)) : hi / growth;
     } else {
       if (hi - lo <= Math.max(whole ? 1 : 0.01, tol * lo)) break;
-      next = est !== undefined ? Math.min(hi, Math.max(lo, est.users)) : (lo + hi) / 2;
+      // Only an estimate from a step past the knee places the break; a lower bound does not narrow the bracket.
+      next = est?.saturated ? Math.min(hi, Math.max(lo, est.users)) : (lo + hi) / 2;
       // Near a bound, confirm one tolerance away from it: that closes the bracket in one step.
       if (next - lo < tol * lo) next = lo * (1 + tol * 0.99);
       else if (hi - next < tol * next) next = hi / (1 + tol * 0.99);
