@@ -40,6 +40,8 @@ export function uslOnConcurrency(levels: readonly UslLevel[], model: "closed" | 
   }
   if (fit.alpha === 0 && fit.beta === 0) return { refused: `throughput grew in proportion to the concurrency (${axis}) over the data: no contention was measured, so the USL cannot place a peak` };
   if (fit.rSquared < 0.8) return { refused: `the USL fits the data poorly (R² ${round(fit.rSquared, 3)} on ${axis})` };
+  const measuredMax = Math.max(...points.map((p) => p.throughput));
+  if (Number.isFinite(fit.xMax) && fit.xMax < 0.95 * measuredMax) return { refused: `the USL's peak (${round(fit.xMax, 1)} req/s) lies below the throughput measured (${round(measuredMax, 1)} req/s on ${axis}): the data do not determine the curve` };
   const ci = fit.ci;
   if (ci && ci.alpha[0] <= 0 && ci.beta[0] <= 0 && fit.points < 6) return { refused: `neither α nor β is distinguishable from 0 with ${fit.points} points (${axis})` };
   return { usl: { ...fit, axis } };
