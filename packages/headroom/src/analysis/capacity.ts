@@ -88,8 +88,10 @@ function figure(value: number | null, unit: string, j: Judgement, good: string, 
 }
 
 export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
-  // Disturbance judged against the quietest window of them all (analysis/disturbance.ts).
-  const steps = judgeNoise(measured);
+  // Disturbance judged against the quietest window of them all (analysis/disturbance.ts); a
+  // search's steps keep the judgement the search acted on (against the quietest window before them).
+  const rejudged = judgeNoise(measured);
+  const steps = measured.map((s, i) => (typeof (s as SearchStep).ok === "boolean" ? s : rejudged[i]!));
   const noiseBar = otherCpuLimit(ambientCores(steps));
   const model = opts.model ?? (steps.some((s) => s.targetRate !== undefined) ? "open" : "closed");
   const fraction = opts.comfortableFraction ?? COMFORTABLE_FRACTION;
