@@ -143,8 +143,9 @@ export function planSearchStart(prior: readonly LoadStep[], stores: readonly Run
   const thinkSec = thinkTimeSec(steps);
   const usable = quietOrAll(steps);
   if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };
-  const heaviest = Math.max(...usable.map((s) => s.users!));
-  const passed = usable.filter((s) => !sloBreach(s, slo)).map((s) => s.users!);
+  // The bounds of the start take every step (a disturbed one still shows how far the profiles went).
+  const heaviest = Math.max(...steps.map((s) => s.users!));
+  const passed = steps.filter((s) => !sloBreach(s, slo)).map((s) => s.users!);
   const floor = passed.length > 0 ? Math.ceil(1.25 * Math.max(...passed)) : 1;
   const ceil = Math.min(maxUsers, MAX_START_FACTOR * heaviest);
   const clamp = (n: number): number => Math.max(1, Math.min(ceil, Math.max(floor, Math.round(n))));
