@@ -4,8 +4,11 @@
 // a confidence for each figure with its reason.
 import { round, coefficientOfVariation, mean } from "./stats.js";
 import { describeSlo, sloBreach } from "./slo.js";
-import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, RunAnalysis, SearchStep, Slo, SustainedVsPeakRow, UslFit } from "./types.js";
-import { fitUsl } from "./usl.js";
+import { thinkTimeSec } from "./break-estimate.js";
+import { ambientCores, judgeNoise, OTHER_CPU_LIMIT_CORES, otherCpuLimit } from "./disturbance.js";
+import { ceilingOf, disturbedOf, judgedSteps, retestedOf, sloCapacityOf, type Level, type UtilizationEstimate } from "./capacity-figures.js";
+import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, RunAnalysis, SearchStep, Slo, SustainedVsPeakRow } from "./types.js";
+import { uslOnConcurrency } from "./usl-axis.js";
 
 export interface CapacityOptions {
   slo: Slo;
@@ -15,19 +18,18 @@ export interface CapacityOptions {
   comfortableFraction?: number;
   /** Throughput gaining less than this share of the load's relative increase counts as flat. Default 0.2. */
   plateauEfficiency?: number;
+  /** The search's tolerance: a capacity bracket wider than this lowers its confidence. Default 0.1. */
+  tolerance?: number;
+  /** The utilization law's X_max (1 / D of the busiest resource), shown when throughput never levelled off. */
+  utilization?: UtilizationEstimate;
+}
+
+/** Whether the SLO bounds a latency: then throughput levelling off is the ceiling, not a break (latency breaks soon after). */
+export function sloBoundsLatency(slo: Slo): boolean {
+  return slo.p50Ms !== undefined || slo.p95Ms !== undefined || slo.p99Ms !== undefined;
 }
 
 export const COMFORTABLE_FRACTION = 0.65;
-
-/** One load level with its repeats. */
-interface Level {
-  load: number;
-  steps: LoadStep[];
-  rps: number;
-  p95Ms: number;
-  errorPct: number;
-  breach?: string;
-}
 
 const ORDER: Confidence[] = ["high", "medium", "low"];
 
@@ -54,7 +56,13 @@ function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
   }
   return [...by.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([load, list]) => ({ load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)) }));
+    .map(([load, all]) => {
+      let list = judgedSteps(all);
+      const disturbed = list.length === 0 ? all[all.length - 1]!.disturbed : undefined;
+      if (list.length === 0) list = all;
+      const means = list.filter((s) => s.meanMs !== undefined).map((s) => s.meanMs!);
+      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}), ...(disturbed ? { disturbed } : {}) };
+    });
 }
 
 /** Linear interpolation of throughput at `load` between measured levels (proportional below the first). */
@@ -79,11 +87,22 @@ function figure(value: number | null, unit: string, j: Judgement, good: string, 
   return { value, unit, confidence: j.level, reason: j.reason(good), formula };
 }
 
-export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
+export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
+  // Disturbance judged against the quietest window of them all (analysis/disturbance.ts); a
+  // search's steps keep the judgement the search acted on (against the quietest window before them).
+  const rejudged = judgeNoise(measured);
+  const steps = measured.map((s, i) => (typeof (s as SearchStep).ok === "boolean" ? s : rejudged[i]!));
+  const noiseBar = otherCpuLimit(ambientCores(steps));
   const model = opts.model ?? (steps.some((s) => s.targetRate !== undefined) ? "open" : "closed");
   const fraction = opts.comfortableFraction ?? COMFORTABLE_FRACTION;
   const minEff = opts.plateauEfficiency ?? 0.2;
-  const ls = levels(steps, model);
+  const all = levels(steps, model);
+  // Disturbed levels are named (out.disturbed) and judged no further, unless every level was
+  // disturbed (a machine never quiet): then they are judged, at low confidence, and that is said.
+  const quiet = all.filter((l) => !l.disturbed);
+  const allDisturbed = quiet.length === 0 && all.length > 0;
+  const ls = allDisturbed ? all.map((l) => ({ ...l, disturbed: undefined })) : quiet;
+  const flatBreaks = !sloBoundsLatency(opts.slo);
   const unit = model === "open" ? "req/s offered" : "users";
   const sloText = describeSlo(opts.slo);
 
@@ -93,6 +112,10 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
     const judged = lv.steps.filter((s): s is SearchStep => typeof (s as SearchStep).ok === "boolean");
     if (judged.length > 0) {
       lv.breach = judged.find((s) => !s.ok)?.broke;
+      return;
+    }
+    if (model === "closed" && !flatBreaks) {
+      for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
       return;
     }
     for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
@@ -117,6 +140,8 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   const base = new Judgement();
   if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
   else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
+  if (noiseBar > OTHER_CPU_LIMIT_CORES) base.lower("medium", `the machine was never quiet (other processes used ${round(noiseBar - OTHER_CPU_LIMIT_CORES, 2)} cores or more in every window): windows above ${noiseBar} cores were left out as disturbed`);
+  if (allDisturbed) base.lower("low", `every load level was disturbed (${all[all.length - 1]!.disturbed}): the figures are judged on disturbed windows`);
   const repeated = ls.filter((l) => l.steps.length > 1);
   const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
   if (cv === undefined) base.lower("medium", "no load level was repeated, so run-to-run variance is unknown");
@@ -133,21 +158,16 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
   else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
   if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
 
-  let usl: UslFit | undefined;
-  const uslPoints = ls.map((l) => ({ concurrency: model === "open" ? mean(l.steps.map((s) => s.concurrency ?? 0)) : l.load, throughput: l.rps })).filter((p) => p.concurrency > 0 && p.throughput > 0);
-  if (new Set(uslPoints.map((p) => p.concurrency)).size >= 3) {
-    try {
-      usl = fitUsl(uslPoints);
-    } catch {
-      usl = undefined;
-    }
-  }
+  const { usl, refused: uslRefused } = uslOnConcurrency(
+    ls.map((l) => ({ load: l.load, rps: l.rps, ...(l.steps.some((s) => s.meanMs !== undefined) ? { meanMs: mean(l.steps.map((s) => s.meanMs ?? 0)) } : {}) })),
+    model,
+  );
+  const ceiling = ceilingOf(ls, unit, opts.utilization, model === "closed" ? thinkTimeSec(ls.flatMap((l) => l.steps)) : undefined);
   const maxRpsJ = new Judgement();
   Object.assign(maxRpsJ, { level: base.level, reasons: [...base.reasons] });
-  if (!broken) maxRpsJ.lower("medium", "throughput was still within the SLO at the heaviest load tested: the maximum may be higher");
-  if (usl && usl.rSquared < 0.9) maxRpsJ.lower("medium", `the scalability curve fits poorly (USL R² ${round(usl.rSquared, 3)})`);
-
-  const maxRpsValue = okLevels.length > 0 ? Math.max(...okLevels.map((l) => l.rps)) : null;
+  if (ceiling.lowerBound) maxRpsJ.lower("low", "throughput never levelled off: the ceiling is a lower bound");
+  else if (ceiling.confidence === "medium") maxRpsJ.lower("medium", "only two load levels on the throughput plateau");
+  ceiling.confidence = maxRpsJ.level;
   const out: CapacityAnalysis = {
     model,
     steps: [...steps],
@@ -156,7 +176,11 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
       model === "closed"
         ? figure(maxOk?.load ?? null, "users", brk, `largest of ${ls.length} load levels meeting ${sloText}, the next level broke`, `largest users step meeting ${sloText}`)
         : { value: null, unit: "users", confidence: "low", reason: "open model: the load is an arrival rate, not a number of users", formula: "n/a" },
-    maxRps: figure(maxRpsValue === null ? null : round(maxRpsValue, 2), "req/s", maxRpsJ, `highest throughput of a load level meeting ${sloText}`, `max achieved req/s over the steps meeting ${sloText}`),
+    maxRps: { value: ceiling.value, unit: "req/s", confidence: ceiling.confidence, reason: ceiling.evidence, formula: ceiling.formula },
+    ceiling,
+    sloCapacity: sloCapacityOf(model, maxOk, broken, brk.level, brk.reasons.join("; "), opts.tolerance ?? 0.1),
+    disturbed: disturbedOf(steps),
+    retested: retestedOf(steps),
     breakingPoint: {
       users: model === "closed" ? (broken?.load ?? null) : null,
       rps: broken ? round(model === "open" ? broken.load : broken.rps, 2) : null,
@@ -171,12 +195,13 @@ export function analyzeCapacity(steps: readonly LoadStep[], opts: CapacityOption
     confidenceReason: "",
   };
   if (usl) out.usl = usl;
+  else if (uslRefused) out.uslRefused = uslRefused;
   if (model === "closed") {
     const k = knee(ls);
     if (k) out.knee = k;
   }
-  const all = [out.maxRps.confidence, out.breakingPoint.confidence, out.comfortable.confidence];
-  out.confidence = all.reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "high" as Confidence);
+  const figs = [out.maxRps.confidence, out.breakingPoint.confidence, out.comfortable.confidence];
+  out.confidence = figs.reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "high" as Confidence);
   out.confidenceReason = [...new Set([...brk.reasons, ...maxRpsJ.reasons])].join("; ") || `${ls.length} load levels, repeats within ${round((cv ?? 0) * 100, 1)}%, break bracketed within 25%`;
   return out;
 }

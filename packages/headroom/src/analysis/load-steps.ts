@@ -2,6 +2,7 @@
 // search's steps, or from the phases of a plan's runs where the load was held constant.
 import type { RunStore } from "../store/run-store.js";
 import type { IntervalLine } from "../store/types.js";
+import { describeNoise, noiseOf } from "./disturbance.js";
 import { round } from "./stats.js";
 import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
 import type { LoadStep } from "./types.js";
@@ -97,7 +98,11 @@ export function stepsFromRun(store: RunStore, opts: { minSec?: number; settleSec
         const loads = measured.map(loadOf).sort((a, b) => a - b);
         const level = open ? loads[Math.floor(loads.length / 2)]! : Math.round(loads[Math.floor(loads.length / 2)]!);
         if (level > 0) {
-          steps.push(stepFromLines(measured, { ...(open ? { targetRate: level } : { users: level }), source: `${store.dir} (${span.phase}, ${measured[0]!.t}-${measured[measured.length - 1]!.t + 1} s)`, workers: store.manifest.plan.workers ?? 1 }));
+          const step = stepFromLines(measured, { ...(open ? { targetRate: level } : { users: level }), source: `${store.dir} (${span.phase}, ${measured[0]!.t}-${measured[measured.length - 1]!.t + 1} s)`, workers: store.manifest.plan.workers ?? 1 });
+          step.noise = noiseOf(measured, store.telemetry, store.manifest.plan.workers ?? 1);
+          const why = describeNoise(step.noise);
+          if (why) step.disturbed = why;
+          steps.push(step);
         }
       }
       run = [];

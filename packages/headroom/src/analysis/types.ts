@@ -326,6 +326,13 @@ export interface LoadStep {
   steady?: boolean;
   /** The generator, not the target, was the limit in this step. */
   generatorLimited?: boolean;
+  /**
+   * Why the step's window was DISTURBED (the generator limited, or other processes used over half
+   * a core: analysis/disturbance.ts); absent when it was not. Never a break, never the capacity.
+   */
+  disturbed?: string;
+  /** The facts `disturbed` is judged on: other processes' CPU over the window, the generator's limit (analysis/disturbance.ts). */
+  noise?: { otherCpuCores?: number; busiest?: string; generator?: string };
   /** Arrivals dropped for lack of capacity (open model). */
   dropped?: number;
   /** Run directory (and phase) the step came from. */
@@ -342,6 +349,8 @@ export interface UslFit {
   xMax: number;
   rSquared: number;
   points: number;
+  /** The N the fit is on: "in-system concurrency X·R (Little's law)" or "users (no think time)". */
+  axis?: string;
   /** Residual standard error of throughput. */
   residualStdErr: number;
   /** 95 % intervals from the linearised covariance, where the data allows (more points than parameters, full rank). */
@@ -393,6 +402,26 @@ export interface CapacityAnalysis {
   /** `basis`: the load the fraction is taken of (the break, or the last good load when the break is only loosely bracketed). */
   comfortable: { users: number | null; rps: number | null; fraction: number; confidence: Confidence; reason: string; basis?: string };
   usl?: UslFit;
+  /** Why no USL fit is shown (the data cannot determine one), when there is none. */
+  uslRefused?: string;
+  /**
+   * The CEILING: the saturation throughput X_max, where throughput levels off (the seed's "Max
+   * Requests/Second"). `evidence`: the steps and the plateau, or the utilization-law estimate.
+   * `lowerBound`: throughput never levelled off, so the true ceiling is at least `value`.
+   * `maxRps` carries the same value.
+   */
+  ceiling: CapacityFigure & { evidence: string; lowerBound: boolean };
+  /**
+   * The CAPACITY WITHIN THE SLO: the heaviest undisturbed load that met the SLO (`users`, and its
+   * measured `rps`), and the first undisturbed load above it that broke it (`brokeAtUsers`; null
+   * when none broke). `bracketPct` = (brokeAtUsers − users) / users x 100 (null without both).
+   * Closed model only: users are null in the open model. `maxUsers` and the breaking point agree.
+   */
+  sloCapacity: { users: number | null; rps: number | null; brokeAtUsers: number | null; bracketPct: number | null; confidence: Confidence; reason: string };
+  /** Loads whose every window was disturbed, and why: not judged. Empty when none. */
+  disturbed: { load: number; reason: string }[];
+  /** Loads measured again before any conclusion, why, and what the re-test found. Empty when none. */
+  retested: { load: number; reason: string; outcome: string }[];
   /** Closed model: the knee by the operational laws, N* = Xmax x (R0 + Z), with Z from Little's law at the lightest step. */
   knee?: CapacityFigure;
   degradation: DegradationRow[];
@@ -412,7 +441,9 @@ export interface Slo {
 
 export interface SearchStep extends LoadStep {
   /** Which pass produced it: the upward steps, or the bisection. */
-  pass: "ramp" | "bisect" | "repeat";
+  pass: "ramp" | "bisect" | "repeat" | "retest";
+  /** A re-test: why the load was measured again (an earlier step at it was disturbed, not steady, or failed below a passing load). */
+  retest?: string;
   /** Whether the step met the SLO, and the limit it broke. */
   ok: boolean;
   broke?: string;

@@ -26,8 +26,9 @@ import { alertThresholdsFromTargets, DEFAULT_ALERT_THRESHOLDS } from "../report/
 import { formatDuration } from "../report/format.js";
 import type { EnvironmentInfo, PlanSearch } from "../report/plan-report-model.js";
 import type { LoadLevel } from "../store/types.js";
-import { BREAKING_POINT_STAGE, FULL_SEARCH, QUICK_SEARCH, runBreakingPoint, SEARCH_MAX_USERS, searchStartUsers, sloFlag, type SearchStageSettings } from "../suite/breaking-point.js";
-import { buildPlanDocuments } from "../suite/plan-documents.js";
+import { stepsFromRuns } from "../analysis/load-steps.js";
+import { BREAKING_POINT_STAGE, FULL_SEARCH, planSearchStart, QUICK_SEARCH, runBreakingPoint, SEARCH_MAX_USERS, searchStartUsers, sloFlag, type SearchStageSettings } from "../suite/breaking-point.js";
+import { buildPlanDocuments, runsTheStandardMix } from "../suite/plan-documents.js";
 import { scheduleFaults, type FaultTargets } from "../suite/faults.js";
 import { runSuite, type SuiteTest } from "../suite/run-suite.js";
 import { headlineOf } from "../report/headline.js";
@@ -265,6 +266,7 @@ async function startDefaultPlatform(ctx: CommandContext, f: PlanFlags, outDir: s
         ...(running.redisUrl ? { redis: { url: running.redisUrl } } : {}),
         processes: { pids: running.pids },
         host: true,
+        others: { pids: running.pids },
       },
       environment: `local lab: MueJam API ${backend.APP_VERSION} (${instances} instance${instances > 1 ? "s" : ""}) on ${running.embeddedPostgres ? "embedded PostgreSQL" : "PostgreSQL (DATABASE_URL)"}${running.redisUrl ? " and Redis (REDIS_URL)" : ", in-process cache and limiter (no REDIS_URL)"}, same host as the load generator`,
       notes,
@@ -304,6 +306,7 @@ function externalPlatform(f: PlanFlags): Platform {
   const port = Number(new URL(url).port || (url.startsWith("https:") ? 443 : 80));
   const local = /^(127\.|localhost|\[::1\])/.test(new URL(url).host);
   if (pids.length > 0 || local) telemetry.processes = pids.length > 0 ? { pids } : { port };
+  telemetry.others = { ...(pids.length > 0 ? { pids } : {}), ...(local ? { port } : {}) };
   const vars: Record<string, string> = {};
   if (f.tokens) vars.tokens = resolve(f.tokens);
   const notes: string[] = [];
@@ -445,6 +448,10 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
       if (platformHandle.tokens !== undefined && platformHandle.tokens < stage.maxUsers) {
         notes.push(`${platformHandle.tokens} bearer tokens were minted (as many as the database has users, at most the search's cap): above ${platformHandle.tokens} users some authenticated users share a token (user i takes token i mod ${platformHandle.tokens}); at the suite's 1-5 s think time two users on one token send about 40 requests a minute, under the 100/min per-user rate limit`);
       }
+      // Start from an estimate of the break, from what the profiles measured.
+      const mix = result.runs.filter(runsTheStandardMix).map((r) => r.store);
+      const start = planSearchStart(stepsFromRuns(mix), mix, stage.slo, stage.startUsers, stage.maxUsers);
+      notes.push(`the search started at ${start.startUsers} users: ${start.how}`);
       search = await runBreakingPoint({
         scenario,
         baseUrl: platformHandle.url,
@@ -456,7 +463,9 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
         telemetryIntervalMs: intervalMs,
         workers,
         ...(seed !== undefined ? { seed } : {}),
-        startUsers: stage.startUsers,
+        startUsers: start.startUsers,
+        ...(start.thinkSec !== undefined ? { thinkSec: start.thinkSec } : {}),
+        priorSteps: start.priorSteps,
         maxUsers: stage.maxUsers,
         settings: stage.settings,
         notes,

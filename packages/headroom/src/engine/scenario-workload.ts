@@ -251,6 +251,7 @@ export async function scenarioWorkload(opts: ScenarioWorkloadOptions): Promise<W
         onStartFailed,
         onStopFailed: (e) => warn(`${u.className}.onStop`, `onStop of ${u.className} threw: ${(e as Error)?.message ?? String(e)}`),
         ended: () => live[k]!--,
+        stagger: opts.profile.staggerStart === true,
       });
       loop.start();
       return loop;
@@ -299,6 +300,8 @@ interface LoopEnv {
   onStartFailed(u: User, e: unknown): void;
   onStopFailed(e: unknown): void;
   ended(): void;
+  /** Begin with a pause of a uniform fraction of one wait (Profile.staggerStart). */
+  stagger?: boolean;
 }
 
 /**
@@ -324,16 +327,23 @@ class UserLoop implements Sleeper, UserHandle {
 
   start(): void {
     const onStart = this.u.cls.def.onStart;
-    if (!onStart) return this.step();
+    if (!onStart) return this.first();
     Promise.resolve()
       .then(() => onStart.call(this.u.cls.def, this.u))
       .then(
-        () => this.step(),
+        () => this.first(),
         (e: unknown) => {
           this.env.onStartFailed(this.u, e);
           this.finish(false);
         },
       );
+  }
+
+  /** The first task: at once, or after a staggered pause (onWake then runs it). */
+  private first(): void {
+    const pauseMs = this.env.stagger ? this.env.rng.next() * nextWaitMs(this.u.cls.wait, this.env.rng, 0) : 0;
+    if (pauseMs > 0 && !this.stopped) this.env.heap.sleep(this, pauseMs);
+    else this.step();
   }
 
   private step(): void {

@@ -29,6 +29,12 @@ export interface Profile {
   users?: number;
   spawnRate?: number;
   /**
+   * Closed model (scenarios): each user begins with one pause drawn from its class's wait, times a
+   * uniform fraction, before its first task: users started together then send their first requests
+   * spread over a think time, as a steady load does, instead of in one burst.
+   */
+  staggerStart?: boolean;
+  /**
    * Closed model: successive targets of users, each reached at its own spawn rate then held.
    * Open model: successive arrival rates, each reached by a linear ramp over the stage.
    */

@@ -6,7 +6,7 @@ import { round } from "./figure.js";
 import type { CapacityInputs } from "./types.js";
 
 function withinSlo(step: LoadStep, slo: CapacityAnalysis["slo"]): boolean {
-  if (step.generatorLimited) return false;
+  if (step.generatorLimited || step.disturbed) return false;
   if (slo.p95Ms !== undefined && step.p95Ms > slo.p95Ms) return false;
   if (slo.p99Ms !== undefined && step.p99Ms !== undefined && step.p99Ms > slo.p99Ms) return false;
   if (slo.p50Ms !== undefined && step.p50Ms !== undefined && step.p50Ms > slo.p50Ms) return false;

@@ -2,6 +2,7 @@
 // headings, every "TBD" replaced by a measured value (with its source), a derived value (with its
 // formula worked out) or "not measured: <reason>". Policy text the seed states as a decision
 // (scaling rules, pgbouncer settings, schedules) is kept, with the measured figure beside it.
+import { AXIS_USERS } from "../analysis/usl-axis.js";
 import type { Bottleneck, CapacityAnalysis, CapacityFigure, RunAnalysis } from "../analysis/types.js";
 import type { AutoscaleResult, CapacityPlanning, InstanceSize, PlanFigure } from "../planning/types.js";
 import { searchCapacityLines, searchNotReached, uslBrokeWhat } from "./capacity-plan-search.js";
@@ -143,8 +144,10 @@ function capacitySection(model: PlanReportModel): string[] {
     !bp ? ["Breaking Point", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Breaking Point", bp.users !== null ? `${formatBreakUsers(bp.users, bp.lastGood)} users (${bp.limit})` : bp.rps !== null ? `${formatNumber(bp.rps, 4)} req/s (${bp.limit})` : notReached(bp.reason), `${cap(bp.confidence)}: ${bp.reason}`],
     !cf ? ["Comfortable Capacity", "not measured: no capacity analysis over the suite's load levels", "n/a"] : ["Comfortable Capacity", cf.users !== null ? `${formatInt(cf.users)} users (${formatPct(cf.fraction * 100)}% of ${cf.basis ?? "the breaking point"})` : `not measured: ${cf.reason}`, `${cap(cf.confidence)}: ${cf.reason}`],
   ];
-  const usl = c?.usl ? [`Universal Scalability Law fit (${c.usl.points} points${search ? ": the profiles' steady phases and the search's steps" : ""}, R² ${c.usl.rSquared.toFixed(3)}): contention α = ${formatNumber(c.usl.alpha, 3)}, coherency β = ${formatNumber(c.usl.beta, 3)}; throughput peaks at ${Number.isFinite(c.usl.xMax) ? `${formatNumber(c.usl.xMax, 4)} req/s` : "no finite value"}${Number.isFinite(c.usl.nMax) ? ` near ${formatInt(c.usl.nMax)} users` : ""}${uslBrokeWhat(c.usl, bp) ? `: it still grew in proportion to the users (about ${formatNumber(c.usl.gamma, 3)} req/s per user) up to the break, so what broke at ${formatInt(bp!.users!)} users was ${uslBrokeWhat(c.usl, bp)}, not throughput` : ""}.`, ""] : [];
-  return ["### Current Capacity (Estimated)", "", mdTable(["Metric", "Value", "Confidence"], rows), "", ...usl, ...searchCapacityLines(search)];
+  const onUsers = c?.usl?.axis === undefined || c.usl.axis === AXIS_USERS;
+  const usl = c?.usl ? [`Universal Scalability Law fit (${c.usl.points} points${search ? ": the profiles' steady phases and the search's steps" : ""}, on ${c.usl.axis ?? "users"}, R² ${c.usl.rSquared.toFixed(3)}): contention α = ${formatNumber(c.usl.alpha, 3)}, coherency β = ${formatNumber(c.usl.beta, 3)}; throughput peaks at ${Number.isFinite(c.usl.xMax) ? `${formatNumber(c.usl.xMax, 4)} req/s` : "no finite value"}${Number.isFinite(c.usl.nMax) ? ` near ${formatInt(c.usl.nMax)} ${onUsers ? "users" : "requests in the system"}` : ""}${uslBrokeWhat(c.usl, bp) ? `: it still grew in proportion to the users (about ${formatNumber(c.usl.gamma, 3)} req/s per user) up to the break, so what broke at ${formatInt(bp!.users!)} users was ${uslBrokeWhat(c.usl, bp)}, not throughput` : ""}.`, ""] : [];
+  const refused = c?.uslRefused ? [`Universal Scalability Law: not fitted: ${c.uslRefused}.`, ""] : [];
+  return ["### Current Capacity (Estimated)", "", mdTable(["Metric", "Value", "Confidence"], rows), "", ...usl, ...refused, ...searchCapacityLines(search)];
 }
 
 function bottleneckSection(model: PlanReportModel, a: RunAnalysis | undefined): string[] {
@@ -208,7 +211,7 @@ function perInstanceText(p: CapacityPlanning | undefined, c: CapacityAnalysis | 
   const terms: [string, number | undefined, string | undefined][] = [
     [`at the ${p!.infrastructure.app.targetCpuPct}% target CPU`, num("rps_at_target_cpu"), pi.rpsAtTargetCpu.note],
     ["at the comfortable capacity", num("comfortable_rps_per_instance"), c?.comfortable.basis && fromAnalysis(num("comfortable_rps_per_instance"), p!.inputs.measuredInstances, c.comfortable.rps) ? `${formatPct(c.comfortable.fraction * 100)}% of ${c.comfortable.basis}` : undefined],
-    ["the most that met the SLO", num("max_rps_per_instance"), fromAnalysis(num("max_rps_per_instance"), p!.inputs.measuredInstances, c?.maxRps.value) ? sloTermNote(c) : undefined],
+    ["the most that met the SLO", num("max_rps_per_instance"), fromAnalysis(num("max_rps_per_instance"), p!.inputs.measuredInstances, c?.sloCapacity?.rps ?? c?.maxRps.value) ? sloTermNote(c) : undefined],
   ];
   const known = terms.filter((t) => t[1] !== undefined);
   const rps = (v: number): string => `${formatNumber(v, 4)} req/s`;

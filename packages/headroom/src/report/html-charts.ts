@@ -2,6 +2,7 @@
 // endpoint), errors and 429s, telemetry panels and the throughput-vs-users curve. Each *Spec
 // function is the chart itself; report.html renders it as a figure (renderChart), the Markdown
 // documents as a standalone SVG file (chart-files.ts).
+import { AXIS_IN_SYSTEM } from "../analysis/usl-axis.js";
 import type { FailureScenariosAnalysis } from "../analysis/failure-scenarios.js";
 import type { CapacityAnalysis, UslFit } from "../analysis/types.js";
 import type { AutoscaleResult } from "../planning/types.js";
@@ -107,7 +108,8 @@ export function throughputCurveChart(series: RunSeries, capacity?: CapacityAnaly
   if (steps.length > 0) s.push({ name: "steady load steps", x: steps.map((st) => (open ? st.targetRate! : st.users!)), y: steps.map((st) => st.rps), style: "points", color: "#1d2330", radius: 4 });
   const usl = capacity?.usl;
   const xMax = Math.max(0, ...s.flatMap((x) => x.x ?? []));
-  if (usl && !open && xMax > 0) {
+  // A fit on in-system concurrency (X·R) has no place on a users axis.
+  if (usl && usl.axis !== AXIS_IN_SYSTEM && !open && xMax > 0) {
     const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
     const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
     s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(3)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: "#e15759" });
@@ -153,7 +155,7 @@ export function suiteCurveSpec(capacity: CapacityAnalysis | undefined, runs: Sui
   if (withUsers.length) s.push({ name: "tests' whole runs", x: withUsers.map((r) => r.users), y: withUsers.map((r) => r.rps), labels: withUsers.map((r) => `${r.name} (whole run)`), style: "points", color: SUITE_COLORS.wholeRun, radius: 4 });
   const usl = capacity?.usl;
   const xMax = Math.max(0, ...s.flatMap((x) => x.x ?? []));
-  if (usl && xMax > 0) {
+  if (usl && usl.axis !== AXIS_IN_SYSTEM && xMax > 0) {
     const top = Math.max(xMax * 1.25, Number.isFinite(usl.nMax) ? Math.min(usl.nMax * 1.1, xMax * 3) : 0);
     const n = Array.from({ length: 121 }, (_, i) => 1 + (i / 120) * (top - 1));
     s.push({ name: `USL fit (α=${usl.alpha.toPrecision(2)}, β=${usl.beta.toPrecision(2)}, R²=${usl.rSquared.toFixed(3)})`, x: n, y: n.map((v) => uslThroughput(usl, v)), color: SUITE_COLORS.usl });

@@ -1,6 +1,7 @@
 // performance-summary.md: one page over the whole suite: results by test, requirements vs actual,
 // breaking point, bottlenecks, graceful degradation by load level, sustained vs peak, spike
 // recovery and the resource table of the heaviest test.
+import { AXIS_USERS } from "../analysis/usl-axis.js";
 import type { SustainedVsPeakRow } from "../analysis/types.js";
 import { chartMarkdown } from "./chart-files.js";
 import { formatBreakUsers, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "./format.js";
@@ -44,7 +45,8 @@ function breakingPoint(model: PlanReportModel): string {
     ["Breaking point", c.breakingPoint.users !== null ? `${formatBreakUsers(c.breakingPoint.users, c.breakingPoint.lastGood)} users` : model.search && c.breakingPoint.rps === null ? searchNotReached(model.search) : v(c.breakingPoint.rps, "req/s"), c.breakingPoint.confidence, `${c.breakingPoint.limit}: ${c.breakingPoint.reason}`],
     ["Comfortable capacity", c.comfortable.users !== null ? `${formatInt(c.comfortable.users)} users` : v(c.comfortable.rps, "req/s"), c.comfortable.confidence, c.comfortable.reason],
   ];
-  const usl = c.usl ? `\n\nUSL fit: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per user, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.${uslBrokeWhat(c.usl, c.breakingPoint) ? ` What broke at ${formatInt(c.breakingPoint.users!)} users was ${uslBrokeWhat(c.usl, c.breakingPoint)}, not throughput.` : ""}` : "";
+  const inSystem = c.usl?.axis !== undefined && c.usl.axis !== AXIS_USERS;
+  const usl = c.usl ? `\n\nUSL fit${c.usl.axis ? ` (on ${c.usl.axis})` : ""}: α = ${formatNumber(c.usl.alpha, 3)}, β = ${formatNumber(c.usl.beta, 3)}, γ = ${formatNumber(c.usl.gamma, 3)} req/s per ${inSystem ? "request in the system" : "user"}, R² = ${c.usl.rSquared.toFixed(3)} over ${c.usl.points} points${c.usl.warnings.length ? ` (${c.usl.warnings.join("; ")})` : ""}.${uslBrokeWhat(c.usl, c.breakingPoint) ? ` What broke at ${formatInt(c.breakingPoint.users!)} users was ${uslBrokeWhat(c.usl, c.breakingPoint)}, not throughput.` : ""}` : "";
   const search = model.search ? `\n\n${searchSummaryLine(model.search)}\n\n${searchStepsTable(model.search)}` : "";
   return mdTable(["Figure", "Value", "Confidence", "Derivation"], rows) + usl + search;
 }

@@ -6,8 +6,11 @@
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
 import { searchCapacity } from "../analysis/search.js";
-import { describeSlo } from "../analysis/slo.js";
-import type { SearchStep, Slo } from "../analysis/types.js";
+import { judgeNoise } from "../analysis/disturbance.js";
+import { describeSlo, sloBreach } from "../analysis/slo.js";
+import { estimateBreakUsers, quietOrAll, thinkTimeSec, utilizationEstimate } from "../analysis/break-estimate.js";
+import type { LoadStep, SearchStep, Slo } from "../analysis/types.js";
+import type { RunStore } from "../store/run-store.js";
 import type { Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
@@ -24,6 +27,10 @@ export interface SearchStageSettings {
   stepSec: number;
   /** A step's users start evenly over this many seconds (inside the warm-up). */
   rampSec: number;
+  /** Each user begins with a pause drawn from its think time: no synchronized first burst (Profile.staggerStart). */
+  staggerStart?: boolean;
+  /** A step that met the SLO on a window not steady by its time is measured again, never judged on it. */
+  retestUnsteady?: boolean;
   warmupSec: number;
   windowSec: number;
   /** Repeat the best good load once (run-to-run variance). */
@@ -38,21 +45,21 @@ export interface SearchStageSettings {
 }
 
 /**
- * The quick plan's stage: users start over 3 s, about one think cycle of the suite's users (each
- * user's first request comes at its start, so thousands started at once are a burst no steady
- * load has: it queues, and the queue spilled into the measured seconds as a false break); 3 s of
- * warm-up, then a 3 s steady window; no repeat, no recovery run (the peak profile measures
- * recovery). The 30 s budget holds four 7 s steps (2x, 4x, 8x the peak users and one bisection
- * at the default scale) and keeps the whole quick plan, with its seven profiles and the
- * failure scenarios, under 5 minutes on a 2-core machine.
+ * The quick plan's stage: users start over 2 s, each after a pause drawn from its think time (no
+ * synchronized first burst); 2 s of warm-up, then a 3 s window, judged only once it is steady
+ * (Little's law holds and throughput has no trend; up to 12 s); a step not steady by then, or
+ * disturbed, is measured again. No repeat, no recovery run (the peak profile measures recovery).
+ * The search starts from an estimate of the break (planSearchStart), so the 30 s budget brackets
+ * it within 10 % in four or five steps, and the whole quick plan stays near 5 minutes (time spent
+ * on disturbed steps is given back to the budget, up to half of it: a noisy machine takes longer).
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 7, rampSec: 3, warmupSec: 3, windowSec: 3, repeat: false, maxSteps: 8, tolerance: 0.1, growth: 2, budgetSec: 30 };
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 30 };
 
 /**
  * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
  * load repeated, a recovery run), with users started over 3 s and a 4 s warm-up.
  */
-export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, staggerStart: true, retestUnsteady: true, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
 
 /** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
 export const SEARCH_MAX_USERS = 16_000;
@@ -84,6 +91,10 @@ export interface BreakingPointOptions {
   startUsers: number;
   maxUsers: number;
   settings: SearchStageSettings;
+  /** The users' think time (s) from the profiles: Little's law judges steadiness, the operational laws estimate the break. */
+  thinkSec?: number;
+  /** The profiles' steps: the estimate starts from them, and one that broke below a load the search passed is re-tested. */
+  priorSteps?: LoadStep[];
   /** Said in the result (how the users' tokens were provided, for instance). */
   notes?: string[];
   /** The command a user runs to search further than this stage did, from the most users it ran. */
@@ -108,6 +119,50 @@ export function searchStartUsers(profiles: Record<string, Profile>, scale: Suite
   return Math.max(1, Math.min(maxUsers, 2 * (peak || 50)));
 }
 
+/** Where the search starts, and why. */
+export interface SearchStart {
+  startUsers: number;
+  thinkSec?: number;
+  priorSteps: LoadStep[];
+  /** How the start was chosen, in words. */
+  how: string;
+}
+
+/** The search starts at most this many times the heaviest load of the profiles. */
+const MAX_START_FACTOR = 3;
+
+/**
+ * The first step from what the profiles measured (their undisturbed steps and telemetry): the
+ * break where the operational laws put it when a profile already queued (N ≈ X (R_slo + Z)), else
+ * the utilization law's X_max (1 / D of the busiest resource) at the SLO's response time and the
+ * measured think time; never below 1.25x the heaviest load that passed, never above 3x the
+ * heaviest tested, nor the cap. Without usable profiles, `fallback` (twice the peak users).
+ */
+export function planSearchStart(prior: readonly LoadStep[], stores: readonly RunStore[], slo: Slo, fallback: number, maxUsers: number): SearchStart {
+  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0));
+  const thinkSec = thinkTimeSec(steps);
+  const usable = quietOrAll(steps);
+  if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };
+  // The bounds of the start take every step (a disturbed one still shows how far the profiles went).
+  const heaviest = Math.max(...steps.map((s) => s.users!));
+  const passed = steps.filter((s) => !sloBreach(s, slo)).map((s) => s.users!);
+  const floor = passed.length > 0 ? Math.ceil(1.25 * Math.max(...passed)) : 1;
+  const ceil = Math.min(maxUsers, MAX_START_FACTOR * heaviest);
+  const clamp = (n: number): number => Math.max(1, Math.min(ceil, Math.max(floor, Math.round(n))));
+  const zText = `think time Z = ${Math.round(thinkSec * 1000)} ms (N/X − R of the profiles' steps)`;
+  const est = estimateBreakUsers(steps, slo, thinkSec);
+  if (est?.saturated) return { startUsers: clamp(est.users), thinkSec, priorSteps: [...steps], how: `the break where the operational laws put it, N ≈ X (R_slo + Z) = ${est.users} users from a profile step that queued; ${zText}` };
+  const util = utilizationEstimate(stores);
+  const bound = slo.p95Ms ?? slo.p99Ms;
+  if (util && bound !== undefined) {
+    const top = usable.reduce((a, b) => (b.users! > a.users! ? b : a));
+    const ratio = top.meanMs !== undefined && top.p95Ms > 0 ? Math.min(1, top.meanMs / top.p95Ms) : 0.5;
+    const users = util.rps * ((bound / 1000) * ratio + thinkSec);
+    return { startUsers: clamp(users), thinkSec, priorSteps: [...steps], how: `the utilization law: X_max ≈ ${util.rps} req/s (${util.evidence}) at the SLO's response time and ${zText}: ${Math.round(users)} users, within [${floor}, ${ceil}]` };
+  }
+  return { startUsers: clamp(Math.max(fallback, est?.users ?? 0)), thinkSec, priorSteps: [...steps], how: `twice the peak profile's users (${fallback}), within [${floor}, ${ceil}]; ${zText}` };
+}
+
 /** The SLO as `--slo` takes it: "p95<500ms,p99<1000ms,errors<1%". */
 export function sloFlag(slo: Slo): string {
   return describeSlo(slo, "flag");
@@ -127,7 +182,11 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
   const dir = join(opts.outDir, BREAKING_POINT_DIR);
   const started = now();
   const budgetMs = s.budgetSec !== undefined ? s.budgetSec * 1000 : undefined;
-  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs - now()) / 1000);
+  // Time spent on disturbed steps is given back to the budget (up to half of it): noise costs the
+  // search time, not its answer.
+  let creditMs = 0;
+  let stepStartMs = started;
+  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs + Math.min(creditMs, budgetMs / 2) - now()) / 1000);
   const shortestStep = s.warmupSec + s.windowSec + 1;
   let spent = false;
   let stepCount = 0;
@@ -146,6 +205,8 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     vars: opts.vars,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     rampSec: s.rampSec,
+    ...(s.staggerStart ? { staggerStart: true } : {}),
+    ...(opts.thinkSec !== undefined ? { thinkSec: () => opts.thinkSec } : {}),
     target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath ?? opts.scenario.name },
     planExtra: { scenario: opts.scenario.sourcePath ?? opts.scenario.name, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) },
     notePrefix: "headroom plan: breaking-point stage",
@@ -169,13 +230,20 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       maxSteps: s.maxSteps,
       tolerance: s.tolerance,
       repeat: s.repeat,
+      ...(opts.thinkSec !== undefined ? { thinkSec: opts.thinkSec } : {}),
+      ...(s.retestUnsteady ? { retestUnsteady: true } : {}),
+      ...(opts.priorSteps ? { priorSteps: opts.priorSteps } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       stopBefore: () => {
         if (leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
         spent = true;
         return `the ${s.budgetSec} s time budget of the search was spent`;
       },
-      onStep: (step) => opts.onEvent?.({ kind: "search-step", index: stepCount++, step }),
+      onStep: (step) => {
+        if (step.disturbed) creditMs += now() - stepStartMs;
+        stepStartMs = now();
+        opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
+      },
     },
     runner.runStep,
     s.recovery ? runner.runRecovery : undefined,

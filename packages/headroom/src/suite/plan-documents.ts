@@ -3,6 +3,7 @@
 // suite's output folder (the Markdown documents' charts as charts/<name>.svg among them). The CLI
 // writes them; nothing here touches files.
 import { relative } from "node:path";
+import { utilizationEstimate } from "../analysis/break-estimate.js";
 import { analyzeCapacity } from "../analysis/capacity.js";
 import { stepsFromRuns } from "../analysis/load-steps.js";
 import type { CapacityAnalysis, Slo } from "../analysis/types.js";
@@ -74,9 +75,11 @@ export function hasFaults(run: SuiteRunResult): boolean {
  * which then judges the profiles' steps too, so one SLO draws the whole curve).
  */
 export function suiteCapacity(runs: SuiteRunResult[], slo: Slo, search?: PlanSearch): CapacityAnalysis | undefined {
-  const steps = [...stepsFromRuns(runs.filter(runsTheStandardMix).map((r) => r.store)), ...(search?.result.detail.steps ?? [])];
+  const stores = runs.filter(runsTheStandardMix).map((r) => r.store);
+  const steps = [...stepsFromRuns(stores), ...(search?.result.detail.steps ?? [])];
   if (steps.length === 0) return undefined;
-  return analyzeCapacity(steps, { slo: search?.slo ?? slo, model: "closed" });
+  const utilization = utilizationEstimate(stores);
+  return analyzeCapacity(steps, { slo: search?.slo ?? slo, model: "closed", ...(search ? { tolerance: search.settings.tolerance } : {}), ...(utilization ? { utilization } : {}) });
 }
 
 /** Planning inputs: capacity bounds from the suite's steps, resource figures from each run. */

@@ -7,6 +7,8 @@
 import { join } from "node:path";
 import { recoveryAfterLoadDrop } from "../analysis/recovery.js";
 import type { RecoveryRunner, StepLoad, StepRunner } from "../analysis/search.js";
+import { describeNoise, noiseOf } from "../analysis/disturbance.js";
+import { littleCheck } from "../analysis/little.js";
 import { DEFAULT_STEADY, isSteady, measuredLines } from "../analysis/steady-state.js";
 import { stepFromLines } from "../analysis/load-steps.js";
 import { analyzeRun } from "../analysis/analyze-run.js";
@@ -19,7 +21,7 @@ import type { Scenario } from "../plan/scenario-api.js";
 import type { WaitSpec } from "../plan/wait.js";
 import type { Targets } from "../plan/targets.js";
 import { createRunStore, readRunStore, type RunStoreWriter } from "../store/run-store.js";
-import type { IntervalLine, LoadLevel, Manifest, PlanDescription, RunStatus, RunSummary } from "../store/types.js";
+import type { IntervalLine, LoadLevel, Manifest, PlanDescription, RunStatus, RunSummary, TelemetryLine } from "../store/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
 
 export interface SearchRunnerOptions {
@@ -45,6 +47,13 @@ export interface SearchRunnerOptions {
   thinkTime?: WaitSpec;
   /** Closed model: a step's users start evenly over this many seconds (all at once when absent). */
   rampSec?: number;
+  /** Closed model: each user begins with a pause drawn from its think time, so no step opens with a synchronized burst. */
+  staggerStart?: boolean;
+  /**
+   * Closed model: the users' think time in seconds. When known, a window is steady only when
+   * Little's law holds (N ≈ X (R + Z) within 10 %) and its throughput has no trend.
+   */
+  thinkSec?: () => number | undefined;
   /** Recorded in each step's manifest. */
   target: Manifest["target"];
   planExtra?: Partial<PlanDescription>;
@@ -117,15 +126,19 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
   const profileAt = (name: string, load: StepLoad, durationSec: number): Profile => {
     const base = { name, durationSec, timeoutMs, loadLevel: level };
     if (model === "open") return validateProfile({ ...base, executor: "open", rate: load.rate! });
-    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(opts.rampSec !== undefined ? { spawnRate: Math.max(1, Math.ceil(load.users! / opts.rampSec)) } : {}), ...(opts.thinkTime ? { thinkTime: opts.thinkTime } : {}) });
+    return validateProfile({ ...base, executor: "closed", users: load.users!, ...(opts.rampSec !== undefined ? { spawnRate: Math.max(1, Math.ceil(load.users! / opts.rampSec)) } : {}), ...(opts.staggerStart ? { staggerStart: true } : {}), ...(opts.thinkTime ? { thinkTime: opts.thinkTime } : {}) });
   };
 
   /** Runs one profile into its own run directory (with telemetry); `until` may stop it early. */
-  const runInto = async (dir: string, profile: Profile, note: string, until?: (lines: IntervalLine[]) => boolean): Promise<{ lines: IntervalLine[]; stoppedEarly: boolean; stoppedAt: number }> => {
+  const runInto = async (dir: string, profile: Profile, note: string, until?: (lines: IntervalLine[]) => boolean): Promise<{ lines: IntervalLine[]; telemetry: TelemetryLine[]; stoppedEarly: boolean; stoppedAt: number }> => {
     const manifest = newRunManifest({ name: profile.name, plan: describeProfile(profile, opts.planExtra), target: opts.target, loadLevel: level, notes: [note] });
     const store = createRunStore(dir, manifest);
     const deferred = deferFinish(store);
-    const handle = opts.telemetry ? startTelemetry(opts.telemetry, (l) => store.appendTelemetry(l), { startedAtMs: Date.parse(manifest.startedAt), intervalMs: opts.telemetryIntervalMs, diskPath: dir }) : undefined;
+    const telemetry: TelemetryLine[] = [];
+    const handle = opts.telemetry ? startTelemetry(opts.telemetry, (l) => {
+      telemetry.push(l);
+      store.appendTelemetry(l);
+    }, { startedAtMs: Date.parse(manifest.startedAt), intervalMs: opts.telemetryIntervalMs, diskPath: dir }) : undefined;
     const lines: IntervalLine[] = [];
     const local = new AbortController();
     let stoppedEarly = false;
@@ -162,7 +175,7 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
       // Stopped because it was steady is a completed step, not an interrupted one.
       deferred.finish(stoppedEarly && !stop?.aborted ? "completed" : undefined);
     }
-    return { lines, stoppedEarly, stoppedAt };
+    return { lines, telemetry, stoppedEarly, stoppedAt };
   };
 
   const steadyOpts = { ...DEFAULT_STEADY, warmupSec: 0, windowSec };
@@ -176,16 +189,21 @@ export function createSearchRunner(opts: SearchRunnerOptions): SearchRunner {
     // A step ends once its window is steady, or as soon as its window is far past the SLO (no
     // need to hold an overload for the whole step time).
     let why: "steady" | "broken" | undefined;
-    const { lines, stoppedEarly, stoppedAt } = await runInto(dir, profileAt(`search-step-${index + 1}`, load, stepSec), `${who}: ${pass} step ${index + 1} at ${model === "open" ? `${load.rate} req/s` : `${load.users} users`}, held until steady`, (ls) => {
+    const thinkSec = model === "closed" ? opts.thinkSec?.() : undefined;
+    const { lines, telemetry, stoppedEarly, stoppedAt } = await runInto(dir, profileAt(`search-step-${index + 1}`, load, stepSec), `${who}: ${pass} step ${index + 1} at ${model === "open" ? `${load.rate} req/s` : `${load.users} users`}, held until steady`, (ls) => {
       if (ls.length < warmupSec + windowSec) return false;
-      if (isSteady(ls.slice(warmupSec), steadyOpts)) why = "steady";
+      if (isSteady(ls.slice(warmupSec), steadyOpts) && (thinkSec === undefined || littleCheck(ls.slice(-windowSec), load.users!, thinkSec).holds)) why = "steady";
       else if (farPastSlo(ls.slice(-windowSec), slo)) why = "broken";
       return why !== undefined;
     });
     // The engine counts requests that finish in the stop's grace period in the last line: that line is not measured.
     const measured = stoppedEarly ? lines.slice(stoppedAt - windowSec, stoppedAt) : measuredLines(lines.slice(0, -1), warmupSec);
     const steady = why === "steady" ? true : why === "broken" ? undefined : false;
-    return stepFromLines(measured, { ...(model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source: dir, ...(steady !== undefined ? { steady } : {}), workers });
+    const step = stepFromLines(measured, { ...(model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source: dir, ...(steady !== undefined ? { steady } : {}), workers });
+    step.noise = noiseOf(measured, telemetry, workers);
+    const disturbed = describeNoise(step.noise);
+    if (disturbed) step.disturbed = disturbed;
+    return step;
   };
 
   const holdSec = opts.recoveryHoldSec ?? 5;

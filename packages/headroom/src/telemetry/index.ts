@@ -8,6 +8,7 @@
 //   await telemetry.stop();
 import { HeadroomError } from "../errors.js";
 import { createHostCollector } from "./host-collector.js";
+import { createOthersCollector } from "./others-collector.js";
 import { createPostgresCollector } from "./postgres-collector.js";
 import { createProcessCollector } from "./process-collector.js";
 import { createPrometheusCollector } from "./prometheus-collector.js";
@@ -27,6 +28,7 @@ export { parseRedisInfo, type RedisInfo } from "./redis-info.js";
 export { createProcessCollector, type ProcessCollectorOptions } from "./process-collector.js";
 export { findPortProcesses, type PortProcesses } from "./port-owner.js";
 export { createHostCollector, HOST_EXTRA_KEYS, type HostCollectorOptions } from "./host-collector.js";
+export { createOthersCollector, descendantsOf, OTHERS_KEYS, type OthersCollectorOptions } from "./others-collector.js";
 export { summarizeTelemetry, formatTelemetryTable, type TelemetrySummary, type TelemetrySourceStats, type TelemetrySeriesStats } from "./telemetry-summary.js";
 
 export interface StartTelemetryOptions {
@@ -83,6 +85,7 @@ export function createCollectors(config: TelemetryConfig, opts: { diskPath?: str
     out.push(createProcessCollector({ pids: p.pids, port: p.port }));
   }
   if (config.host) out.push(createHostCollector({ diskPath: opts.diskPath }));
+  if (config.others) out.push(createOthersCollector({ ...(config.others.pids ? { pids: config.others.pids } : {}), ...(config.others.port !== undefined ? { port: config.others.port } : {}) }));
   return out;
 }
 

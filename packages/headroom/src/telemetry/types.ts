@@ -15,6 +15,11 @@ export interface TelemetryConfig {
   processes?: { pids?: number[]; port?: number };
   /** Host CPU, memory, network, load and disk (from /proc and statfs). */
   host?: boolean;
+  /**
+   * CPU of every other process on the host: all but these pids, the processes on this port, this
+   * (the generator's) process, and their descendants. Noise a load test must not mistake for the platform.
+   */
+  others?: { pids?: number[]; port?: number };
 }
 
 /** One reading of a collector; the scheduler adds ts, t and source. */
