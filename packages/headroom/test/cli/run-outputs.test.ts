@@ -13,6 +13,7 @@ import { main } from "../../src/cli/main.js";
 import { parseOutFlags } from "../../src/cli/out-flag.js";
 import { EXIT } from "../../src/errors.js";
 import { readRunStore } from "../../src/store/run-store.js";
+import { parseCsv } from "../../src/import/locust-csv.js";
 
 const SCENARIO = join(import.meta.dirname, "fixtures", "stall.scenario.ts");
 let server: Server;
@@ -34,34 +35,6 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/** RFC 4180 CSV, as Python's csv module writes it. */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === "," || c === "\n") {
-      row.push(field);
-      field = "";
-      if (c === "\n") {
-        rows.push(row);
-        row = [];
-      }
-    } else field += c;
-  }
-  const [header, ...data] = rows;
-  return data.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
-}
 
 // Locust's own column lists (locust/stats.py, StatsCSV and StatsCSVFileWriter), with its default percentiles.
 const PCTS = ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"];
