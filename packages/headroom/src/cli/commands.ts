@@ -52,6 +52,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: "scaffold headroom in your project: a scenario (from an OpenAPI document or a HAR recording, or an example), targets, headroom.config.json and a weekly CI workflow",
     load: () => import("./init.js"),
   },
+  {
+    name: "merge",
+    term: "merge [options] <runs...>",
+    summary: "merge the run directories of one test's hosts (run with --segment i/n) into one run directory; missing hosts and seconds are named",
+    load: () => import("./merge.js"),
+  },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",

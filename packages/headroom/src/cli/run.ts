@@ -9,7 +9,7 @@ import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { describeClasses } from "../engine/scenario-workload.js";
 import { defaultWorkers, runTest } from "../engine/run-test.js";
-import { parseSegment, type Segment } from "../engine/segments.js";
+import { formatSegment, parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
@@ -332,7 +332,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   const id = newRunId();
   const dir = gates.outputs.dir ? resolve(io.cwd, gates.outputs.dir) : join(io.cwd, "runs", id);
   if (gates.outputs.dir) checkOutDir(dir, f.force);
-  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
+  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: \`headroom merge\` the hosts' run directories for the whole`] : undefined;
   const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const log = f.json ? io.stderr : io.stdout;
   const progress = progressSink(log, plan.durationSec);
@@ -356,6 +356,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     },
     onWarning: warn,
   });
+  if (segment) manifest.distributed = { segment: formatSegment([segment]), ...(startAtEpochMs !== undefined ? { plannedStartEpochMs: startAtEpochMs } : {}) };
   const store = createRunStore(dir, manifest);
   const unhook = io.onInterrupt(() => {
     if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
@@ -379,6 +380,9 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
         sinks.line(line);
       },
       onWarning: warn,
+      onStart: (startEpochMs) => {
+        if (manifest.distributed) store.updateManifest({ distributed: { ...manifest.distributed, startEpochMs } });
+      },
     });
     progress.end();
     const written = await sinks.finish();
