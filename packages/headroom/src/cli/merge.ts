@@ -33,6 +33,7 @@ export function register(program: Command, ctx: CommandContext): void {
       `
 Examples:
   npx headroom merge results/pod-0 results/pod-1 results/pod-2 --out runs/merged
+  npx headroom merge results/*/ --out runs/merged --force
 (then report, analyze and compare read runs/merged like any run)
 
 Counts add and latency histograms merge exactly, second by second from the shared start
