@@ -58,6 +58,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: "merge the run directories of one test's hosts (run with --segment i/n) into one run directory; missing hosts and seconds are named",
     load: () => import("./merge.js"),
   },
+  {
+    name: "collect",
+    term: "collect [options] <runId>",
+    summary: "follow the Redis Streams of a test's hosts (run with --stream) and write one merged run directory while it runs and after",
+    load: () => import("./collect.js"),
+  },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { latencyStatsMs, mergeEncoded, initHistograms } from "../../src/metrics/histogram.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { countingServer, runCli, startSegments, waitForLines, type CountingServer } from "./segment-processes.js";
+import { countingServer, LEAD_MS, runCli, startSegments, waitForLines, type CountingServer } from "./segment-processes.js";
 
 let server: CountingServer;
 let root = "";
@@ -23,7 +23,7 @@ const merge = (dirs: string[], out: string): ReturnType<typeof runCli> => runCli
 
 test("three segment processes merge to the server's count and the exact HDR merge; one process agrees", async () => {
   const args = ["--url", `${server.base}/split`, "--rate", "90", "--duration", "3s"];
-  const segs = startSegments({ root: join(root, "split"), of: 3, startAtEpochMs: Date.now() + 5000, args });
+  const segs = startSegments({ root: join(root, "split"), of: 3, startAtEpochMs: Date.now() + LEAD_MS, args });
   const codes = await Promise.all(segs.map((s) => s.exited));
   assert.deepEqual(codes, [0, 0, 0], segs.map((s) => s.output()).join("\n"));
   const out = join(root, "split-merged");
@@ -60,7 +60,7 @@ test("three segment processes merge to the server's count and the exact HDR merg
 
 test("a segment killed mid-run and one never started are named with their missing seconds", async () => {
   const args = ["--url", `${server.base}/killed`, "--rate", "60", "--duration", "5s"];
-  const segs = startSegments({ root: join(root, "killed"), of: 4, indexes: [0, 1, 2], startAtEpochMs: Date.now() + 5000, args });
+  const segs = startSegments({ root: join(root, "killed"), of: 4, indexes: [0, 1, 2], startAtEpochMs: Date.now() + LEAD_MS, args });
   await waitForLines(segs[1]!.dir, 2);
   segs[1]!.child.kill("SIGKILL");
   const codes = await Promise.all(segs.map((s) => s.exited));

@@ -69,3 +69,6 @@ export async function waitForLines(dir: string, n: number, timeoutMs = 30_000): 
   }
   throw new Error(`${file} did not reach ${n} lines within ${timeoutMs} ms`);
 }
+
+/** How far ahead the shared start is set: every child process must load (tsx compiles on a busy 2-core machine) before it; a later one is named "started late". */
+export const LEAD_MS = 8000;
