@@ -64,6 +64,7 @@ export const COMMANDS: CommandEntry[] = [
     summary: "follow the Redis Streams of a test's hosts (run with --stream) and write one merged run directory while it runs and after",
     load: () => import("./collect.js"),
   },
+  { name: "k8s", term: "k8s", summary: "Kubernetes manifests for tests larger than one machine (see `headroom k8s job --help`)", load: () => import("./k8s.js") },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",
