@@ -23,7 +23,11 @@ const merge = (dirs: string[], out: string): ReturnType<typeof runCli> => runCli
 
 test("three segment processes merge to the server's count and the exact HDR merge; one process agrees", async () => {
   const args = ["--url", `${server.base}/split`, "--rate", "90", "--duration", "3s"];
-  const segs = startSegments({ root: join(root, "split"), of: 3, startAtEpochMs: Date.now() + LEAD_MS, args });
+  const startAt = Date.now() + LEAD_MS;
+  const segs = startSegments({ root: join(root, "split"), of: 3, startAtEpochMs: startAt, args });
+  // The same test in one process, at the same time (another path, counted apart).
+  const one = join(root, "one");
+  const single = runCli(["run", "--url", `${server.base}/one`, "--rate", "90", "--duration", "3s", "--workers", "1", "--no-report", "--start-at", String(startAt), "--out", one]);
   const codes = await Promise.all(segs.map((s) => s.exited));
   assert.deepEqual(codes, [0, 0, 0], segs.map((s) => s.output()).join("\n"));
   const out = join(root, "split-merged");
@@ -49,10 +53,9 @@ test("three segment processes merge to the server's count and the exact HDR merg
   assert.deepEqual([s.p50, s.p95, s.p99, s.max], [exact.p50, exact.p95, exact.p99, exact.max]);
   assert.equal(parts.reduce((n, p) => n + p.summary!.requests.total, 0), served);
 
-  // The same test in one process: the same request count, latency of the same order.
-  const one = join(root, "one");
-  const single = await runCli(["run", "--url", `${server.base}/one`, "--rate", "90", "--duration", "3s", "--workers", "1", "--no-report", "--out", one]);
-  assert.equal(single.status, 0, single.stdout + single.stderr);
+  // The one-process run: the same request count, latency of the same order.
+  const r1 = await single;
+  assert.equal(r1.status, 0, r1.stdout + r1.stderr);
   const whole = readRunStore(one).summary!;
   assert.ok(Math.abs(whole.requests.total - served) <= 3, `one process ${whole.requests.total}, three ${served}`);
   assert.ok(Math.abs(whole.latencyMs.p50 - s.p50) <= Math.max(5, whole.latencyMs.p50), `p50 one process ${whole.latencyMs.p50} ms, merged ${s.p50} ms`);
