@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parsePositiveDurationSec } from "../plan/duration.js";
 import { mergeRunParts, type MergedRun } from "../distributed/merge-runs.js";
-import { connectRedis, StreamReader } from "../distributed/redis-stream.js";
+import { openRedis, StreamReader } from "../distributed/redis-stream.js";
 import { checkRunId } from "../distributed/stream-target.js";
 import { writeMergedRun } from "../distributed/write-merged.js";
 import { EXIT, HeadroomError } from "../errors.js";
@@ -60,13 +60,7 @@ late or stopped early: named in its manifest), 2 bad usage, 3 nothing arrived wi
       const out = resolve(ctx.io.cwd, f.out);
       checkOutDir(out, f.force);
       await initHistograms();
-      const redis = connectRedis(f.redis);
-      try {
-        await redis.connect();
-      } catch (e) {
-        redis.disconnect();
-        throw new HeadroomError("HR_TARGET_UNREACHABLE", `cannot reach --redis ${f.redis.replace(/\/\/[^@/]*@/, "//***@")} (${(e as Error).message})`, "give the Redis the hosts stream to (their --stream URL without the run id)");
-      }
+      const redis = await openRedis(f.redis, "--redis", "give the Redis the hosts stream to (their --stream URL without the run id)");
       const reader = new StreamReader(redis, runId);
       const startedMs = Date.now();
       let stop = false;

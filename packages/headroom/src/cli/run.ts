@@ -362,8 +362,9 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     onWarning: warn,
   });
   if (segment) manifest.distributed = { segment: formatSegment([segment]), ...(startAtEpochMs !== undefined ? { plannedStartEpochMs: startAtEpochMs } : {}) };
-  const store = createRunStore(dir, manifest);
+  // Connected before the run directory is made: an unreachable Redis stops the run before it starts.
   const stream = streamTarget ? await (await import("../distributed/redis-stream.js")).openStreamPublisher(streamTarget, formatSegment([segment!]), warn) : undefined;
+  const store = createRunStore(dir, manifest);
   const unhook = io.onInterrupt(() => {
     if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
     stop.abort();

@@ -12,8 +12,19 @@ import type { IntervalLine, Manifest } from "../store/types.js";
 import type { RunPart } from "./merge-runs.js";
 import { STREAM_TTL_SEC, streamKeys, type StreamTarget } from "./stream-target.js";
 
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 });
+/** Connects, or throws HR_TARGET_UNREACHABLE naming `what` (the URL's password hidden) and the socket's error. */
+export async function openRedis(url: string, what: string, hint: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 });
+  let lastError: Error | undefined;
+  // Errors after the connect (a restart of Redis) are retried by ioredis; a failed write is reported by its caller.
+  redis.on("error", (e: Error) => (lastError = e));
+  try {
+    await redis.connect();
+  } catch (e) {
+    redis.disconnect();
+    throw new HeadroomError("HR_TARGET_UNREACHABLE", `cannot reach ${what} ${url.replace(/\/\/[^@/]*@/, "//***@")} (${(lastError ?? (e as Error)).message})`, hint);
+  }
+  return redis;
 }
 
 export interface StreamPublisher {
@@ -25,13 +36,7 @@ export interface StreamPublisher {
 
 /** Publishes a runner's manifest and lines; a failed write is reported once through onError and the run goes on. */
 export async function openStreamPublisher(target: StreamTarget, segment: string, onError: (message: string) => void): Promise<StreamPublisher> {
-  const redis = connectRedis(target.redisUrl);
-  try {
-    await redis.connect();
-  } catch (e) {
-    redis.disconnect();
-    throw new HeadroomError("HR_TARGET_UNREACHABLE", `cannot reach the Redis of --stream (${(e as Error).message})`, "check the host and port (every pod must reach it), or drop --stream and copy the run directories for `headroom merge`");
-  }
+  const redis = await openRedis(target.redisUrl, "the Redis of --stream", "check the host and port (every pod must reach it), or drop --stream and copy the run directories for `headroom merge`");
   const keys = streamKeys(target.runId);
   const pending = new Set<Promise<unknown>>();
   let reported = false;

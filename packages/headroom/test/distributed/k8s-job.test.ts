@@ -71,3 +71,19 @@ test("the schema validation refuses a broken Job, and the sizing refuses too man
   assert.deepEqual(podResources({ usersPerPod: 5000 }), { cores: 1, memoryMiB: 384 });
   assert.deepEqual(podResources({ ratePerPod: 30_000 }), { cores: 2, memoryMiB: 1344 });
 });
+
+test("pod 1's command line, with the ConfigMap's files and its index in place, is a valid headroom run", async () => {
+  const shop = new URL("../engine/fixtures/shop.scenario.ts", import.meta.url).pathname;
+  const out = join(dir, "shop.yaml");
+  const r = await runCli(["k8s", "job", shop, "--hosts", "3", "--image", "x", "--name", "shop", "--stream", "redis://redis:6379", "-o", out, "--", "--users", "30", "--duration", "20s", "--host", "http://127.0.0.1:9", "--no-typecheck"]);
+  assert.equal(r.status, 0, r.stderr);
+  const [cm, job] = parseAllDocuments(readFileSync(out, "utf8")).map((d) => d.toJS() as { data?: Record<string, string>; spec?: { template: { spec: { containers: { args: string[] }[] } } } });
+  const mounted = mkdtempSync(join(tmpdir(), "headroom-k8s-mounted-"));
+  for (const [name, text] of Object.entries(cm!.data!)) writeFileSync(join(mounted, name), text);
+  const args = job!.spec!.template.spec.containers[0]!.args.map((a) => a.replaceAll("$(JOB_COMPLETION_INDEX)", "1").replace("/work/scenario", mounted).replace("/results", join(mounted, "results")));
+  assert.equal(args[0], "run");
+  const dry = await runCli([...args, "--dry-run", "--json"]);
+  assert.equal(dry.status, 0, dry.stderr);
+  const plan = JSON.parse(dry.stdout) as Record<string, unknown>;
+  assert.match(JSON.stringify(plan), /"users":30/);
+});
