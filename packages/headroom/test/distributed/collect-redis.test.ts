@@ -1,3 +1,4 @@
+// test-needs: redis
 // Live collection through the real Redis: two of three segment processes stream their lines
 // (--stream redis://127.0.0.1:6379/RUN_ID), `headroom collect` follows them while they run and
 // writes one merged run equal to the merge of their run directories, naming the segment that
@@ -14,7 +15,7 @@ import { initHistograms } from "../../src/metrics/histogram.js";
 import { readRunStore } from "../../src/store/run-store.js";
 import { countingServer, LEAD_MS, runCli, startSegments, type CountingServer } from "./segment-processes.js";
 
-const REDIS = "redis://127.0.0.1:6379";
+const REDIS = process.env.HEADROOM_TEST_REDIS ?? "redis://127.0.0.1:6379";
 const runId = `headroom-test-collect-${randomBytes(4).toString("hex")}`;
 let server: CountingServer;
 let redis: Redis;
