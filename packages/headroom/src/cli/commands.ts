@@ -58,6 +58,19 @@ export const COMMANDS: CommandEntry[] = [
     summary: "bring Locust and k6 work along: convert a locustfile into a scenario, import Locust CSV or k6 results as run directories",
     load: () => import("./import.js"),
   },
+  {
+    name: "merge",
+    term: "merge [options] <runs...>",
+    summary: "merge the run directories of one test's hosts (run with --segment i/n) into one run directory; missing hosts and seconds are named",
+    load: () => import("./merge.js"),
+  },
+  {
+    name: "collect",
+    term: "collect [options] <runId>",
+    summary: "follow the Redis Streams of a test's hosts (run with --stream) and write one merged run directory while it runs and after",
+    load: () => import("./collect.js"),
+  },
+  { name: "k8s", term: "k8s", summary: "Kubernetes manifests for tests larger than one machine (see `headroom k8s job --help`)", load: () => import("./k8s.js") },
   { name: "fit", term: "fit", summary: "fit a model to measurements", load: () => import("./fit.js") },
   {
     name: "telemetry",

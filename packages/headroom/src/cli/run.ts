@@ -9,7 +9,7 @@ import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { describeClasses } from "../engine/scenario-workload.js";
 import { defaultWorkers, runTest } from "../engine/run-test.js";
-import { parseSegment, type Segment } from "../engine/segments.js";
+import { formatSegment, parseSegment, type Segment } from "../engine/segments.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
@@ -17,7 +17,8 @@ import { describeProfile, validateProfile, type Profile } from "../plan/profile.
 import type { Scenario } from "../plan/scenario-api.js";
 import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { checkOutDir } from "../store/out-dir.js";
-import { createRunStore } from "../store/run-store.js";
+import { parseStreamUrl } from "../distributed/stream-target.js";
+import { createRunStore, readRunStore } from "../store/run-store.js";
 import type { StageSpec } from "../store/types.js";
 import { collect, parseCount, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
@@ -60,6 +61,7 @@ interface RunFlags {
   profile?: string;
   segment?: string;
   startAt?: string;
+  stream?: string;
   typecheck: boolean;
 }
 
@@ -249,6 +251,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--no-typecheck", "scenario: skip the TypeScript type check before running")
     .option("--segment <i/n>", "run only this host's share of the load, e.g. 2/4 (lane 2 of 4, 0-based; as a Kubernetes Indexed Job's index)")
     .option("--start-at <time>", "start the load at this time (ISO 8601 or epoch ms), so the hosts of one test start together")
+    .option("--stream <url>", "with --segment: also send the manifest and each second's line to Redis Streams at redis://HOST:PORT/RUN_ID, for `headroom collect` (docs/distributed.md)")
     .addHelpText(
       "after",
       `
@@ -293,6 +296,8 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   const seed = f.seed !== undefined ? parseCount(f.seed, "--seed", 0) : undefined;
   const segment = f.segment !== undefined ? parseSegmentFlag(f.segment) : undefined;
   const startAtEpochMs = f.startAt !== undefined ? parseStartAt(f.startAt) : undefined;
+  const streamTarget = f.stream !== undefined ? parseStreamUrl(f.stream) : undefined;
+  if (streamTarget && !segment) throw new HeadroomError("HR_MISSING_ARGUMENT", "--stream was given without --segment", "give this host's share, e.g. --segment 0/4 (0/1 for a test on one host), so `headroom collect` can account for every host");
   let request: SingleRequest | undefined;
   let scenario: Scenario | undefined;
   let baseUrl: string | undefined;
@@ -332,7 +337,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   const id = newRunId();
   const dir = gates.outputs.dir ? resolve(io.cwd, gates.outputs.dir) : join(io.cwd, "runs", id);
   if (gates.outputs.dir) checkOutDir(dir, f.force);
-  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: merge the hosts' intervals.ndjson by second for the whole`] : undefined;
+  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: \`headroom merge\` the hosts' run directories for the whole`] : undefined;
   const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
   const log = f.json ? io.stderr : io.stdout;
   const progress = progressSink(log, plan.durationSec);
@@ -356,6 +361,9 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     },
     onWarning: warn,
   });
+  if (segment) manifest.distributed = { segment: formatSegment([segment]), ...(startAtEpochMs !== undefined ? { plannedStartEpochMs: startAtEpochMs } : {}) };
+  // Connected before the run directory is made: an unreachable Redis stops the run before it starts.
+  const stream = streamTarget ? await (await import("../distributed/redis-stream.js")).openStreamPublisher(streamTarget, formatSegment([segment!]), warn) : undefined;
   const store = createRunStore(dir, manifest);
   const unhook = io.onInterrupt(() => {
     if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
@@ -377,8 +385,13 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       onInterval: (line) => {
         progress.line(line);
         sinks.line(line);
+        stream?.line(line);
       },
       onWarning: warn,
+      onStart: (startEpochMs) => {
+        if (manifest.distributed) store.updateManifest({ distributed: { ...manifest.distributed, startEpochMs } });
+        stream?.manifest(readRunStore(dir).manifest);
+      },
     });
     progress.end();
     const written = await sinks.finish();
@@ -394,5 +407,9 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   } finally {
     progress.end();
     unhook();
+    if (stream) {
+      stream.manifest(readRunStore(dir).manifest);
+      await stream.close();
+    }
   }
 }

@@ -96,6 +96,39 @@ export interface Manifest {
   endedAt?: string;
   status: RunStatus;
   notes?: string[];
+  /** A test split across hosts: this host's segment, or (a merged run) every part (distributed/merge-runs.ts). */
+  distributed?: DistributedInfo;
+}
+
+/** One host's share of a test split across hosts, as the merged run accounts for it. */
+export interface DistributedPart {
+  segment: string;
+  /** "missing": no run directory or stream came from this segment (it never started). */
+  status: RunStatus | "missing";
+  hostname?: string;
+  /** Where the part came from: its run directory, or redis stream. */
+  source?: string;
+  /** Epoch ms of the part's t = 0. */
+  startEpochMs?: number;
+  /** Whole seconds it started after the test's start. */
+  lateSec?: number;
+  /** Seconds of the test (merged t) without a line from this part, as inclusive ranges. */
+  missingSeconds: [number, number][];
+  /** Why it is incomplete, in words; absent when whole. */
+  problem?: string;
+}
+
+export interface DistributedInfo {
+  /** A host's run: its segment ("2/4"). */
+  segment?: string;
+  /** The shared start (--start-at), epoch ms. */
+  plannedStartEpochMs?: number;
+  /** Epoch ms of this run's t = 0. */
+  startEpochMs?: number;
+  /** A merged run: every segment of the test, present or not. */
+  parts?: DistributedPart[];
+  /** A merged run: some part is missing seconds, so counts and rates in those seconds are low by its share. */
+  partial?: boolean;
 }
 
 /** One named request's share of one second. */
@@ -149,6 +182,8 @@ export interface IntervalLine {
   generator: GeneratorInterval;
   /** Which segment wrote this line when lines are per segment (multi-host); absent once merged. */
   segment?: string;
+  /** A merged line: the segments with no line for this second (its counts are low by their share). */
+  missingSegments?: string[];
 }
 
 export type TelemetrySource = "postgres" | "redis" | "process" | "host" | "prometheus" | string;
