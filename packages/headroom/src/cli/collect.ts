@@ -15,6 +15,7 @@ import { initHistograms } from "../metrics/histogram.js";
 import { checkOutDir } from "../store/out-dir.js";
 import type { CommandContext } from "./main.js";
 import { mergedRunText } from "./merge.js";
+import { redactUserinfo } from "../util/redact.js";
 
 interface CollectFlags {
   redis: string;
@@ -72,7 +73,7 @@ late or stopped early: named in its manifest), 2 bad usage, 3 nothing arrived wi
           const now = Date.now();
           if (parts.length === 0) {
             if (now - startedMs > waitMs || stop) {
-              throw new HeadroomError("HR_RUN_NOT_FOUND", `no host of test "${runId}" has written to ${f.redis.replace(/\/\/[^@/]*@/, "//***@")} within --wait ${f.wait}`, "check that the hosts run with --stream <this redis>/" + runId + " (kubectl logs on a pod), or wait longer with --wait");
+              throw new HeadroomError("HR_RUN_NOT_FOUND", `no host of test "${runId}" has written to ${redactUserinfo(f.redis)} within --wait ${f.wait}`, "check that the hosts run with --stream <this redis>/" + runId + " (kubectl logs on a pod), or wait longer with --wait");
             }
           } else {
             const probe = mergeRunParts(parts, { id: runId, liveNowEpochMs: now });

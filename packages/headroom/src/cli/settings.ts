@@ -10,6 +10,7 @@ import { COMMANDS } from "./commands.js";
 import { collect } from "./flags.js";
 import { findConfigFile, readConfigFile, type ConfigFile, type ConfigValue } from "./config-file.js";
 import type { CommandContext } from "./main.js";
+import { redactSecrets } from "../util/redact.js";
 
 export type SettingSource = "flag" | "env" | "config";
 
@@ -115,7 +116,7 @@ export function redact(flag: string, value: unknown): string {
       for (const k of [...u.searchParams.keys()]) if (SECRET_FLAG.test(k)) u.searchParams.set(k, "***");
       return u.password || u.search ? u.toString() : text;
     } catch {
-      return text.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+      return redactSecrets(text);
     }
   }
   return text;

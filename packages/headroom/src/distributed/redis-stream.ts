@@ -11,6 +11,7 @@ import { intervalLineSchema, manifestSchema, schemaProblem } from "../store/run-
 import type { IntervalLine, Manifest } from "../store/types.js";
 import type { RunPart } from "./merge-runs.js";
 import { STREAM_TTL_SEC, streamKeys, type StreamTarget } from "./stream-target.js";
+import { redactUserinfo } from "../util/redact.js";
 
 /** Connects, or throws HR_TARGET_UNREACHABLE naming `what` (the URL's password hidden) and the socket's error. */
 export async function openRedis(url: string, what: string, hint: string): Promise<Redis> {
@@ -22,7 +23,7 @@ export async function openRedis(url: string, what: string, hint: string): Promis
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new HeadroomError("HR_TARGET_UNREACHABLE", `cannot reach ${what} ${url.replace(/\/\/[^@/]*@/, "//***@")} (${(lastError ?? (e as Error)).message})`, hint);
+    throw new HeadroomError("HR_TARGET_UNREACHABLE", `cannot reach ${what} ${redactUserinfo(url)} (${(lastError ?? (e as Error)).message})`, hint);
   }
   return redis;
 }

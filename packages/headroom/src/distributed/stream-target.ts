@@ -2,6 +2,7 @@
 // and the run id, and the stream keys of a run. Kept apart from the Redis client so that
 // `headroom run` loads ioredis only when --stream is given.
 import { HeadroomError } from "../errors.js";
+import { redactUserinfo } from "../util/redact.js";
 
 export const STREAM_TTL_SEC = 7 * 24 * 3600;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -33,7 +34,7 @@ export function parseStreamUrl(text: string, flag = "--stream"): StreamTarget {
   }
   const runId = decodeURIComponent(u.pathname.replace(/^\//, ""));
   if ((u.protocol !== "redis:" && u.protocol !== "rediss:") || !u.hostname || !runId) {
-    throw new HeadroomError("HR_BAD_URL", `${flag} "${text.replace(/\/\/[^@/]*@/, "//***@")}" is not of the form redis://HOST:PORT/RUN_ID`, `give the Redis every host can reach and one id for the test, e.g. ${flag} redis://redis.loadtest:6379/checkout-1`);
+    throw new HeadroomError("HR_BAD_URL", `${flag} "${redactUserinfo(text)}" is not of the form redis://HOST:PORT/RUN_ID`, `give the Redis every host can reach and one id for the test, e.g. ${flag} redis://redis.loadtest:6379/checkout-1`);
   }
   checkRunId(runId, flag);
   u.pathname = "";

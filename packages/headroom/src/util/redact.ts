@@ -10,6 +10,11 @@ export function redactSecrets(text: string): string {
     .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, "$1***");
 }
 
+/** A URL as an error message may show it: the whole userinfo (user, password, or a bare password) becomes ***. */
+export function redactUserinfo(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
 /** The command line as documents show it: `command` and its arguments, each argument redacted, quoted where it has spaces. */
 export function redactCommandLine(command: string, argv: readonly string[]): string {
   const args = argv.map((a) => {
