@@ -1,24 +1,24 @@
 // headroom's public API: the scenario API for scenario files, and the library functions the CLI uses.
-export * from "./errors.js";
-export * from "./store/types.js";
+export * from "./core/errors.js";
+export * from "./core/types.js";
 export { createRunStore, readRunStore, type RunStore, type RunStoreWriter } from "./store/run-store.js";
-export { summarizeIntervals } from "./analysis/summary.js";
+export { summarizeIntervals } from "./metrics/summary.js";
 export { initHistograms, createHistogram, encodeHistogram, decodeHistogram, mergeEncoded, latencyStatsMs, type LatencyStatsMs } from "./metrics/histogram.js";
 // reports: renderers of a run (HTML, Markdown, JSON, JUnit) and run comparison
-export { buildRunReportModel, endpointRowsFromSummary, summaryOf, type RunReportModel, type RunReportOptions } from "./report/run-report-model.js";
-export { buildRunSeries, type RunSeries } from "./report/run-series.js";
-export { renderHtmlReport } from "./report/html-report.js";
-export { renderJsonReport } from "./report/json-report.js";
-export { renderJunit, junitSuiteOf, type JunitSuite } from "./report/junit.js";
-export { renderTestResult } from "./report/test-result.js";
-export { renderChart, type ChartSpec, type ChartSeries } from "./report/svg-chart.js";
-export { compareRuns, type RunComparison, type CompareOptions, type CompareInput, type MetricChange, type EndpointComparison } from "./report/compare.js";
-export { renderComparisonText, renderComparisonMarkdown } from "./report/compare-render.js";
-export { renderCapacityPlan, planFigure } from "./report/capacity-plan.js";
-export { renderPerformanceSummary } from "./report/performance-summary.js";
-export { findRun, heaviestRun, type PlanReportModel, type SuiteRun, type EnvironmentInfo, type PlanDocuments } from "./report/plan-report-model.js";
-export { renderPlanHtmlReport } from "./report/plan-html-report.js";
-export { renderPlanSummaryJson } from "./report/plan-json.js";
+export { buildRunReportModel, endpointRowsFromSummary, summaryOf, type RunReportModel, type RunReportOptions } from "./report/model/run-report-model.js";
+export { buildRunSeries, type RunSeries } from "./analysis/run-series.js";
+export { renderHtmlReport } from "./report/html/html-report.js";
+export { renderJsonReport } from "./report/data/json-report.js";
+export { renderJunit, junitSuiteOf, type JunitSuite } from "./report/data/junit.js";
+export { renderTestResult } from "./report/markdown/test-result.js";
+export { renderChart, type ChartSpec, type ChartSeries } from "./report/html/svg-chart.js";
+export { compareRuns, type RunComparison, type CompareOptions, type CompareInput, type MetricChange, type EndpointComparison } from "./analysis/compare.js";
+export { renderComparisonText, renderComparisonMarkdown } from "./report/markdown/compare-render.js";
+export { renderCapacityPlan, planFigure } from "./report/markdown/capacity-plan.js";
+export { renderPerformanceSummary } from "./report/markdown/performance-summary.js";
+export { findRun, heaviestRun, type PlanReportModel, type SuiteRun, type EnvironmentInfo, type PlanDocuments } from "./report/model/plan-report-model.js";
+export { renderPlanHtmlReport } from "./report/html/plan-html-report.js";
+export { renderPlanSummaryJson } from "./report/data/plan-json.js";
 // The scenario API and the engine (issue 2).
 export { scenario, userClass, task, acceptAlso, statusAccepted, isScenario, SkipTask, type Scenario, type ScenarioDef, type UserClassDef, type TaskDef, type VirtualUser, type HttpResponse, type RequestOptions, type AcceptStatus, type CookieJar, type SetupContext, type QueryValue } from "./plan/scenario-api.js";
 export { between, constant, constantPacing, describeWait, type WaitSpec } from "./plan/wait.js";
@@ -49,8 +49,8 @@ export { capacityFromAnalysis, capacityFromRunAnalysis } from "./planning/capaci
 export { mergeCapacityInputs, parseCapacityInputs } from "./planning/capacity-inputs.js";
 export { planningText, growthText, instancesChart, autoscaleSummaryText, connectionBudgetText } from "./planning/planning-text.js";
 export { MUEJAM_METRICS } from "./planning/app-metric-names.js";
-export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYaml, DEFAULT_ALERT_THRESHOLDS, type AlertRule, type AlertRulesOptions, type AlertThreshold, type AlertThresholds, type AlertKey } from "./report/alert-rules.js";
-export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/grafana-dashboard.js";
+export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYaml, DEFAULT_ALERT_THRESHOLDS, type AlertRule, type AlertRulesOptions, type AlertThreshold, type AlertThresholds, type AlertKey } from "./report/ops/alert-rules.js";
+export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/ops/grafana-dashboard.js";
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
 export { startTelemetry, createCollectors, scheduleCollectors, createPrometheusCollector, createPostgresCollector, createRedisCollector, createProcessCollector, createHostCollector, findPortProcesses, parsePrometheusText, seriesKey, bucketQuantile, parseRedisInfo, summarizeTelemetry, formatTelemetryTable, REDIS_EXTRA_KEYS, HOST_EXTRA_KEYS, type StartTelemetryOptions, type TelemetryConfig, type TelemetryHandle, type TelemetrySink, type TelemetryTimers, type Collector, type CollectorReading, type SlowStatement, type QuerySource, type PortProcesses, type PromExposition, type PromSample, type TelemetrySummary, type TelemetrySourceStats, type TelemetrySeriesStats } from "./telemetry/index.js";
 export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./store/telemetry-keys.js";
@@ -67,9 +67,9 @@ export { searchCapacity, type SearchOptions, type StepRunner, type RecoveryRunne
 export { parseSlo, describeSlo, sloBreach, sloFromTargets, DEFAULT_SLO_TEXT } from "./analysis/slo.js";
 export { recoveryAfterLoadDrop } from "./analysis/recovery.js";
 // failure scenarios: faults as data of a profile, the injector, and the impact and recovery of each fault
-export { scheduleFaults, faultReach, FAULT_KINDS, FAULT_LABELS, type FaultSpec, type FaultKind, type ScheduledFault, type FaultTargets } from "./suite/faults.js";
-export { startFaultInjector, terminateAppConnections, stallProcesses, pauseRedis, type FaultInjector, type FaultInjectorOptions } from "./suite/fault-injector.js";
+export { scheduleFaults, faultReach, FAULT_KINDS, FAULT_LABELS, type FaultSpec, type FaultKind, type ScheduledFault, type FaultTargets } from "./plan/faults.js";
+export { startFaultInjector, terminateAppConnections, stallProcesses, pauseRedis, type FaultInjector, type FaultInjectorOptions } from "./faults/fault-injector.js";
 export { analyzeFailureScenarios, faultVerdicts, recoveredAt, type FailureScenariosAnalysis, type FaultResult } from "./analysis/failure-scenarios.js";
-export { renderFailureScenarios, failureScenariosHtml } from "./report/failure-scenarios.js";
+export { renderFailureScenarios, failureScenariosHtml } from "./report/markdown/failure-scenarios.js";
 export { leakVerdict, trendTest } from "./analysis/trend.js";
 export { runAnalysisText, capacityText, searchText, uslText, bottleneckText } from "./analysis/analysis-text.js";

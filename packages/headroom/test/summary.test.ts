@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { summarizeIntervals } from "../src/analysis/summary.js";
+import { summarizeIntervals } from "../src/metrics/summary.js";
 import { createHistogram, encodeHistogram, initHistograms } from "../src/metrics/histogram.js";
 import { mergeSegments } from "../src/metrics/interval-merge.js";
-import type { IntervalLine, PlanDescription } from "../src/store/types.js";
+import type { IntervalLine, PlanDescription } from "../src/core/types.js";
 
 before(() => initHistograms());
 

@@ -4,7 +4,7 @@
 // of the run store (histograms must be initialised by the caller for WASM speed; JS works too).
 import { buildTargets, type Targets } from "../plan/targets.js";
 import type { RunStore } from "../store/run-store.js";
-import type { LoadLevel } from "../store/types.js";
+import type { LoadLevel } from "../core/types.js";
 import { findBottlenecks } from "./bottlenecks.js";
 import { cacheEffectiveness } from "./cache-effectiveness.js";
 import { incompleteReason, runVerdict } from "./completeness.js";

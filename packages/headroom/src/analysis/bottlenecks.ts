@@ -6,11 +6,11 @@
 // Rules fire on saturation evidence only (waiting clients, a core at its limit, a significant
 // leak trend...), so a healthy run gets no primary. When a cause and its symptoms both fire (N+1
 // queries keep the pool busy and the CPU hot), the symptoms are discounted below the cause.
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 import type { Targets } from "../plan/targets.js";
 import { appPoolWait, appQueriesPerRequest } from "./app-metrics.js";
 import { steadyPoints, type RunSignals } from "./run-signals.js";
-import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
+import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "../metrics/summary.js";
 import { mean, round } from "./stats.js";
 import type { Bottleneck, BottleneckKind, CacheEffectiveness, Evidence, LeakVerdict, PoolStability } from "./types.js";
 

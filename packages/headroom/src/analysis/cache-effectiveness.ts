@@ -8,7 +8,7 @@ import { round } from "./stats.js";
 import { lastLabel } from "./telemetry-series.js";
 import type { CacheEffectiveness } from "./types.js";
 import { measureCacheHitPct } from "./verdicts.js";
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 
 export function cacheEffectiveness(s: RunSignals, telemetry: readonly TelemetryLine[], targets: Targets): CacheEffectiveness {
   const m = measureCacheHitPct(s);

@@ -9,9 +9,9 @@
 // half a core: a shared CI runner, a laptop with a browser) would leave nothing to judge; there
 // the bar is half a core above the quietest window's ("the ambient noise"), and the documents say so.
 import { OTHERS_KEYS } from "../telemetry/others-collector.js";
-import type { IntervalLine, TelemetryLine } from "../store/types.js";
+import type { IntervalLine, TelemetryLine } from "../core/types.js";
 import { round } from "./stats.js";
-import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
+import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "../metrics/summary.js";
 import type { LoadStep } from "./types.js";
 
 /** Other processes using more than this many cores on average over a window (above the ambient, on a machine never quiet) disturb it. */

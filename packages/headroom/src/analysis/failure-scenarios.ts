@@ -8,8 +8,8 @@
 //              the level's p95 target with no errors; recovery time = that second - the fault's end
 // Each fault is judged against faultRecoverySec; the test takes the worst verdict. Pure: reads lines.
 import { judge, TARGET_METRICS, worstVerdict, type Targets } from "../plan/targets.js";
-import type { IntervalLine, LoadLevel, TelemetryLine } from "../store/types.js";
-import { FAULT_LABELS, type FaultKind, type ScheduledFault } from "../suite/faults.js";
+import type { IntervalLine, LoadLevel, TelemetryLine } from "../core/types.js";
+import { FAULT_LABELS, type FaultKind, type ScheduledFault } from "../plan/faults.js";
 import { RECOVERY_WINDOW_SEC } from "./recovery.js";
 import type { MetricVerdict, TargetBound, Verdict } from "./types.js";
 import { windowStats } from "./windows.js";

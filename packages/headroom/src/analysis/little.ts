@@ -3,7 +3,7 @@
 // still building (users started together, or a load past the knee not yet settled), completions
 // lag and X (R + Z) falls short of N; while it drains, the opposite. A window is steady when the
 // two agree within `tolerance` and its throughput has no trend.
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import { requestsIn } from "./steady-state.js";
 import { windowStats } from "./windows.js";
 

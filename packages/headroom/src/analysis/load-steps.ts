@@ -1,10 +1,10 @@
 // Load steps: one load level held steady, measured over its steady seconds. They come from a
 // search's steps, or from the phases of a plan's runs where the load was held constant.
 import type { RunStore } from "../store/run-store.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import { describeNoise, noiseOf } from "./disturbance.js";
 import { round } from "./stats.js";
-import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "./summary.js";
+import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "../metrics/summary.js";
 import type { LoadStep } from "./types.js";
 import { loadOf, phaseSpans, windowStats } from "./windows.js";
 

@@ -2,7 +2,7 @@
 // share) after the peak; the run has recovered from the first second after which every 3-second window meets
 // the p95 and error-rate criteria. Windows (not single seconds) keep one slow request in an
 // almost idle second from deciding it.
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import type { Recovery } from "./types.js";
 import { loadOf, windowStats } from "./windows.js";
 

@@ -4,7 +4,7 @@ import { READING_SPECS, type RunSignals } from "./run-signals.js";
 import { minMaxAvg, round } from "./stats.js";
 import { telemetryGaps } from "./telemetry-series.js";
 import type { ComponentFigures, ResourceRow } from "./types.js";
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 
 const SOURCE_OF: Record<string, string> = { app: "process", database: "postgres", cache: "redis", host: "host", network: "host", generator: "intervals" };
 

@@ -3,9 +3,9 @@
 // generator's own readings, the steady window, and the summary rebuilt from the intervals.
 import type { RunStore } from "../store/run-store.js";
 import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
-import type { IntervalLine, LoadLevel, RunSummary } from "../store/types.js";
+import type { IntervalLine, LoadLevel, RunSummary } from "../core/types.js";
 import { appEventLoopLagMs, appPoolSeries, type PoolSeries } from "./app-metrics.js";
-import { summarizeIntervals } from "./summary.js";
+import { summarizeIntervals } from "../metrics/summary.js";
 import { promCounterRate, promGauge, promScrapes, telemetrySeries, within, type Combine, type Point, type PromScrape } from "./telemetry-series.js";
 import type { Component } from "./types.js";
 import { steadyLines, windowStats, type WindowStats } from "./windows.js";

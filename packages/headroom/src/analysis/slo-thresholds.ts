@@ -1,7 +1,7 @@
 // `headroom search --threshold`: the limits every step must meet, written as `run`'s thresholds.
 // A search judges each step's steady window on the overall p50/p95/p99 and error rate (its
 // SLO), so only those thresholds apply; the others say why and where they belong.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { parseThreshold } from "../plan/thresholds.js";
 import type { Slo } from "./types.js";
 

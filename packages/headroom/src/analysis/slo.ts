@@ -1,7 +1,7 @@
 // Service-level limits for a search or a capacity analysis: `--slo "p95<500ms,errors<1%"`.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import type { Targets } from "../plan/targets.js";
-import type { LoadLevel } from "../store/types.js";
+import type { LoadLevel } from "../core/types.js";
 import type { LoadStep, Slo } from "./types.js";
 
 export const DEFAULT_SLO_TEXT = "p95<500ms,errors<1%";

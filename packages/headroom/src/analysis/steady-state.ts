@@ -2,7 +2,7 @@
 // throughput (coefficient of variation of requests per second at most `maxRpsCv`) and a p95
 // that neither climbs nor falls (the window's second half within `maxP95Drift` of its first).
 // An overloaded open-model step never gets there: its queue, and so its latency, keeps growing.
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import { coefficientOfVariation } from "./stats.js";
 import { windowStats } from "./windows.js";
 

@@ -1,6 +1,6 @@
 // Time series out of telemetry lines: one reading of one collector over the run, and the
 // samples of a scraped Prometheus endpoint (keys `name{k="v",...}` exactly as exposed).
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 
 /** One reading at `t` seconds since the run started. */
 export interface Point {

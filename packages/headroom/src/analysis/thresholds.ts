@@ -3,7 +3,7 @@
 // run goes (--abort-on-fail) costs one decode per line, not a merge of the whole run each second.
 import { createHistogram, decodeHistogram, latencyStatsMs, type Histogram } from "../metrics/histogram.js";
 import { meetsThreshold, thresholdUnit, type Threshold } from "../plan/thresholds.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 
 export interface ThresholdResult {
   threshold: Threshold;

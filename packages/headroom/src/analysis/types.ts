@@ -11,7 +11,7 @@
 //   tier      where a measured value falls among the bounds of its target: target, acceptable,
 //             degraded (beyond acceptable but not yet past the "unacceptable" bound) or unacceptable
 //   step      one load level held steady (users in the closed model, a rate in the open model)
-import type { LoadLevel, PlanDescription, RunStatus, RunSummary } from "../store/types.js";
+import type { LoadLevel, PlanDescription, RunStatus, RunSummary } from "../core/types.js";
 
 export type Verdict = "PASS" | "WARN" | "FAIL" | "NOT_MEASURED" | "NOT_TESTABLE";
 /** A run's verdict: its worst metric verdict, or INCOMPLETE when the run did not finish (killed, interrupted, failed). */

@@ -8,7 +8,7 @@
 // The bounds are handled exactly by an active set: the unconstrained fit, then each fit with α
 // and/or β held at 0; the best feasible one is the constrained optimum (with two bounded
 // parameters the optimum lies in one of those four faces).
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { invert, leastSquares, solveLinear } from "./linear-algebra.js";
 import { studentTQuantile } from "./stats.js";
 import type { UslFit } from "./types.js";

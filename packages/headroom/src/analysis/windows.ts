@@ -1,7 +1,7 @@
 // Windows of interval lines: the totals and merged-histogram latency of any span of seconds,
 // the steady window of a run (where the load was held at its peak), and the phases.
 import { latencyStatsMs, mergeEncoded, type LatencyStatsMs } from "../metrics/histogram.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 
 export interface WindowStats {
   startSec: number;

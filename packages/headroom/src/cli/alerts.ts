@@ -5,11 +5,11 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { LOAD_LEVELS, readTargetsFile } from "../plan/targets.js";
-import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_RUNBOOK_BASE, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../report/alert-rules.js";
-import { grafanaDashboard } from "../report/grafana-dashboard.js";
-import type { LoadLevel } from "../store/types.js";
+import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_RUNBOOK_BASE, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../report/ops/alert-rules.js";
+import { grafanaDashboard } from "../report/ops/grafana-dashboard.js";
+import type { LoadLevel } from "../core/types.js";
 import type { CommandContext } from "./main.js";
 import { loadInfrastructure } from "./scale.js";
 

@@ -6,11 +6,11 @@ import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { runAnalysisText } from "../analysis/analysis-text.js";
 import { measuredVerdictsOnly } from "../analysis/measured-verdicts.js";
-import { EXIT, HeadroomError } from "../errors.js";
+import { EXIT, HeadroomError } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
 import { readRunStore } from "../store/run-store.js";
-import type { LoadLevel } from "../store/types.js";
+import type { LoadLevel } from "../core/types.js";
 import type { CommandContext } from "./main.js";
 
 export function parseLevel(text: string | undefined): LoadLevel | undefined {

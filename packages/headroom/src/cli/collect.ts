@@ -5,17 +5,17 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parsePositiveDurationSec } from "../plan/duration.js";
-import { mergeRunParts, type MergedRun } from "../distributed/merge-runs.js";
-import { openRedis, StreamReader } from "../distributed/redis-stream.js";
-import { checkRunId } from "../distributed/stream-target.js";
-import { writeMergedRun } from "../distributed/write-merged.js";
-import { EXIT, HeadroomError } from "../errors.js";
+import { mergeRunParts, type MergedRun } from "../k8s/merge-runs.js";
+import { openRedis, StreamReader } from "../k8s/redis-stream.js";
+import { checkRunId } from "../k8s/stream-target.js";
+import { writeMergedRun } from "../k8s/write-merged.js";
+import { EXIT, HeadroomError } from "../core/errors.js";
 import { parseSegment } from "../engine/segments.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { checkOutDir } from "../store/out-dir.js";
 import type { CommandContext } from "./main.js";
 import { mergedRunText } from "./merge.js";
-import { redactUserinfo } from "../util/redact.js";
+import { redactUserinfo } from "../core/redact.js";
 
 interface CollectFlags {
   redis: string;

@@ -3,10 +3,10 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { EXIT, HeadroomError, formatError } from "../errors.js";
+import { EXIT, HeadroomError, formatError } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
-import { compareRuns } from "../report/compare.js";
-import { comparabilityWarning, renderComparisonMarkdown, renderComparisonText } from "../report/compare-render.js";
+import { compareRuns } from "../analysis/compare.js";
+import { comparabilityWarning, renderComparisonMarkdown, renderComparisonText } from "../report/markdown/compare-render.js";
 import { readRunStore } from "../store/run-store.js";
 import type { CommandContext } from "./main.js";
 

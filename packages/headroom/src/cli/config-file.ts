@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { resolveHeadroomForScenarios } from "../plan/resolve-headroom.js";
 
 export const CONFIG_FILE_NAMES = ["headroom.config.json", "headroom.config.ts", "headroom.config.mjs", "headroom.config.js"];

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { uslText } from "../analysis/analysis-text.js";
 import { fitUsl, parseUslCsv, USL_MIN_POINTS } from "../analysis/usl.js";
-import { EXIT, HeadroomError } from "../errors.js";
+import { EXIT, HeadroomError } from "../core/errors.js";
 import type { CommandContext } from "./main.js";
 
 /** JSON has no Infinity: an unbounded nMax or xMax is written as null. */

@@ -1,6 +1,6 @@
 // Parsers of command-line values shared by the commands: each names the flag, the bad value and
 // the expected form.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { parseDurationMs } from "../plan/duration.js";
 import { between, constant, type WaitSpec } from "../plan/wait.js";
 

@@ -4,11 +4,11 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { convertLocustModule } from "../import/locust-scenario.js";
 import { parsePythonFile } from "../import/python-ast.js";
 import { initHistograms } from "../metrics/histogram.js";
-import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE, TELEMETRY_FILE } from "../store/types.js";
+import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE, TELEMETRY_FILE } from "../core/types.js";
 import type { CommandContext } from "./main.js";
 
 function needOut(out: string | undefined, example: string): string {

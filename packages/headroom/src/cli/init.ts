@@ -4,12 +4,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { HeadroomError } from "../errors.js";
-import { configSource, targetsSource, workflowSource } from "../scaffold/project-files.js";
-import type { LearnedApi } from "../scaffold/operations.js";
-import { readApi } from "../scaffold/read-api.js";
-import { scenarioSource } from "../scaffold/scenario-source.js";
-import { makeDirectory } from "../util/make-directory.js";
+import { HeadroomError } from "../core/errors.js";
+import { configSource, targetsSource, workflowSource } from "../import/project-files.js";
+import type { LearnedApi } from "../import/operations.js";
+import { readApi } from "../import/read-api.js";
+import { scenarioSource } from "../import/scenario-source.js";
+import { makeDirectory } from "../store/make-directory.js";
 import { parseHttpUrl } from "./flags.js";
 import type { CommandContext } from "./main.js";
 

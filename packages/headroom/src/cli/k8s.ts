@@ -4,13 +4,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { buildJobObjects, checkJobName, podResources, SIZING } from "../distributed/k8s-job.js";
-import { parseStreamUrl } from "../distributed/stream-target.js";
+import { buildJobObjects, checkJobName, podResources, SIZING } from "../k8s/k8s-job.js";
+import { parseStreamUrl } from "../k8s/stream-target.js";
 import { newRunId } from "../engine/manifest.js";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
-import { peakUsers } from "../suite/scale-profile.js";
+import { peakUsers } from "../plan/scale-profile.js";
 import { collect, parseCount } from "./flags.js";
 import type { CommandContext } from "./main.js";
 

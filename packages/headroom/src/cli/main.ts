@@ -1,8 +1,8 @@
 // headroom's command line: builds the commander program from one module per command and turns
 // every failure into a message with a hint and a documented exit code (docs/exit-codes.md).
 import { Command, CommanderError, Help } from "commander";
-import { EXIT, HeadroomError, formatError, isHeadroomError } from "../errors.js";
-import { VERSION } from "../version.js";
+import { EXIT, HeadroomError, formatError, isHeadroomError } from "../core/errors.js";
+import { VERSION } from "../core/version.js";
 import { COMMANDS, requestedCommand, type CommandEntry } from "./commands.js";
 import { processIo, type CliIo } from "./io.js";
 import { installSettings } from "./settings.js";

@@ -2,12 +2,12 @@
 // copied from the pods of `headroom k8s job`) merged into one run directory.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { mergeRunParts } from "../distributed/merge-runs.js";
-import { readRunParts, writeMergedRun } from "../distributed/write-merged.js";
-import { EXIT } from "../errors.js";
+import { mergeRunParts } from "../k8s/merge-runs.js";
+import { readRunParts, writeMergedRun } from "../k8s/write-merged.js";
+import { EXIT } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { checkOutDir } from "../store/out-dir.js";
-import type { Manifest, RunSummary } from "../store/types.js";
+import type { Manifest, RunSummary } from "../core/types.js";
 import type { CommandContext } from "./main.js";
 
 /** The lines every merge and collect prints: where it went, what it holds, which hosts are missing what. */

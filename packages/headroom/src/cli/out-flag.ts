@@ -5,7 +5,7 @@
 //   --out json=results/today.ndjson   one JSON line per second per request name
 //   --out prometheus-rw=http://127.0.0.1:9090/api/v1/write   live Prometheus remote-write while the run goes
 // A directory whose name starts with one of these kinds and "=" is written dir=csv=x.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { parseHttpUrl } from "./flags.js";
 
 export interface RunOutputs {

@@ -2,8 +2,8 @@
 // finished test, and a line per step of the breaking-point search. Built on the run command's
 // per-second progress sink.
 import { describeSlo } from "../analysis/slo.js";
-import type { BreakingPointEvent } from "../suite/breaking-point.js";
-import type { SuiteEvent } from "../suite/run-suite.js";
+import type { BreakingPointEvent } from "../jobs/breaking-point.js";
+import type { SuiteEvent } from "../jobs/run-suite.js";
 import { progressSink, type ProgressSink } from "./progress.js";
 
 export function planProgress(out: { write(s: string): unknown; isTTY?: boolean }): (e: SuiteEvent) => void {

@@ -1,6 +1,6 @@
 // The end-of-run text summary: one row per endpoint (requests, failures, avg, p50, p95, p99,
 // max, RPS), the totals, and what went wrong (status codes, error classes, dropped, generator).
-import type { RunSummary } from "../store/types.js";
+import type { RunSummary } from "../core/types.js";
 
 function table(rows: string[][], rightAlignFrom = 1): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

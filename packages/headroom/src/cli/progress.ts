@@ -2,7 +2,7 @@
 // place on a terminal, plain lines every few seconds otherwise.
 import { windowStats } from "../analysis/windows.js";
 import { formatDurationMs } from "../plan/duration.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 
 export interface ProgressFigures {
   elapsedSec: number;

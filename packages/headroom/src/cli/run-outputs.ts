@@ -6,12 +6,12 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ThresholdTracker, type ThresholdResult } from "../analysis/thresholds.js";
 import { initHistograms } from "../metrics/histogram.js";
-import { RemoteWriteExporter } from "../outputs/remote-write.js";
+import { RemoteWriteExporter } from "../store/remote-write.js";
 import type { Threshold } from "../plan/thresholds.js";
-import { intervalJsonLines } from "../report/interval-json.js";
-import { HISTORY_COLUMNS, LocustCsv, csvRow, locustCsvPaths } from "../report/locust-csv.js";
-import type { IntervalLine } from "../store/types.js";
-import { makeDirectory } from "../util/make-directory.js";
+import { intervalJsonLines } from "../store/interval-json.js";
+import { HISTORY_COLUMNS, LocustCsv, csvRow, locustCsvPaths } from "../report/data/locust-csv.js";
+import type { IntervalLine } from "../core/types.js";
+import { makeDirectory } from "../store/make-directory.js";
 import type { RunOutputs } from "./out-flag.js";
 
 export interface RunSinksOptions {

@@ -3,7 +3,7 @@
 //   headroom run FILE.ts [--users N --spawn-rate R | --rate R] --duration D [--host URL] [--var k=v]
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { EXIT, HeadroomError } from "../errors.js";
+import { EXIT, HeadroomError } from "../core/errors.js";
 import { describeRun } from "../engine/describe-run.js";
 import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
@@ -17,9 +17,9 @@ import { describeProfile, validateProfile, type Profile } from "../plan/profile.
 import type { Scenario } from "../plan/scenario-api.js";
 import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { checkOutDir } from "../store/out-dir.js";
-import { parseStreamUrl } from "../distributed/stream-target.js";
+import { parseStreamUrl } from "../k8s/stream-target.js";
 import { createRunStore, readRunStore } from "../store/run-store.js";
-import type { StageSpec } from "../store/types.js";
+import type { StageSpec } from "../core/types.js";
 import { collect, parseCount, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { formatSummaryTable } from "./progress-table.js";
@@ -363,7 +363,7 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   });
   if (segment) manifest.distributed = { segment: formatSegment([segment]), ...(startAtEpochMs !== undefined ? { plannedStartEpochMs: startAtEpochMs } : {}) };
   // Connected before the run directory is made: an unreachable Redis stops the run before it starts.
-  const stream = streamTarget ? await (await import("../distributed/redis-stream.js")).openStreamPublisher(streamTarget, formatSegment([segment!]), warn) : undefined;
+  const stream = streamTarget ? await (await import("../k8s/redis-stream.js")).openStreamPublisher(streamTarget, formatSegment([segment!]), warn) : undefined;
   const store = createRunStore(dir, manifest);
   const unhook = io.onInterrupt(() => {
     if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");

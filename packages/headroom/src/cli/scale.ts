@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { CapacityAnalysis, RunAnalysis } from "../analysis/types.js";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { capacityFromAnalysis, capacityFromRunAnalysis } from "../planning/capacity-from-analysis.js";
 import { capacityFromRun } from "../planning/capacity-from-run.js";
 import { mergeCapacityInputs, parseCapacityInputs } from "../planning/capacity-inputs.js";
@@ -21,7 +21,7 @@ import { fmt } from "../planning/figure.js";
 import { dailyTrafficCurve } from "../planning/traffic-curve.js";
 import type { AutoscaleResult, CapacityInputs, InfrastructureModel, ScalingPolicyName } from "../planning/types.js";
 import { readRunStore } from "../store/run-store.js";
-import { MANIFEST_FILE, TELEMETRY_FILE } from "../store/types.js";
+import { MANIFEST_FILE, TELEMETRY_FILE } from "../core/types.js";
 import { collect, parseNumber } from "./flags.js";
 import type { CommandContext } from "./main.js";
 

@@ -5,12 +5,12 @@
 // repeatable one too), before the command's action runs. With --dry-run the settings that came
 // from the environment or the file are printed with where each came from, secrets redacted.
 import type { Command, Option } from "commander";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { COMMANDS } from "./commands.js";
 import { collect } from "./flags.js";
 import { findConfigFile, readConfigFile, type ConfigFile, type ConfigValue } from "./config-file.js";
 import type { CommandContext } from "./main.js";
-import { redactSecrets } from "../util/redact.js";
+import { redactSecrets } from "../core/redact.js";
 
 export type SettingSource = "flag" | "env" | "config";
 

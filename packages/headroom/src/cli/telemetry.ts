@@ -5,11 +5,11 @@
 // load (run, plan) can offer the same sources with the same spelling.
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { EXIT, HeadroomError, formatError } from "../errors.js";
+import { EXIT, HeadroomError, formatError } from "../core/errors.js";
 import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { formatDurationMs, parseDurationMs } from "../plan/duration.js";
 import { createRunStore } from "../store/run-store.js";
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 import { startTelemetry, type TelemetryConfig } from "../telemetry/index.js";
 import { formatTelemetryTable, summarizeTelemetry, type TelemetrySourceStats } from "../telemetry/telemetry-summary.js";
 import type { CommandContext } from "./main.js";

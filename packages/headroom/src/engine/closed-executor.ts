@@ -2,7 +2,7 @@
 // spawn rate; each user loops over its work. Throughput mode is the closed model with C users,
 // all started at once, and no think time. This part of the load is the users whose global index
 // falls in this segment, so workers and hosts together run exactly the planned users.
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, TimerHandle } from "../core/clock.js";
 import { nextUsersChangeMs, targetUsersAt, type ClosedStage } from "./schedule.js";
 import { inSegment, type SegmentPath } from "./segments.js";
 import type { UserHandle, Workload } from "./workload.js";

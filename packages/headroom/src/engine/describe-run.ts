@@ -1,6 +1,6 @@
 // --dry-run: the plan and its schedule, computed from the profile alone (nothing is sent).
 import { closedStages, openStages, type Profile } from "../plan/profile.js";
-import type { PlanDescription } from "../store/types.js";
+import type { PlanDescription } from "../core/types.js";
 import { totalArrivals } from "./schedule.js";
 
 export interface ScheduleRow {

@@ -1,7 +1,7 @@
 // The generator watches itself: CPU of the process (all threads) over each second, the P99 of
 // this thread's event-loop delay, and RSS. A result limited by the generator says so.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { GeneratorInterval } from "../store/types.js";
+import type { GeneratorInterval } from "../core/types.js";
 
 export interface GeneratorSampler {
   /** Figures since the previous sample; resets the window. */

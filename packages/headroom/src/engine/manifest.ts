@@ -1,8 +1,8 @@
 // Building the manifest of a new run: what ran, where, with which versions.
 import { randomBytes } from "node:crypto";
 import { arch, cpus, hostname, platform, release, totalmem } from "node:os";
-import { STORE_VERSION, type HostInfo, type LoadLevel, type Manifest, type PlanDescription } from "../store/types.js";
-import { VERSION } from "../version.js";
+import { STORE_VERSION, type HostInfo, type LoadLevel, type Manifest, type PlanDescription } from "../core/types.js";
+import { VERSION } from "../core/version.js";
 
 export function hostInfo(): HostInfo {
   const list = cpus();

@@ -3,7 +3,7 @@
 // cannot hide behind a stalled generator (coordinated omission). An arrival that finds
 // `maxInFlight` requests already in flight is counted as dropped, never delayed.
 import type { OpenStage } from "../plan/profile.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, TimerHandle } from "../core/clock.js";
 import { arrivalCursor } from "./schedule.js";
 import { inSegment, type SegmentPath } from "./segments.js";
 import type { Workload } from "./workload.js";

@@ -2,7 +2,7 @@
 // URL fails in a second with a clear message instead of a run full of refused connections.
 import { lookup } from "node:dns/promises";
 import { connect } from "node:net";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 
 export async function checkReachable(url: string, timeoutMs = 5000): Promise<void> {
   const u = new URL(url);

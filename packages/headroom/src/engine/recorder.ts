@@ -3,7 +3,7 @@
 // they hold on to (no lookups on the hot path); `flush` turns the second into an IntervalLine
 // and resets the accumulators in place.
 import { createHistogram, encodeHistogram, type Histogram } from "../metrics/histogram.js";
-import { ERROR_CLASSES, type ClassInterval, type EndpointInterval, type ErrorClass, type GeneratorInterval, type IntervalLine } from "../store/types.js";
+import { ERROR_CLASSES, type ClassInterval, type EndpointInterval, type ErrorClass, type GeneratorInterval, type IntervalLine } from "../core/types.js";
 
 export const ERROR_INDEX: Record<ErrorClass, number> = Object.fromEntries(ERROR_CLASSES.map((c, i) => [c, i])) as Record<ErrorClass, number>;
 /** Status codes tracked in a flat array; anything above counts under its own key. */

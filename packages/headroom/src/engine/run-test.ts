@@ -3,15 +3,15 @@
 // merged interval line per second to the run store as each second closes, and finishes the store
 // with the summary. Callers create the store (so telemetry can write to the same one).
 import { availableParallelism } from "node:os";
-import { summarizeIntervals } from "../analysis/summary.js";
-import { HeadroomError } from "../errors.js";
+import { summarizeIntervals } from "../metrics/summary.js";
+import { HeadroomError } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { DEFAULT_TIMEOUT_MS, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { readRunStore, type RunStoreWriter } from "../store/run-store.js";
-import type { IntervalLine, RunStatus, RunSummary } from "../store/types.js";
-import { mathRng, seededRng } from "../util/rng.js";
-import { realClock } from "./clock.js";
+import type { IntervalLine, RunStatus, RunSummary } from "../core/types.js";
+import { mathRng, seededRng } from "../core/rng.js";
+import { realClock } from "../core/clock.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { scenarioWorkload } from "./scenario-workload.js";
 import { runSegment } from "./segment-runner.js";

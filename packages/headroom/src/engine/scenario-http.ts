@@ -6,8 +6,8 @@ import type { Dispatcher } from "undici";
 import { OriginPool, RequestTimeout, type Deadline } from "./origin-pool.js";
 import type { AcceptStatus, HttpResponse, QueryValue, RequestOptions } from "../plan/scenario-api.js";
 import { statusAccepted } from "../plan/scenario-api.js";
-import type { ErrorClass } from "../store/types.js";
-import type { Clock } from "./clock.js";
+import type { ErrorClass } from "../core/types.js";
+import type { Clock } from "../core/clock.js";
 import { ERROR_INDEX, type ClassAccumulator, type Recorder } from "./recorder.js";
 
 /** Maps an undici or socket error to an error class. */

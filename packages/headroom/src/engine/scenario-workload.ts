@@ -3,12 +3,12 @@
 // any number of users and the same whatever the worker count. A task that calls `skip()` is
 // replaced at once by another; a task that throws is reported (once per distinct message) and
 // the user goes on; an `onStart` that throws stops the run: it is a bug in the scenario.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import type { Profile } from "../plan/profile.js";
 import { SkipTask, type HttpResponse, type RequestOptions, type Scenario, type TaskDef, type UserClassDef, type VirtualUser } from "../plan/scenario-api.js";
 import { describeWait, nextWaitMs, type WaitSpec } from "../plan/wait.js";
-import type { Rng } from "../util/rng.js";
-import type { Clock } from "./clock.js";
+import type { Rng } from "../core/rng.js";
+import type { Clock } from "../core/clock.js";
 import { SimpleCookieJar } from "./cookie-jar.js";
 import type { ClassAccumulator, Recorder } from "./recorder.js";
 import { PoolSet, sendRequest, type HttpContext } from "./scenario-http.js";

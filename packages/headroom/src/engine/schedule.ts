@@ -1,7 +1,7 @@
 // The planned schedule of each executor as pure functions of a profile and time, so the runtime
 // only asks "how many users now?" / "when is arrival n due?" and tests assert the plan exactly.
 import type { OpenStage } from "../plan/profile.js";
-import type { StageSpec } from "../store/types.js";
+import type { StageSpec } from "../core/types.js";
 
 export interface ClosedStage extends StageSpec {
   users: number;

@@ -3,8 +3,8 @@
 // duration or when the signal aborts: stop starting work, give in-flight requests a grace period,
 // write the last (partial) second.
 import { closedStages, defaultMaxInFlight, openStages, profileDurationSec, type Profile } from "../plan/profile.js";
-import type { GeneratorInterval, IntervalLine } from "../store/types.js";
-import { sleep, type Clock, type TimerHandle } from "./clock.js";
+import type { GeneratorInterval, IntervalLine } from "../core/types.js";
+import { sleep, type Clock, type TimerHandle } from "../core/clock.js";
 import { closedExecutor } from "./closed-executor.js";
 import { openExecutor } from "./open-executor.js";
 import { Recorder } from "./recorder.js";

@@ -3,7 +3,7 @@
 // A user waiting 1-5 s otherwise leaves a Timeout, a promise and an async frame per wait, all
 // living long enough to be promoted to the old generation: at 10,000 users that garbage, not
 // the users, is what grows the heap. Wake-ups are late by at most one tick.
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, TimerHandle } from "../core/clock.js";
 
 export interface Sleeper {
   /** When to wake (clock ms); set by the heap. */

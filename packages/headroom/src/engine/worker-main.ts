@@ -1,12 +1,12 @@
 // A worker thread: loads the scenario (or encodes the single request), runs its segment of the
 // profile from the shared start time, and posts one partial interval line per second.
 import { parentPort, workerData } from "node:worker_threads";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { DEFAULT_TIMEOUT_MS } from "../plan/profile.js";
-import { mathRng, seededRng } from "../util/rng.js";
-import { realClock } from "./clock.js";
+import { mathRng, seededRng } from "../core/rng.js";
+import { realClock } from "../core/clock.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { scenarioWorkload } from "./scenario-workload.js";
 import { runSegment } from "./segment-runner.js";

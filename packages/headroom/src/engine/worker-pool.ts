@@ -3,10 +3,10 @@
 // every worker has sent t, and written in order. The main thread measures the process's CPU and
 // RSS (shared by all threads); each worker reports its own event-loop lag.
 import { Worker } from "node:worker_threads";
-import { ERRORS, HeadroomError, type ErrorCode } from "../errors.js";
+import { ERRORS, HeadroomError, type ErrorCode } from "../core/errors.js";
 import { mergeSameSecond } from "../metrics/interval-merge.js";
 import type { Profile } from "../plan/profile.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { equalSegments, type SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";

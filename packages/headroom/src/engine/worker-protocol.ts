@@ -1,6 +1,6 @@
 // Messages between the main thread and the worker threads that each run one segment.
 import type { Profile } from "../plan/profile.js";
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 import type { SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";
 

@@ -1,11 +1,11 @@
 // What every importer shares: latency histograms rebuilt from percentiles (when a tool kept only
 // percentiles), counts spread without losing a request, and writing the run directory with notes
 // that say what the source lacked.
-import { summarizeIntervals } from "../analysis/summary.js";
+import { summarizeIntervals } from "../metrics/summary.js";
 import { newRunManifest } from "../engine/manifest.js";
 import { createHistogram, encodeHistogram } from "../metrics/histogram.js";
 import { createRunStore } from "../store/run-store.js";
-import type { EndpointInterval, IntervalLine, PlanDescription, RunSummary } from "../store/types.js";
+import type { EndpointInterval, IntervalLine, PlanDescription, RunSummary } from "../core/types.js";
 
 /** A latency distribution known only by some of its quantiles: [quantile 0..1, value ms]. */
 export type QuantilesMs = [number, number][];

@@ -6,9 +6,9 @@
 // The two summaries have no time series: the requests are spread evenly over the run, and every
 // second gets the run's distribution rebuilt from its quantiles; the notes say so.
 import { readFileSync, statSync } from "node:fs";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { createHistogram, encodeHistogram, type Histogram } from "../metrics/histogram.js";
-import type { ErrorClass, IntervalLine } from "../store/types.js";
+import type { ErrorClass, IntervalLine } from "../core/types.js";
 import { apportion, emptyLine, endpointInterval, histogramOfMs, spreadRunValues, valuesFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
 
 interface K6Point {

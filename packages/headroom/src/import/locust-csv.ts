@@ -4,8 +4,8 @@
 // message (PREFIX_failures.csv). It keeps no histograms and no status codes: each second's
 // histogram is rebuilt from the percentiles, and the notes say so.
 import { existsSync, readFileSync } from "node:fs";
-import { HeadroomError } from "../errors.js";
-import type { ErrorClass, IntervalLine } from "../store/types.js";
+import { HeadroomError } from "../core/errors.js";
+import type { ErrorClass, IntervalLine } from "../core/types.js";
 import { apportion, emptyLine, endpointInterval, histogramOfMs, spreadRunValues, valuesFromQuantiles, writeImportedRun, type ImportResult, type QuantilesMs } from "./imported-run.js";
 
 /** Parses CSV as Python's csv module writes it (quoted fields may hold commas, quotes, newlines). */

@@ -4,7 +4,7 @@
 // user has python3.
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 
 /** One node of Python's ast, as dumped: `_` is its type (ClassDef, Call, ...). */
 export interface PyNode {

@@ -1,6 +1,6 @@
 // Exact merge of interval lines: counts add, histograms add. Used to combine worker segments
 // within one process, and segment streams written by separate hosts.
-import type { ClassInterval, EndpointInterval, IntervalLine } from "../store/types.js";
+import type { ClassInterval, EndpointInterval, IntervalLine } from "../core/types.js";
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from "./histogram.js";
 
 /** Adds each count of `src` into `target` (status codes, error classes). */

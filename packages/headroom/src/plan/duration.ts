@@ -1,6 +1,6 @@
 // Durations as k6 and Locust users write them: "30s", "5m", "1h30m", "250ms", "1.5s".
 // A bare number is seconds (Locust's --run-time accepts that too).
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;

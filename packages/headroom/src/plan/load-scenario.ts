@@ -3,7 +3,7 @@
 import { readdirSync, statSync, type Stats } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { resolveHeadroomForScenarios } from "./resolve-headroom.js";
 import { isScenario, type Scenario } from "./scenario-api.js";
 import { validateScenario } from "./validate-scenario.js";

@@ -1,9 +1,9 @@
 // A profile says how much load, for how long: closed model (users, spawn rate, stages), open
 // model (arrival rate, constant or ramping) or throughput (C connections, no think time). It is
 // plain data, validated before anything runs, and describes itself for the manifest and --dry-run.
-import { HeadroomError } from "../errors.js";
-import type { LoadLevel, PlanDescription, StageSpec } from "../store/types.js";
-import type { FaultSpec } from "../suite/faults.js";
+import { HeadroomError } from "../core/errors.js";
+import type { LoadLevel, PlanDescription, StageSpec } from "../core/types.js";
+import type { FaultSpec } from "./faults.js";
 import { TARGET_METRICS } from "./targets.js";
 import { describeWait, waitProblem, type WaitSpec } from "./wait.js";
 

@@ -2,7 +2,7 @@
 // classes (Locust's HttpUser): each has a weight (its share of the users), a wait strategy,
 // weighted tasks, an optional onStart, and per-user state. Requests are named (one name for many
 // URLs), and a check per request decides what counts as success.
-import type { ErrorClass } from "../store/types.js";
+import type { ErrorClass } from "../core/types.js";
 import type { Profile } from "./profile.js";
 import type { WaitSpec } from "./wait.js";
 

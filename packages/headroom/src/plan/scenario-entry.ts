@@ -5,4 +5,4 @@ export * from "./scenario-api.js";
 export * from "./wait.js";
 export { parseDurationMs, formatDurationMs } from "./duration.js";
 export type { Profile, ClassOverride, ExecutorKind } from "./profile.js";
-export type { LoadLevel, StageSpec, ErrorClass, PlanDescription } from "../store/types.js";
+export type { LoadLevel, StageSpec, ErrorClass, PlanDescription } from "../core/types.js";

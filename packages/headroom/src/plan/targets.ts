@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import type { MetricVerdict, TargetBound, TargetMetric, Tier, Verdict } from "../analysis/types.js";
-import { HeadroomError } from "../errors.js";
-import type { LoadLevel } from "../store/types.js";
+import { HeadroomError } from "../core/errors.js";
+import type { LoadLevel } from "../core/types.js";
 import { DEFAULT_TARGETS_FILE } from "./targets-default.js";
 
 export const LOAD_LEVELS: readonly LoadLevel[] = ["normal", "peak", "sustained"];

@@ -5,7 +5,7 @@
 //   errors{class:Reader}<1%                (one user class: errors, rps and requests only)
 // A threshold is judged on everything the selection measured over the whole run (percentiles
 // from merged histograms). Latency values are kept in ms, error rates in %, rates per second.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 
 export type ThresholdMetric = "p50" | "p90" | "p95" | "p99" | "p999" | "avg" | "min" | "max" | "errors" | "rps" | "requests";
 export type ThresholdOp = "<" | "<=" | ">" | ">=";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { checkScenarioFile } from "./load-scenario.js";
 import { HEADROOM_INDEX_PATH, SCENARIO_ENTRY_PATH } from "./resolve-headroom.js";
 

@@ -1,5 +1,5 @@
 // Checks a scenario's shape before anything runs, with messages that name the class or task.
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import type { Scenario } from "./scenario-api.js";
 import { waitProblem } from "./wait.js";
 

@@ -1,6 +1,6 @@
 // Wait strategies (Locust's wait_time): plain data, so profiles can override them and plans can
 // print them, plus the one function that turns a strategy into the next pause.
-import type { Rng } from "../util/rng.js";
+import type { Rng } from "../core/rng.js";
 
 /**
  * between: uniform pause in [minSec, maxSec] after each task.

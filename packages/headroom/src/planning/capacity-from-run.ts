@@ -7,7 +7,7 @@
 // RPS over the telemetry samples, when the run's load varied enough to fit a line (a ramp does);
 // otherwise the ratio of the means, with no idle share.
 import { POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
-import type { IntervalLine, Manifest, RunSummary, TelemetryLine } from "../store/types.js";
+import type { IntervalLine, Manifest, RunSummary, TelemetryLine } from "../core/types.js";
 import { MUEJAM_METRICS } from "./app-metric-names.js";
 import { round } from "./figure.js";
 import { rpsPerMinuteFromIntervals } from "./traffic-curve.js";

@@ -1,7 +1,7 @@
 // Combining and loading planning's inputs: several partial measurements merge (later ones win,
 // field by field, keeping their sources), and a JSON file of figures is validated before use.
 import { z } from "zod";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import type { CapacityInputs } from "./types.js";
 
 /** Peaks over several measurements: the largest one counts, whichever part it came from. */

@@ -1,7 +1,7 @@
 // The infrastructure model: validation (zod) of config/infrastructure.default.json and of a user's
 // override, which may be partial: objects merge key by key over the defaults, arrays replace.
 import { z } from "zod";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import type { InfrastructureModel } from "./types.js";
 
 const positive = z.number().positive();

@@ -1,6 +1,6 @@
 // Traffic curves for the autoscaling replay: a day built from 24 hourly factors times a peak RPS,
 // or the RPS per minute of a measured run.
-import type { IntervalLine } from "../store/types.js";
+import type { IntervalLine } from "../core/types.js";
 
 export const MINUTES_PER_DAY = 1440;
 

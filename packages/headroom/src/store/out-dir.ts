@@ -2,7 +2,7 @@
 // would mix the two (appended intervals once doubled a rebuilt summary's rate). It is refused
 // unless the user says --force; then the run's files are rewritten from empty (createRunStore).
 import { readdirSync, statSync } from "node:fs";
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 
 /** Throws HR_OUT_NOT_EMPTY when `dir` exists with entries and `force` is not set. */
 export function checkOutDir(dir: string, force: boolean | undefined, flag = "--out"): void {

@@ -4,8 +4,8 @@
 // most the second in progress.
 import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { HeadroomError } from "../errors.js";
-import { makeDirectory } from "../util/make-directory.js";
+import { HeadroomError } from "../core/errors.js";
+import { makeDirectory } from "./make-directory.js";
 import { intervalLineSchema, manifestSchema, schemaProblem, summarySchema, telemetryLineSchema } from "./run-schemas.js";
 import type { z } from "zod";
 import {
@@ -18,7 +18,7 @@ import {
   type RunStatus,
   type RunSummary,
   type TelemetryLine,
-} from "./types.js";
+} from "../core/types.js";
 
 export interface RunStoreWriter {
   readonly dir: string;

@@ -6,7 +6,7 @@
 //     (line) => store.appendTelemetry(line), { startedAtMs: Date.parse(manifest.startedAt), intervalMs: 5000 });
 //   ...run the load...
 //   await telemetry.stop();
-import { HeadroomError } from "../errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { createHostCollector } from "./host-collector.js";
 import { createOthersCollector } from "./others-collector.js";
 import { createPostgresCollector } from "./postgres-collector.js";
@@ -15,7 +15,7 @@ import { createPrometheusCollector } from "./prometheus-collector.js";
 import { createRedisCollector } from "./redis-collector.js";
 import { scheduleCollectors, type TelemetryHandle, type TelemetrySink } from "./telemetry-scheduler.js";
 import type { Collector, TelemetryConfig, TelemetryTimers } from "./types.js";
-import { redactSecrets } from "../util/redact.js";
+import { redactSecrets } from "../core/redact.js";
 
 export type { Collector, CollectorReading, TelemetryConfig, TelemetryTimers } from "./types.js";
 export { realTimers } from "./types.js";

@@ -7,9 +7,9 @@
 //   - A sample that throws becomes an ok=false line; the next tick tries again.
 //   - stop() waits for running samples, takes a final sample (when the last tick is at least
 //     min(1 s, interval/2) old, so its rates are not noise), then closes every collector.
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 import { errorMessage, realTimers, round, type Collector, type CollectorReading, type TelemetryTimers } from "./types.js";
-import { redactSecrets } from "../util/redact.js";
+import { redactSecrets } from "../core/redact.js";
 
 export interface ScheduleOptions {
   /** Epoch ms that t=0 of the lines refers to (the run's start). */

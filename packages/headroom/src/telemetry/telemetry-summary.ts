@@ -1,7 +1,7 @@
 // Per-source sample counts (ok, failed, skipped: the gaps) and min/mean/max/last of each value
 // over a list of telemetry lines, and a compact text table of both (what `headroom telemetry`
 // prints). Process lines are told apart by their pid label ("instance").
-import type { TelemetryLine } from "../store/types.js";
+import type { TelemetryLine } from "../core/types.js";
 
 export interface TelemetrySourceStats {
   source: string;

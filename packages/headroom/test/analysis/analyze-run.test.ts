@@ -3,8 +3,8 @@ import { before, test } from "node:test";
 import { analyzeRun } from "../../src/analysis/analyze-run.js";
 import { buildTargets } from "../../src/plan/targets.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import type { IntervalLine, TelemetryLine } from "../../src/store/types.js";
-import { seededRng } from "../../src/util/rng.js";
+import type { IntervalLine, TelemetryLine } from "../../src/core/types.js";
+import { seededRng } from "../../src/core/rng.js";
 import { appScrapes, intervalLine, steadyRun, store, telemetry, type SecondSpec } from "./fixtures.js";
 
 before(() => initHistograms());

@@ -8,8 +8,8 @@ import { analyzeRun } from "../../src/analysis/analyze-run.js";
 import { windowStats } from "../../src/analysis/windows.js";
 import { createHistogram, encodeHistogram, initHistograms, type Histogram } from "../../src/metrics/histogram.js";
 import { buildTargets } from "../../src/plan/targets.js";
-import type { IntervalLine } from "../../src/store/types.js";
-import { seededRng } from "../../src/util/rng.js";
+import type { IntervalLine } from "../../src/core/types.js";
+import { seededRng } from "../../src/core/rng.js";
 import { store, T0 } from "./fixtures.js";
 
 before(() => initHistograms());

@@ -2,8 +2,8 @@
 // histograms, and telemetry lines in the collectors' formats, all from a seeded RNG.
 import { createHistogram, encodeHistogram } from "../../src/metrics/histogram.js";
 import type { RunStore } from "../../src/store/run-store.js";
-import type { IntervalLine, LoadLevel, Manifest, TelemetryLine } from "../../src/store/types.js";
-import { seededRng, type Rng } from "../../src/util/rng.js";
+import type { IntervalLine, LoadLevel, Manifest, TelemetryLine } from "../../src/core/types.js";
+import { seededRng, type Rng } from "../../src/core/rng.js";
 
 export const T0 = Date.UTC(2025, 0, 1);
 

@@ -23,7 +23,7 @@ import { describeProfile, type Profile } from "../../src/plan/profile.js";
 import { scenario, task, userClass } from "../../src/plan/scenario-api.js";
 import { between } from "../../src/plan/wait.js";
 import { createRunStore, readRunStore, type RunStoreWriter } from "../../src/store/run-store.js";
-import type { RunStatus, RunSummary } from "../../src/store/types.js";
+import type { RunStatus, RunSummary } from "../../src/core/types.js";
 import { startTelemetry } from "../../src/telemetry/index.js";
 
 const REDIS_URL = process.env.MUEJAM_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { stepsFromRun } from "../../src/analysis/load-steps.js";
-import { seededRng } from "../../src/util/rng.js";
+import { seededRng } from "../../src/core/rng.js";
 import { intervalLine, store } from "./fixtures.js";
 
 test("a stretch's load level is its median second: a ramp down to 100 users is a step at 100, not at the 104 it entered at", () => {

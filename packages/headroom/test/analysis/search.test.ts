@@ -4,7 +4,7 @@ import { analyzeCapacity } from "../../src/analysis/capacity.js";
 import { searchCapacity, type StepLoad } from "../../src/analysis/search.js";
 import { parseSlo, sloBreach } from "../../src/analysis/slo.js";
 import type { LoadStep } from "../../src/analysis/types.js";
-import { HeadroomError } from "../../src/errors.js";
+import { HeadroomError } from "../../src/core/errors.js";
 
 test("--slo parses percentiles in ms or s and the error rate in %", () => {
   assert.deepEqual(parseSlo("p95<500ms,errors<1%"), { p95Ms: 500, errorPct: 1 });

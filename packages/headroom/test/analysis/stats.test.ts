@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { linearRegression, mannKendall, normalCdf, studentTQuantile, studentTTwoSidedP, theilSen } from "../../src/analysis/stats.js";
 import { leakVerdict, trendTest } from "../../src/analysis/trend.js";
-import { seededRng } from "../../src/util/rng.js";
+import { seededRng } from "../../src/core/rng.js";
 
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { DEFAULT_TARGETS_FILE } from "../../src/plan/targets-default.js";
 import { buildTargets, describeBound, judge, loadTargets, validateTargetsFile, worstVerdict } from "../../src/plan/targets.js";
-import { HeadroomError } from "../../src/errors.js";
+import { HeadroomError } from "../../src/core/errors.js";
 
 const ROOT = new URL("../../../../", import.meta.url).pathname;
 

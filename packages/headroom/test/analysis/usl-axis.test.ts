@@ -8,7 +8,7 @@ import { analyzeCapacity } from "../../src/analysis/capacity.js";
 import type { LoadStep } from "../../src/analysis/types.js";
 import { AXIS_IN_SYSTEM, AXIS_USERS, uslOnConcurrency } from "../../src/analysis/usl-axis.js";
 import { fitUsl, uslThroughput } from "../../src/analysis/usl.js";
-import { seededRng } from "../../src/util/rng.js";
+import { seededRng } from "../../src/core/rng.js";
 
 const TRUTH = { alpha: 0.04, beta: 0.0008, gamma: 50 };
 const IN_SYSTEM = [1, 2, 4, 6, 8, 12, 16, 20, 24, 32, 40, 48];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fitUsl, parseUslCsv, uslThroughput } from "../../src/analysis/usl.js";
-import { seededRng } from "../../src/util/rng.js";
+import { seededRng } from "../../src/core/rng.js";
 
 const LEVELS = [1, 2, 4, 6, 8, 12, 16, 20, 24, 32, 40, 48, 56, 64];
 const within = (got: number, want: number, rel: number, what: string): void => assert.ok(Math.abs(got / want - 1) <= rel, `${what}: ${got} vs ${want} (${((got / want - 1) * 100).toFixed(3)} %)`);

@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import { comparabilityDifferences, type ComparedManifest } from "../../src/report/compare-comparable.js";
-import type { RunComparison } from "../../src/report/compare.js";
+import { comparabilityDifferences, type ComparedManifest } from "../../src/analysis/compare-comparable.js";
+import type { RunComparison } from "../../src/analysis/compare.js";
 import { fixtureManifest, writeFixtureRun } from "../report/fixture-run.js";
 
 let dir: string;

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { parseNumber, parseThink } from "../../src/cli/flags.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT, HeadroomError } from "../../src/errors.js";
+import { EXIT, HeadroomError } from "../../src/core/errors.js";
 
 test("--think: one duration is constant, MIN-MAX is between; MIN > MAX is refused, not swapped", async () => {
   assert.deepEqual(parseThink("2s"), { kind: "constant", sec: 2 });

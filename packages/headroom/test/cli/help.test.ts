@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { buildProgram, main, type CommandContext } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 
 const context = (): CommandContext => ({ io: memoryIo(), argv: [], setExitCode: () => {} });
 

@@ -12,8 +12,8 @@ import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { loadScenario } from "../../src/plan/load-scenario.js";
 import { typecheckScenario } from "../../src/plan/typecheck-scenario.js";
-import { operationsFromHar, pathTemplate } from "../../src/scaffold/har.js";
-import { operationsFromOpenApi } from "../../src/scaffold/openapi.js";
+import { operationsFromHar, pathTemplate } from "../../src/import/har.js";
+import { operationsFromOpenApi } from "../../src/import/openapi.js";
 
 const OPENAPI_YAML = `openapi: 3.0.3
 info: { title: Pet Store, version: "1" }

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import { makeDirectory } from "../../src/util/make-directory.js";
+import { makeDirectory } from "../../src/store/make-directory.js";
 import { writeFixtureRun } from "../report/fixture-run.js";
 
 const BIN = fileURLToPath(new URL("../../bin/headroom.js", import.meta.url));

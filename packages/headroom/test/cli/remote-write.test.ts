@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
-import { grafanaDashboard } from "../../src/report/grafana-dashboard.js";
+import { EXIT } from "../../src/core/errors.js";
+import { grafanaDashboard } from "../../src/report/ops/grafana-dashboard.js";
 import { readRunStore } from "../../src/store/run-store.js";
 
 const hasPrometheus = spawnSync("prometheus", ["--version"], { stdio: "ignore" }).status === 0;

@@ -12,10 +12,10 @@ import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { writeTokens } from "../../src/cli/plan.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE } from "../../src/store/types.js";
-import { redactCommandLine } from "../../src/util/redact.js";
+import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE } from "../../src/core/types.js";
+import { redactCommandLine } from "../../src/core/redact.js";
 import { writeFixtureRun } from "../report/fixture-run.js";
 
 let dir: string;

@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { parseOutFlags } from "../../src/cli/out-flag.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { readRunStore } from "../../src/store/run-store.js";
 import { parseCsv } from "../../src/import/locust-csv.js";
 

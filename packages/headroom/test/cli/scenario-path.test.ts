@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "headroom-scenario-path-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

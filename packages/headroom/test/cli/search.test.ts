@@ -14,9 +14,9 @@ import type { SearchResult } from "../../src/analysis/types.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { firstStepBroke } from "../../src/cli/search.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import type { IntervalLine } from "../../src/store/types.js";
+import type { IntervalLine } from "../../src/core/types.js";
 
 /** One second of one endpoint: `ok` 200s, `r429` 429s (failed unless `accepted`), `r500` 500s. */
 function second(t: number, c: { ok: number; r429: number; r500: number; accepted: boolean }): IntervalLine {

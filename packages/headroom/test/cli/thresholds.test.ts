@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { sloWithThresholds } from "../../src/analysis/slo-thresholds.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { parseThreshold } from "../../src/plan/thresholds.js";
 import { readRunStore } from "../../src/store/run-store.js";
 

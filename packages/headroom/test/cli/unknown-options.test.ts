@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 
 test("unknown options and commands: error[...] then hint: did you mean ...? see headroom <cmd> --help", async () => {
   const cases: [string[], string][] = [

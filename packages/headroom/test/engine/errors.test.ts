@@ -13,7 +13,7 @@ import { runTest } from "../../src/engine/run-test.js";
 import { describeProfile, type Profile } from "../../src/plan/profile.js";
 import { constant, scenario, task, userClass } from "../../src/index.js";
 import { createRunStore } from "../../src/store/run-store.js";
-import type { RunSummary } from "../../src/store/types.js";
+import type { RunSummary } from "../../src/core/types.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "headroom-errors-"));
 const servers: Server[] = [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fakeClock } from "../../src/engine/clock.js";
+import { fakeClock } from "../../src/core/clock.js";
 import { closedExecutor } from "../../src/engine/closed-executor.js";
 import { openExecutor } from "../../src/engine/open-executor.js";
 import { equalSegments, WHOLE } from "../../src/engine/segments.js";

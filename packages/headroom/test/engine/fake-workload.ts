@@ -1,6 +1,6 @@
 // A workload for executor tests: users and iterations take fixed fake-clock time, and every
 // start, stop and due time is recorded.
-import type { Clock } from "../../src/engine/clock.js";
+import type { Clock } from "../../src/core/clock.js";
 import type { UserHandle, Workload } from "../../src/engine/workload.js";
 
 export interface FakeWorkload extends Workload {

@@ -8,10 +8,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { summarizeIntervals } from "../../src/analysis/summary.js";
+import { summarizeIntervals } from "../../src/metrics/summary.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { readRunStore } from "../../src/store/run-store.js";
 

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { SUMMARY_FILE, type RunSummary } from "../../src/store/types.js";
+import { SUMMARY_FILE, type RunSummary } from "../../src/core/types.js";
 import { existsSync } from "node:fs";
 
 let server: Server;

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { summarizeIntervals } from "../../src/analysis/summary.js";
-import { fakeClock, type FakeClock } from "../../src/engine/clock.js";
+import { summarizeIntervals } from "../../src/metrics/summary.js";
+import { fakeClock, type FakeClock } from "../../src/core/clock.js";
 import type { Recorder } from "../../src/engine/recorder.js";
 import { runSegment } from "../../src/engine/segment-runner.js";
 import { WHOLE } from "../../src/engine/segments.js";
 import type { UserHandle, Workload } from "../../src/engine/workload.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { describeProfile, type Profile } from "../../src/plan/profile.js";
-import type { IntervalLine } from "../../src/store/types.js";
+import type { IntervalLine } from "../../src/core/types.js";
 
 before(() => initHistograms());
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fakeClock } from "../../src/engine/clock.js";
+import { fakeClock } from "../../src/core/clock.js";
 import { WakeHeap, type Sleeper } from "../../src/engine/wake-heap.js";
-import { seededRng } from "../../src/util/rng.js";
+import { seededRng } from "../../src/core/rng.js";
 
 function sleeper(log: [string, number][], name: string, now: () => number): Sleeper {
   return { wakeAtMs: 0, heapIndex: -1, onWake: () => log.push([name, now()]) };

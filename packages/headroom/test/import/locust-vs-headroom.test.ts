@@ -15,7 +15,7 @@ import { main } from "../../src/cli/main.js";
 import { parseCsv } from "../../src/import/locust-csv.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import type { RunSummary } from "../../src/store/types.js";
+import type { RunSummary } from "../../src/core/types.js";
 import { startShopServer, type ShopServer } from "./shop-server.js";
 
 const LOCUSTFILE = new URL("./fixtures/shop_locustfile.py", import.meta.url).pathname;

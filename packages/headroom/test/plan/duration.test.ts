@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { HeadroomError } from "../../src/errors.js";
+import { HeadroomError } from "../../src/core/errors.js";
 import { formatDurationMs, parseDurationMs, parsePositiveDurationSec } from "../../src/plan/duration.js";
 
 test("durations read as k6 and Locust users write them", () => {

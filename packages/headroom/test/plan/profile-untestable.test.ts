@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
-import { isHeadroomError } from "../../src/errors.js";
+import { isHeadroomError } from "../../src/core/errors.js";
 import { validateProfile, type Profile } from "../../src/plan/profile.js";
 
 const MUEJAM_PROFILES = new URL("../../../../apps/backend/tests/load_tests/profiles.ts", import.meta.url);

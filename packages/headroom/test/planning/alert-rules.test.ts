@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { MUEJAM_METRICS } from "../../src/planning/app-metric-names.js";
-import { DEFAULT_ALERT_THRESHOLDS, alertQueries, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../../src/report/alert-rules.js";
-import { grafanaDashboard } from "../../src/report/grafana-dashboard.js";
+import { DEFAULT_ALERT_THRESHOLDS, alertQueries, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../../src/report/ops/alert-rules.js";
+import { grafanaDashboard } from "../../src/report/ops/grafana-dashboard.js";
 
 const PROMTOOL = "/usr/bin/promtool";
 const hasPromtool = existsSync(PROMTOOL);

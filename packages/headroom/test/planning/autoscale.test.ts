@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { replayAutoscaling, type ReplayOptions } from "../../src/planning/autoscale.js";
 import { dailyTrafficCurve, rpsPerMinuteFromIntervals, scaleCurveToPeak } from "../../src/planning/traffic-curve.js";
-import type { IntervalLine } from "../../src/store/types.js";
+import type { IntervalLine } from "../../src/core/types.js";
 
 // A model where CPU % = RPS per instance (idle 0, 1 % per req/s): every CPU figure below is hand-computed from it.
 const base: ReplayOptions = {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CapacityAnalysis, LoadStep } from "../../src/analysis/types.js";
-import { HeadroomError } from "../../src/errors.js";
+import { HeadroomError } from "../../src/core/errors.js";
 import { capacityFromAnalysis } from "../../src/planning/capacity-from-analysis.js";
 import { capacityFromRun, type RunData } from "../../src/planning/capacity-from-run.js";
 import { T0, syntheticRun } from "./fixtures.js";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseInfrastructure } from "../../src/planning/infrastructure.js";
 import type { RunData } from "../../src/planning/capacity-from-run.js";
 import type { InfrastructureModel } from "../../src/planning/types.js";
-import type { IntervalLine, TelemetryLine } from "../../src/store/types.js";
+import type { IntervalLine, TelemetryLine } from "../../src/core/types.js";
 
 export const DEFAULT_INFRA_PATH = new URL("../../../../config/infrastructure.default.json", import.meta.url);
 export const DEFAULT_INFRA_JSON: unknown = JSON.parse(readFileSync(DEFAULT_INFRA_PATH, "utf8"));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { HeadroomError } from "../../src/errors.js";
+import { HeadroomError } from "../../src/core/errors.js";
 import { mergeInfrastructure, parseInfrastructure, resolveInfrastructure } from "../../src/planning/infrastructure.js";
 import { DEFAULT_INFRA_JSON, defaultInfra } from "./fixtures.js";
 

@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import { compareRuns, type CompareInput } from "../../src/report/compare.js";
-import { renderComparisonMarkdown, renderComparisonText } from "../../src/report/compare-render.js";
+import { compareRuns, type CompareInput } from "../../src/analysis/compare.js";
+import { renderComparisonMarkdown, renderComparisonText } from "../../src/report/markdown/compare-render.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/report/significance.js";
+import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/analysis/significance.js";
 import { buildIntervals, fixtureManifest, writeFixtureRun, type FixtureOptions } from "./fixture-run.js";
 import { queueRun } from "./queue-runs.js";
 

@@ -3,8 +3,8 @@
 // capacity analysis with a USL fit. Shaped like analysis' output so renderers are tested without it.
 import type { CapacityAnalysis, MetricVerdict, RunAnalysis } from "../../src/analysis/types.js";
 import type { RunStore } from "../../src/store/run-store.js";
-import type { RunSummary } from "../../src/store/types.js";
-import { endpointRowsFromSummary } from "../../src/report/run-report-model.js";
+import type { RunSummary } from "../../src/core/types.js";
+import { endpointRowsFromSummary } from "../../src/report/model/run-report-model.js";
 
 export function fixtureVerdicts(summary: RunSummary): MetricVerdict[] {
   return [

@@ -1,11 +1,11 @@
 // Synthetic run stores for the report tests: a closed-model run with ramp-up / peak / ramp-down,
 // four endpoints with seeded latencies, user classes with 429s, errors, and telemetry from every
 // collector (one failed sample). Deterministic for a given seed.
-import { summarizeIntervals } from "../../src/analysis/summary.js";
+import { summarizeIntervals } from "../../src/metrics/summary.js";
 import { createRunStore } from "../../src/store/run-store.js";
 import { createHistogram, encodeHistogram } from "../../src/metrics/histogram.js";
-import { seededRng, type Rng } from "../../src/util/rng.js";
-import type { EndpointInterval, IntervalLine, Manifest, TelemetryLine } from "../../src/store/types.js";
+import { seededRng, type Rng } from "../../src/core/rng.js";
+import type { EndpointInterval, IntervalLine, Manifest, TelemetryLine } from "../../src/core/types.js";
 
 export interface FixtureOptions {
   seed?: number;

@@ -13,12 +13,12 @@ import { sloFromTargets } from "../../src/analysis/slo.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { buildTargets } from "../../src/plan/targets.js";
 import { parseInfrastructure } from "../../src/planning/infrastructure.js";
-import { DEFAULT_ALERT_THRESHOLDS } from "../../src/report/alert-rules.js";
-import { headlineText } from "../../src/report/headline-render.js";
-import type { PlanSearch } from "../../src/report/plan-report-model.js";
+import { DEFAULT_ALERT_THRESHOLDS } from "../../src/report/ops/alert-rules.js";
+import { headlineText } from "../../src/report/markdown/headline-render.js";
+import type { PlanSearch } from "../../src/report/model/plan-report-model.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { buildPlanDocuments, type PlanDocuments } from "../../src/suite/plan-documents.js";
-import type { SuiteRunResult } from "../../src/suite/run-suite.js";
+import { buildPlanDocuments, type PlanDocuments } from "../../src/jobs/plan-documents.js";
+import type { SuiteRunResult } from "../../src/jobs/run-suite.js";
 import { fixtureAnalysis } from "./fixture-analysis.js";
 import { writeFixtureRun } from "./fixture-run.js";
 

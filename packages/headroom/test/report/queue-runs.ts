@@ -2,9 +2,9 @@
 // service time, Poisson arrivals at a set utilization, FIFO; each request's latency (wait +
 // service) lands in the histogram of the second it completes in. Seeded, so deterministic.
 import { createHistogram, encodeHistogram } from "../../src/metrics/histogram.js";
-import type { CompareInput } from "../../src/report/compare.js";
-import type { IntervalLine } from "../../src/store/types.js";
-import { seededRng } from "../../src/util/rng.js";
+import type { CompareInput } from "../../src/analysis/compare.js";
+import type { IntervalLine } from "../../src/core/types.js";
+import { seededRng } from "../../src/core/rng.js";
 
 export interface QueueRunOptions {
   servers: number;

@@ -8,13 +8,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { initHistograms } from "../../src/metrics/histogram.js";
-import { renderHtmlReport } from "../../src/report/html-report.js";
-import { buildRunReportModel, summaryOf } from "../../src/report/run-report-model.js";
+import { renderHtmlReport } from "../../src/report/html/html-report.js";
+import { buildRunReportModel, summaryOf } from "../../src/report/model/run-report-model.js";
 import { readRunStore } from "../../src/store/run-store.js";
 import { fixtureAnalysis, fixtureCapacity } from "./fixture-analysis.js";
 import { writeFixtureRun } from "./fixture-run.js";
 import { fixturePlanModel } from "./fixture-plan.js";
-import { renderPlanHtmlReport } from "../../src/report/plan-html-report.js";
+import { renderPlanHtmlReport } from "../../src/report/html/plan-html-report.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const RESULTS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../test-results");

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/core/errors.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "headroom-telemetry-cli-"));
 let server: Server;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { TelemetryLine } from "../../src/store/types.js";
+import type { TelemetryLine } from "../../src/core/types.js";
 import { scheduleCollectors } from "../../src/telemetry/telemetry-scheduler.js";
 import type { Collector, CollectorReading, TelemetryTimers } from "../../src/telemetry/types.js";
 

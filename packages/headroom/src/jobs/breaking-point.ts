@@ -1,0 +1,276 @@
+// The breaking-point stage of `headroom plan`: after the profiles, a closed-model search with the
+// suite's own scenario and user mix, starting above the peak profile's users and growing until
+// the SLO breaks or throughput stops growing, then bisecting. Each step is a run directory under
+// `<out>/breaking-point/` with telemetry, so the bottlenecks of the first broken step are named.
+// The quick plan gives the stage a hard time budget and stops stepping when it is spent; the
+// result says what was reached and why it stopped. Progress flows out through `onEvent`.
+import { join } from "node:path";
+import { searchCapacity } from "../analysis/search.js";
+import { judgeNoise } from "../analysis/disturbance.js";
+import { describeSlo, sloBreach } from "../analysis/slo.js";
+import { estimateBreakUsers, quietOrAll, thinkTimeSec, utilizationEstimate } from "../analysis/break-estimate.js";
+import type { LoadStep, SearchStep, Slo } from "../analysis/types.js";
+import type { RunStore } from "../store/run-store.js";
+import type { Profile } from "../plan/profile.js";
+import type { Scenario } from "../plan/scenario-api.js";
+import type { Targets } from "../plan/targets.js";
+import { describeClasses } from "../engine/scenario-workload.js";
+import type { PlanSearch, PlanSearchOutcome } from "../report/model/plan-report-model.js";
+import type { IntervalLine } from "../core/types.js";
+import type { TelemetryConfig } from "../telemetry/types.js";
+import { peakUsers, scaleProfile, type SuiteScale } from "../plan/scale-profile.js";
+import { createSearchRunner } from "./search-runner.js";
+
+/** How the stage steps: the quick plan's short steps in a time budget, or the search command's defaults. */
+export interface SearchStageSettings {
+  /** Longest a step may run while waiting to be steady. */
+  stepSec: number;
+  /** A step's users start evenly over this many seconds (inside the warm-up). */
+  rampSec: number;
+  /** Each user begins with a pause drawn from its think time: no synchronized first burst (Profile.staggerStart). */
+  staggerStart?: boolean;
+  /** A step that met the SLO on a window not steady by its time is measured again, never judged on it. */
+  retestUnsteady?: boolean;
+  warmupSec: number;
+  windowSec: number;
+  /** Repeat the best good load once (run-to-run variance). */
+  repeat: boolean;
+  /** The recovery run after the search (seconds at the break, then at the comfortable load); absent: none. */
+  recovery?: { holdSec: number; settleSec: number };
+  maxSteps: number;
+  tolerance: number;
+  growth: number;
+  /** Hard time budget of the stage in seconds; absent: none. */
+  budgetSec?: number;
+}
+
+/**
+ * The quick plan's stage: users start over 2 s, each after a pause drawn from its think time (no
+ * synchronized first burst); 2 s of warm-up, then a 3 s window, judged only once it is steady
+ * (Little's law holds and throughput has no trend; up to 12 s); a step not steady by then, or
+ * disturbed, is measured again. No repeat, no recovery run (the peak profile measures recovery).
+ * The search starts from an estimate of the break (planSearchStart), so the 30 s budget brackets
+ * it within 10 % in four or five steps, and the whole quick plan stays near 5 minutes (time spent
+ * on disturbed steps is given back to the budget, up to half of it: a noisy machine takes longer).
+ */
+export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 30 };
+
+/**
+ * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
+ * load repeated, a recovery run), with users started over 3 s and a 4 s warm-up.
+ */
+export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, staggerStart: true, retestUnsteady: true, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+
+/** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
+export const SEARCH_MAX_USERS = 16_000;
+
+/** Seconds a step takes beyond its own (store, telemetry, stop): a step needs its length plus this left in the budget. */
+const STEP_OVERHEAD_SEC = 0.5;
+
+export type BreakingPointEvent =
+  | { kind: "search-start"; dir: string; startUsers: number; maxUsers: number; slo: Slo; budgetSec?: number }
+  | { kind: "search-step-start"; index: number; users: number; pass: SearchStep["pass"] | "recovery"; durationSec: number }
+  | { kind: "search-interval"; line: IntervalLine }
+  | { kind: "search-warning"; message: string }
+  | { kind: "search-step"; index: number; step: SearchStep }
+  | { kind: "search-end"; search: PlanSearch };
+
+export interface BreakingPointOptions {
+  scenario: Scenario;
+  baseUrl: string;
+  vars: Record<string, string>;
+  /** The plan's output folder: the stage writes `<outDir>/breaking-point/`. */
+  outDir: string;
+  slo: Slo;
+  targets: Targets;
+  telemetry?: TelemetryConfig;
+  telemetryIntervalMs: number;
+  workers: number;
+  seed?: number;
+  timeoutMs?: number;
+  startUsers: number;
+  maxUsers: number;
+  settings: SearchStageSettings;
+  /** The users' think time (s) from the profiles: Little's law judges steadiness, the operational laws estimate the break. */
+  thinkSec?: number;
+  /** The profiles' steps: the estimate starts from them, and one that broke below a load the search passed is re-tested. */
+  priorSteps?: LoadStep[];
+  /** Said in the result (how the users' tokens were provided, for instance). */
+  notes?: string[];
+  /** The command a user runs to search further than this stage did, from the most users it ran. */
+  furtherCommand: (fromUsers: number) => string;
+  signal?: AbortSignal;
+  onEvent?: (e: BreakingPointEvent) => void;
+  /** Injected clock for the budget (ms). */
+  now?: () => number;
+}
+
+export const BREAKING_POINT_DIR = "breaking-point";
+/** The stage's name in `--profiles` (and its folder). */
+export const BREAKING_POINT_STAGE = "breaking-point";
+
+/**
+ * The first step: twice the users of the suite's peak profile (as scaled), or of its heaviest
+ * profile when it has no "peak"; never above the cap.
+ */
+export function searchStartUsers(profiles: Record<string, Profile>, scale: SuiteScale, maxUsers: number): number {
+  const scaled = (name: string): number => peakUsers(scaleProfile({ ...profiles[name]!, name }, scale));
+  const peak = profiles.peak ? scaled("peak") : Math.max(0, ...Object.keys(profiles).map(scaled));
+  return Math.max(1, Math.min(maxUsers, 2 * (peak || 50)));
+}
+
+/** Where the search starts, and why. */
+export interface SearchStart {
+  startUsers: number;
+  thinkSec?: number;
+  priorSteps: LoadStep[];
+  /** How the start was chosen, in words. */
+  how: string;
+}
+
+/** The search starts at most this many times the heaviest load of the profiles. */
+const MAX_START_FACTOR = 3;
+
+/**
+ * The first step from what the profiles measured (their undisturbed steps and telemetry): the
+ * break where the operational laws put it when a profile already queued (N ≈ X (R_slo + Z)), else
+ * the utilization law's X_max (1 / D of the busiest resource) at the SLO's response time and the
+ * measured think time; never below 1.25x the heaviest load that passed, never above 3x the
+ * heaviest tested, nor the cap. Without usable profiles, `fallback` (twice the peak users).
+ */
+export function planSearchStart(prior: readonly LoadStep[], stores: readonly RunStore[], slo: Slo, fallback: number, maxUsers: number): SearchStart {
+  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0));
+  const thinkSec = thinkTimeSec(steps);
+  const usable = quietOrAll(steps);
+  if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };
+  // The bounds of the start take every step (a disturbed one still shows how far the profiles went).
+  const heaviest = Math.max(...steps.map((s) => s.users!));
+  const passed = steps.filter((s) => !sloBreach(s, slo)).map((s) => s.users!);
+  const floor = passed.length > 0 ? Math.ceil(1.25 * Math.max(...passed)) : 1;
+  const ceil = Math.min(maxUsers, MAX_START_FACTOR * heaviest);
+  const clamp = (n: number): number => Math.max(1, Math.min(ceil, Math.max(floor, Math.round(n))));
+  const zText = `think time Z = ${Math.round(thinkSec * 1000)} ms (N/X − R of the profiles' steps)`;
+  const est = estimateBreakUsers(steps, slo, thinkSec);
+  if (est?.saturated) return { startUsers: clamp(est.users), thinkSec, priorSteps: [...steps], how: `the break where the operational laws put it, N ≈ X (R_slo + Z) = ${est.users} users from a profile step that queued; ${zText}` };
+  const util = utilizationEstimate(stores);
+  const bound = slo.p95Ms ?? slo.p99Ms;
+  if (util && bound !== undefined) {
+    const top = usable.reduce((a, b) => (b.users! > a.users! ? b : a));
+    const ratio = top.meanMs !== undefined && top.p95Ms > 0 ? Math.min(1, top.meanMs / top.p95Ms) : 0.5;
+    const users = util.rps * ((bound / 1000) * ratio + thinkSec);
+    return { startUsers: clamp(users), thinkSec, priorSteps: [...steps], how: `the utilization law: X_max ≈ ${util.rps} req/s (${util.evidence}) at the SLO's response time and ${zText}: ${Math.round(users)} users, within [${floor}, ${ceil}]` };
+  }
+  return { startUsers: clamp(Math.max(fallback, est?.users ?? 0)), thinkSec, priorSteps: [...steps], how: `twice the peak profile's users (${fallback}), within [${floor}, ${ceil}]; ${zText}` };
+}
+
+/** The SLO as `--slo` takes it: "p95<500ms,p99<1000ms,errors<1%". */
+export function sloFlag(slo: Slo): string {
+  return describeSlo(slo, "flag");
+}
+
+function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, steps: readonly SearchStep[], maxUsers: number): PlanSearchOutcome {
+  if (interrupted) return "interrupted";
+  if (steps.some((s) => !s.ok)) return spent ? "budget" : "bracketed";
+  if (spent) return "budget";
+  if (steps.some((s) => (s.users ?? 0) >= maxUsers) || /maximum load/.test(stopReason)) return "cap";
+  return "steps";
+}
+
+export async function runBreakingPoint(opts: BreakingPointOptions): Promise<PlanSearch> {
+  const now = opts.now ?? Date.now;
+  const s = opts.settings;
+  const dir = join(opts.outDir, BREAKING_POINT_DIR);
+  const started = now();
+  const budgetMs = s.budgetSec !== undefined ? s.budgetSec * 1000 : undefined;
+  // Time spent on disturbed steps is given back to the budget (up to half of it): noise costs the
+  // search time, not its answer.
+  let creditMs = 0;
+  let stepStartMs = started;
+  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs + Math.min(creditMs, budgetMs / 2) - now()) / 1000);
+  const shortestStep = s.warmupSec + s.windowSec + 1;
+  let spent = false;
+  let stepCount = 0;
+  opts.onEvent?.({ kind: "search-start", dir, startUsers: opts.startUsers, maxUsers: opts.maxUsers, slo: opts.slo, ...(s.budgetSec !== undefined ? { budgetSec: s.budgetSec } : {}) });
+  const runner = createSearchRunner({
+    model: "closed",
+    outDir: dir,
+    slo: opts.slo,
+    stepSec: s.stepSec,
+    warmupSec: s.warmupSec,
+    windowSec: s.windowSec,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    workers: opts.workers,
+    scenario: opts.scenario,
+    baseUrl: opts.baseUrl,
+    vars: opts.vars,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    rampSec: s.rampSec,
+    ...(s.staggerStart ? { staggerStart: true } : {}),
+    ...(opts.thinkSec !== undefined ? { thinkSec: () => opts.thinkSec } : {}),
+    target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath ?? opts.scenario.name },
+    planExtra: { scenario: opts.scenario.sourcePath ?? opts.scenario.name, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) },
+    notePrefix: "headroom plan: breaking-point stage",
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
+    telemetryIntervalMs: opts.telemetryIntervalMs,
+    ...(s.recovery ? { recoveryHoldSec: s.recovery.holdSec, recoverySettleSec: s.recovery.settleSec } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    // A step never runs past the budget by more than its shortest length.
+    stepSecLimit: () => Math.floor(leftSec() - STEP_OVERHEAD_SEC),
+    onWarning: (message) => opts.onEvent?.({ kind: "search-warning", message }),
+    onStepStart: ({ index, load, pass, durationSec }) => opts.onEvent?.({ kind: "search-step-start", index, users: load.users ?? 0, pass, durationSec }),
+    onInterval: (line) => opts.onEvent?.({ kind: "search-interval", line }),
+  });
+  const result = await searchCapacity(
+    {
+      model: "closed",
+      slo: opts.slo,
+      start: opts.startUsers,
+      growth: s.growth,
+      maxLoad: opts.maxUsers,
+      maxSteps: s.maxSteps,
+      tolerance: s.tolerance,
+      repeat: s.repeat,
+      ...(opts.thinkSec !== undefined ? { thinkSec: opts.thinkSec } : {}),
+      ...(s.retestUnsteady ? { retestUnsteady: true } : {}),
+      ...(opts.priorSteps ? { priorSteps: opts.priorSteps } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      stopBefore: () => {
+        if (leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
+        spent = true;
+        return `the ${s.budgetSec} s time budget of the search was spent`;
+      },
+      onStep: (step) => {
+        if (step.disturbed) creditMs += now() - stepStartMs;
+        stepStartMs = now();
+        opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
+      },
+    },
+    runner.runStep,
+    s.recovery ? runner.runRecovery : undefined,
+  );
+  runner.analyzeFirstBroken(result, opts.targets, "peak");
+  const steps = result.detail.steps;
+  const firstBroken = steps.findIndex((st) => !st.ok);
+  const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
+  const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
+  // Judged on the step's measured seconds: the start of the users (the warm-up) loads the generator more than the steady window does.
+  const generatorLimited = limiting?.generatorLimited === true;
+  const search: PlanSearch = {
+    dir: BREAKING_POINT_DIR,
+    slo: opts.slo,
+    sloText: describeSlo(opts.slo),
+    startUsers: opts.startUsers,
+    maxUsers: opts.maxUsers,
+    settings: { ...s },
+    elapsedSec: Math.round((now() - started) / 100) / 10,
+    outcome: outcomeOf(result.detail.stopReason, opts.signal?.aborted === true, spent, steps, opts.maxUsers),
+    maxTestedUsers: heaviest?.users ?? 0,
+    generatorLimited,
+    ...(generatorLimited ? { generatorReason: `the load generator's CPU or event loop was saturated in the measured seconds at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's; add --workers` } : {}),
+    furtherCommand: opts.furtherCommand(heaviest?.users ?? opts.startUsers),
+    notes: opts.notes ?? [],
+    result,
+  };
+  opts.onEvent?.({ kind: "search-end", search });
+  return search;
+}
