@@ -53,7 +53,7 @@ export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYa
 export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/ops/grafana-dashboard.js";
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
 export { startTelemetry, createCollectors, scheduleCollectors, createPrometheusCollector, createPostgresCollector, createRedisCollector, createProcessCollector, createHostCollector, findPortProcesses, parsePrometheusText, seriesKey, bucketQuantile, parseRedisInfo, summarizeTelemetry, formatTelemetryTable, REDIS_EXTRA_KEYS, HOST_EXTRA_KEYS, type StartTelemetryOptions, type TelemetryConfig, type TelemetryHandle, type TelemetrySink, type TelemetryTimers, type Collector, type CollectorReading, type SlowStatement, type QuerySource, type PortProcesses, type PromExposition, type PromSample, type TelemetrySummary, type TelemetrySourceStats, type TelemetrySeriesStats } from "./telemetry/index.js";
-export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./store/telemetry-keys.js";
+export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./core/telemetry-keys.js";
 // analysis (issue 5, issue 4 item 3): targets and verdicts, per-run analysis, capacity, USL, bottlenecks, search
 export type * from "./analysis/types.js";
 export { buildTargets, loadTargets, validateTargetsFile, judge, describeBound, worstVerdict, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";

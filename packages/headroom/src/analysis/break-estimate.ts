@@ -6,7 +6,7 @@
 //   knee gives a lower estimate (its X is below X_max); one past it gives the break itself.
 //   The utilization law: X_max ≈ 1 / D of the busiest resource (D: its busy time per request),
 //   from the profiles' telemetry: the host's CPU (the lab runs on one machine) and the app's.
-import { HOST_KEYS, PROCESS_KEYS } from "../store/telemetry-keys.js";
+import { HOST_KEYS, PROCESS_KEYS } from "../core/telemetry-keys.js";
 import type { RunStore } from "../store/run-store.js";
 import { OTHERS_KEYS } from "../telemetry/others-collector.js";
 import type { UtilizationEstimate } from "./capacity-figures.js";

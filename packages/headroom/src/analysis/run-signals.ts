@@ -2,7 +2,7 @@
 // telemetry series (PostgreSQL, Redis, processes, host, the app's Prometheus metrics), the
 // generator's own readings, the steady window, and the summary rebuilt from the intervals.
 import type { RunStore } from "../store/run-store.js";
-import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
+import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../core/telemetry-keys.js";
 import type { IntervalLine, LoadLevel, RunSummary } from "../core/types.js";
 import { appEventLoopLagMs, appPoolSeries, type PoolSeries } from "./app-metrics.js";
 import { summarizeIntervals } from "../metrics/summary.js";

@@ -13,55 +13,16 @@
 //   step      one load level held steady (users in the closed model, a rate in the open model)
 import type { LoadLevel, PlanDescription, RunStatus, RunSummary } from "../core/types.js";
 
-export type Verdict = "PASS" | "WARN" | "FAIL" | "NOT_MEASURED" | "NOT_TESTABLE";
-/** A run's verdict: its worst metric verdict, or INCOMPLETE when the run did not finish (killed, interrupted, failed). */
-export type RunVerdict = Verdict | "INCOMPLETE";
-export type Tier = "target" | "acceptable" | "degraded" | "unacceptable";
+export type { Verdict, RunVerdict, Tier, TargetMetric, TargetBound } from "../core/verdict.js";
+import type { MetricScope, RunVerdict, TargetBound, TargetMetric, Tier, Verdict } from "../core/verdict.js";
 export type Confidence = "high" | "medium" | "low";
-
-/** Every metric a target can be set for (see src/plan/targets.ts and config/targets.default.json). */
-export type TargetMetric =
-  // client side, from the interval histograms and counts
-  | "p50Ms"
-  | "p95Ms"
-  | "p99Ms"
-  | "p999Ms"
-  | "rps"
-  | "errorPct"
-  | "timeoutPct"
-  // host and app, from telemetry
-  | "cpuPct"
-  | "memoryPct"
-  | "diskPct"
-  | "dbConnectionsPct"
-  | "dbConnections"
-  | "dbPoolPct"
-  | "queryLatencyMs"
-  | "cacheHitPct"
-  | "cacheMemoryPct"
-  | "appCpuPct"
-  | "appMemoryPct"
-  // capacity (judged on a suite or a search, not on one run)
-  | "concurrentUsers"
-  // failure scenarios: seconds from a fault's end until p95 is back within target with no errors
-  | "faultRecoverySec";
-
-/** The bounds one metric was held to. `direction` "max": lower is better; "min": higher is better. */
-export interface TargetBound {
-  direction: "max" | "min";
-  target: number;
-  acceptable: number;
-  /** Past this the value is "unacceptable"; between acceptable and this it is "degraded". Defaults to acceptable. */
-  unacceptable?: number;
-  unit: string;
-}
 
 export interface MetricVerdict {
   metric: TargetMetric;
   /** Human label, e.g. "P95 latency". */
   label: string;
   /** "client": what the users saw; "server": what the platform felt (telemetry). */
-  scope: "client" | "server" | "capacity";
+  scope: MetricScope;
   verdict: Verdict;
   /** The measured value in `bound.unit`; absent when not measured. */
   measured?: number;

@@ -3,7 +3,7 @@
 // with --targets overrides any level or metric, and `null` removes one.
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import type { MetricVerdict, TargetBound, TargetMetric, Tier, Verdict } from "../analysis/types.js";
+import type { MetricScope, TargetBound, TargetMetric, Tier, Verdict } from "../core/verdict.js";
 import { HeadroomError } from "../core/errors.js";
 import type { LoadLevel } from "../core/types.js";
 import { DEFAULT_TARGETS_FILE } from "./targets-default.js";
@@ -14,7 +14,7 @@ export interface MetricInfo {
   label: string;
   direction: "max" | "min";
   unit: string;
-  scope: MetricVerdict["scope"];
+  scope: MetricScope;
 }
 
 /** Direction and unit are fixed per metric; a targets file sets only the numbers. */

@@ -6,7 +6,7 @@
 // CPU per request is the slope of app CPU (summed over the app's processes, % of one core) against
 // RPS over the telemetry samples, when the run's load varied enough to fit a line (a ramp does);
 // otherwise the ratio of the means, with no idle share.
-import { POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../store/telemetry-keys.js";
+import { POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../core/telemetry-keys.js";
 import type { IntervalLine, Manifest, RunSummary, TelemetryLine } from "../core/types.js";
 import { MUEJAM_METRICS } from "./app-metric-names.js";
 import { round } from "./figure.js";

@@ -9,7 +9,7 @@
 // only when nothing could be read.
 import { readFile, statfs } from "node:fs/promises";
 import { join } from "node:path";
-import { HOST_KEYS } from "../store/telemetry-keys.js";
+import { HOST_KEYS } from "../core/telemetry-keys.js";
 import { parseKeyValues, parseLoadavg, parseNetDev, parseProcStat, type CpuTimes, type NetBytes } from "./proc-files.js";
 import { errorMessage, round, type Collector } from "./types.js";
 

@@ -16,7 +16,7 @@
 //         active query; mean query time and queries/s are then not measured (absent).
 //     The `query_source_reason` label says why the fallback was taken.
 import pg from "pg";
-import { POSTGRES_KEYS } from "../store/telemetry-keys.js";
+import { POSTGRES_KEYS } from "../core/telemetry-keys.js";
 import { errorMessage, round, type Collector, type CollectorReading } from "./types.js";
 
 export interface PostgresCollectorOptions {

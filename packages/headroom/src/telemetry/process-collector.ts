@@ -4,7 +4,7 @@
 // children (see port-owner.ts), looked up again at every sample so a restarted server is followed.
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { PROCESS_KEYS } from "../store/telemetry-keys.js";
+import { PROCESS_KEYS } from "../core/telemetry-keys.js";
 import { findPortProcesses, type PortProcesses } from "./port-owner.js";
 import { parseKeyValues, parsePidStat } from "./proc-files.js";
 import { errorMessage, round, type Collector, type CollectorReading } from "./types.js";

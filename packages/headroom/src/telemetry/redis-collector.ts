@@ -8,7 +8,7 @@
 // The eviction share is evicted keys / keys written by SET-family commands over the interval.
 // A restarted server (new run_id) starts a new baseline: no rates across a restart.
 import { Redis } from "ioredis";
-import { REDIS_KEYS } from "../store/telemetry-keys.js";
+import { REDIS_KEYS } from "../core/telemetry-keys.js";
 import { infoNumber, parseRedisInfo, type RedisInfo } from "./redis-info.js";
 import { errorMessage, round, type Collector } from "./types.js";
 

@@ -3,7 +3,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { after, before, test } from "node:test";
-import { HOST_KEYS } from "../../src/store/telemetry-keys.js";
+import { HOST_KEYS } from "../../src/core/telemetry-keys.js";
 import { HOST_EXTRA_KEYS, createHostCollector } from "../../src/telemetry/host-collector.js";
 
 const body = Buffer.alloc(200_000, "x");

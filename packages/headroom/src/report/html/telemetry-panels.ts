@@ -3,7 +3,7 @@
 // becomes a gap in its line, and the gaps are counted so the report can say so.
 import { appMetricName, appPoolSeries } from "../../analysis/app-metrics.js";
 import { promCounterRate, promScrapes, type Point, type PromScrape } from "../../analysis/telemetry-series.js";
-import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../../store/telemetry-keys.js";
+import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../../core/telemetry-keys.js";
 import type { TelemetryLine } from "../../core/types.js";
 
 export interface PanelSeries {
