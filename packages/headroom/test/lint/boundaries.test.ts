@@ -133,6 +133,28 @@ test("every folder of the layer table may import exactly the folders listed for 
   }
 });
 
+/** The fenced block of `lang` in a Markdown text, as lines. */
+function fenced(markdown: string, lang: string): string[] {
+  const block = markdown.split(`\n\`\`\`${lang}\n`)[1];
+  assert.ok(block, `no \`\`\`${lang} block`);
+  return block.slice(0, block.indexOf("\n```")).split("\n");
+}
+
+test("docs/architecture/layers.md draws the layer table as it is in eslint.config.js", () => {
+  const page = readFileSync(join(ROOT, "docs/architecture/layers.md"), "utf8");
+  const table = fenced(page, "text").map((row) => row.split(/\s+/));
+  const asWritten = Object.fromEntries(table.map(([folder, ...deps]) => [folder.replace("/", ""), deps[0] === "(nothing" ? [] : deps.map((d) => d.replace("/", ""))]));
+  assert.deepEqual(asWritten, layers);
+  // The diagram: `cli --> lib` (every folder) and `lib --> core` (everyone uses core) stand for the rest.
+  const drawn: Record<string, string[]> = { core: [], cli: Object.keys(layers).filter((f) => f !== "cli") };
+  for (const edge of fenced(page, "mermaid").map((line) => /^\s*(\w+) --> (\w+(?: & \w+)*)$/.exec(line)).filter((m) => m !== null)) {
+    if (edge[1] !== "cli" && edge[1] !== "lib") drawn[edge[1]] = ["core", ...edge[2].split(" & ")];
+  }
+  for (const folder of Object.keys(layers)) drawn[folder] ??= ["core"];
+  const sorted = (byFolder: Record<string, string[]>) => Object.fromEntries(Object.entries(byFolder).map(([f, deps]) => [f, [...deps].sort()]).sort());
+  assert.deepEqual(sorted(drawn), sorted(layers));
+});
+
 /** Every .ts file under `dir`, as paths relative to the repository root. */
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
