@@ -135,6 +135,7 @@ Exit codes: 0 some step met the SLO (the breaking point, or how far the search g
 Examples:
   npx headroom search --url http://127.0.0.1:3000/api/search/stories?q=fantasy --model open --slo "p95<500ms,errors<1%"
   npx headroom search --url http://127.0.0.1:3000/health --start 50 --max 2000 --json
+  npx headroom search --url http://127.0.0.1:3000/health --hosts 2 --start 500
   npx headroom search apps/backend/tests/load_tests/muejam.scenario.ts --host http://127.0.0.1:3000 --var tokens=tokens.json --prometheus http://127.0.0.1:3000/metrics`,
     )
     .action(async (file: string | undefined, f: SearchFlags) => ctx.setExitCode(await searchCommand(file, f, ctx)));

@@ -3,6 +3,7 @@
 // cores) with the same segment arithmetic as the pods of `headroom k8s job`. For search and plan
 // to find a breaking point beyond one generator process.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HeadroomError } from "../core/errors.js";
@@ -63,7 +64,8 @@ export async function runStepOnLocalSegments(o: LocalStepOptions): Promise<Local
     ),
   );
   // A process that failed before writing its run directory (bad flags) fails the step with its own error.
-  const started = dirs.filter((_, i) => exitCodes[i] !== 2 && exitCodes[i] !== 3 && exitCodes[i] !== 4);
+  // One killed before it wrote its run is merged as a segment that never started.
+  const started = dirs.filter((dir, i) => exitCodes[i] !== 2 && exitCodes[i] !== 3 && exitCodes[i] !== 4 && existsSync(join(dir, "manifest.json")));
   if (started.length === 0) throw new HeadroomError("HR_SCENARIO_FAILED", `no segment process of the step started: ${stderr[0]!.trim()}`, "run the step's flags with `headroom run` alone to see the error");
   const merged = mergeRunParts(readRunParts(started));
   if (o.telemetry) merged.telemetry = [...merged.telemetry, ...o.telemetry()].sort((a, b) => a.ts - b.ts);
