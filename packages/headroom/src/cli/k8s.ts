@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { stringify } from "yaml";
+import { redactUserinfo } from "../core/redact.js";
 import { buildJobObjects, checkJobName, podResources, SIZING } from "../k8s/k8s-job.js";
 import { parseStreamUrl } from "../k8s/stream-target.js";
 import { newRunId } from "../engine/manifest.js";
@@ -115,7 +116,7 @@ share, memory ${SIZING.baseMiB} MiB + ${SIZING.perUserKiB} KiB per user (limit t
       if (f.out) writeFileSync(resolve(ctx.io.cwd, f.out), yaml);
       else ctx.io.stdout.write(yaml);
       const next = f.stream
-        ? `headroom collect --redis ${f.stream.replace(/\/$/, "")} ${name} --out runs/${name}`
+        ? `headroom collect --redis ${redactUserinfo(f.stream.replace(/\/$/, ""))} ${name} --out runs/${name}`
         : `kubectl cp the pods' ${"/results/" + name}/segment-* (from a pod mounting ${f.resultsPvc}), then headroom merge segment-* --out runs/${name}`;
       ctx.io.stderr.write(
         `${hosts} pods of ${resources.cores} core(s) and ${resources.memoryMiB} MiB (${usersPerPod} users${load.rate ? `, ${Math.ceil(load.rate / hosts)} req/s` : ""} each), starting together at ${startAtIso}\n` +

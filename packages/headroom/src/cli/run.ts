@@ -38,6 +38,7 @@ interface RunFlags {
   spawnRate?: string;
   stages?: string;
   think?: string;
+  staggerStart?: boolean;
   maxInFlight?: string;
   duration?: string;
   /** Locust's name for --duration. */
@@ -147,6 +148,7 @@ export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
     else p.users = parseCount(f.users!, "--users");
     if (f.spawnRate) p.spawnRate = parseRate(f.spawnRate, "--spawn-rate");
     if (f.think) p.thinkTime = parseThink(f.think);
+    if (f.staggerStart) p.staggerStart = true;
   }
   if (f.duration && stages) p.durationSec = durationSec;
   return validateProfile(p);
@@ -228,6 +230,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("-r, --spawn-rate <r>", "closed model: users started per second (default: all at once)")
     .option("--stages <list>", "stages [name=]DURATION:TARGET[@SPAWN], comma-separated (users, or rates with --rate)")
     .option("--think <t>", "single-URL closed model: pause between a user's requests, 2s or 1s-5s")
+    .option("--stagger-start", "closed model: each user begins with a pause drawn from its think time (no synchronized first burst)")
     .option("--max-in-flight <n>", "open model: requests in flight before arrivals are dropped")
     .option("-d, --duration <d>", "how long: 30s, 5m, 1h30m")
     .option("--run-time <d>", "the same as --duration (Locust's name)")

@@ -3,19 +3,17 @@
 // analysis/search.ts, the steps run through suite/search-runner.ts; this file parses flags and prints.
 //   headroom search --url URL [--model closed|open] [--slo "p95<500ms,errors<1%"] [--json]
 //   headroom search FILE.ts --host URL [--model closed|open] ...
-import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { searchText } from "../analysis/analysis-text.js";
 import { searchCapacity } from "../analysis/search.js";
 import { DEFAULT_SLO_TEXT, describeSlo, parseSlo } from "../analysis/slo.js";
 import { sloWithThresholds } from "../analysis/slo-thresholds.js";
-import type { SearchResult, SearchStep, Slo } from "../analysis/types.js";
+import type { Slo } from "../analysis/types.js";
 import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { defaultWorkers } from "../engine/run-test.js";
 import type { SingleRequest } from "../engine/single-request.js";
-import { EXIT, HeadroomError } from "../core/errors.js";
+import { HeadroomError } from "../core/errors.js";
 import { initHistograms } from "../metrics/histogram.js";
 import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
@@ -23,12 +21,16 @@ import type { Scenario } from "../plan/scenario-api.js";
 import { loadTargets } from "../plan/targets.js";
 import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
 import { describeWait } from "../plan/wait.js";
-import { createSearchRunner } from "../jobs/search-runner.js";
+import { createSearchRunner, type SearchRunnerOptions } from "../jobs/search-runner.js";
 import type { TelemetryConfig } from "../telemetry/index.js";
 import { checkOutDir } from "../store/out-dir.js";
 import { collect, parseHttpUrl, parseNumber, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
+import { HOSTS_HELP, parseHosts } from "./hosts-flag.js";
 import { parseHeader } from "./run.js";
+import { finishSearch, stepLine } from "./search-result.js";
+
+export { firstStepBroke } from "./search-result.js";
 
 interface SearchFlags {
   force?: boolean;
@@ -67,6 +69,7 @@ interface SearchFlags {
   appPort?: string;
   hostMetrics?: boolean;
   telemetryInterval: string;
+  hosts?: string;
 }
 
 
@@ -78,39 +81,6 @@ function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
   if (f.appPort) c.processes = { port: parseNumber(f.appPort, "--app-port", { min: 1, integer: true }) };
   if (f.hostMetrics) c.host = true;
   return Object.keys(c).length > 0 ? c : undefined;
-}
-
-/**
- * A search whose first step already broke says so plainly. When no step held at all there is no
- * breaking point (the lightest broken load is not one): the result's breaking point, comfortable
- * capacity and stop reason become that statement and the advice, for the text and --json alike.
- */
-export function firstStepBroke(result: SearchResult, slo: Slo, growth: number): void {
-  const steps = result.detail.steps;
-  const first = steps[0];
-  if (!first || first.ok) return;
-  const open = result.model === "open";
-  const loadOf = (s: SearchStep): number => (open ? s.targetRate : s.users) ?? 0;
-  const load = (v: number): string => (open ? `${v} req/s` : `${v} user${v === 1 ? "" : "s"}`);
-  const why = first.broke?.startsWith("throughput") ? `: ${first.broke}` : ` ${describeSlo(slo)} (${first.broke})`;
-  const said = `the first step, ${load(loadOf(first))}, already broke${why}`;
-  const held = steps.filter((s) => s.ok).map(loadOf);
-  if (held.length > 0) {
-    result.detail.stopReason += `; ${said}: next time start lower, e.g. --start ${Math.max(...held)}`;
-    return;
-  }
-  const lightest = Math.min(...steps.map(loadOf));
-  // analysis/search.ts comes down no further than this.
-  const floor = open ? 0.5 : 1;
-  const start = open ? Math.max(0.01, Math.round((lightest / growth) * 100) / 100) : Math.max(1, Math.floor(lightest / growth));
-  const message =
-    said +
-    (lightest < loadOf(first) ? `, and so did every lighter step down to ${load(lightest)}` : "") +
-    (lightest <= floor ? `: even ${load(lightest)} misses it; check the target (the URL, its health) or loosen --slo` : `: start lower with --start ${start}`);
-  result.maxRps = null;
-  result.breakingPoint = { users: null, rps: null, limit: message };
-  result.comfortable = { users: null, rps: null };
-  result.detail.stopReason = message;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -142,6 +112,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--recovery-time <d>", "recovery run: how long the comfortable load runs after the drop", "15s")
     .option("--timeout <d>", "per-request timeout", "30s")
     .option("--workers <n>", "worker threads (default: one per core)")
+    .option("--hosts <n>", HOSTS_HELP)
     .option("--seed <n>", "random seed")
     .option("--targets <file>", "targets JSON used to judge the breaking step's bottlenecks")
     .option("--prometheus <url>", "telemetry: the target's /metrics URL")
@@ -164,9 +135,92 @@ Exit codes: 0 some step met the SLO (the breaking point, or how far the search g
 Examples:
   npx headroom search --url http://127.0.0.1:3000/api/search/stories?q=fantasy --model open --slo "p95<500ms,errors<1%"
   npx headroom search --url http://127.0.0.1:3000/health --start 50 --max 2000 --json
+  npx headroom search --url http://127.0.0.1:3000/health --hosts 2 --start 500
   npx headroom search apps/backend/tests/load_tests/muejam.scenario.ts --host http://127.0.0.1:3000 --var tokens=tokens.json --prometheus http://127.0.0.1:3000/metrics`,
     )
     .action(async (file: string | undefined, f: SearchFlags) => ctx.setExitCode(await searchCommand(file, f, ctx)));
+}
+
+/** What a step measures and how long: the SLO, the step's time, warm-up and window, the per-request timeout. */
+function stepTiming(f: SearchFlags): { slo: Slo; stepSec: number; warmupSec: number; windowSec: number; timeoutMs: number } {
+  const slo = sloWithThresholds(parseSlo(f.slo), f.threshold ?? []);
+  const stepSec = parsePositiveDurationSec(f.stepTime, "--step-time");
+  const warmupSec = Math.round(parseDurationMs(f.warmup, "--warmup") / 1000);
+  const windowSec = Math.max(1, Math.round(parsePositiveDurationSec(f.window, "--window")));
+  // One more second than warm-up and window: the last line of a run also carries the stop's grace period.
+  if (warmupSec + windowSec + 1 > stepSec) {
+    const fix = "give each step time for its warm-up, its steady window and a final second, e.g. --step-time 20s --warmup 2s --window 5s";
+    throw new HeadroomError("HR_CONFLICTING_FLAGS", `--warmup ${f.warmup} + --window ${f.window} + 1 s exceed --step-time ${f.stepTime}`, fix);
+  }
+  return { slo, stepSec, warmupSec, windowSec, timeoutMs: parseDurationMs(f.timeout, "--timeout") };
+}
+
+interface SearchTarget {
+  request?: SingleRequest;
+  scenario?: Scenario;
+  baseUrl?: string;
+}
+
+/** The single URL, or the scenario file (type-checked and loaded) and its host. */
+async function searchTarget(file: string | undefined, f: SearchFlags, io: CommandContext["io"]): Promise<SearchTarget> {
+  if (f.url) {
+    const headers = Object.fromEntries(f.header.map(parseHeader));
+    return { request: { url: parseHttpUrl(f.url, "--url"), method: f.method.toUpperCase(), headers, ...(f.body !== undefined ? { body: f.body } : {}) } };
+  }
+  const path = resolve(io.cwd, file!);
+  checkScenarioFile(path, file);
+  if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
+  const scenario = await loadScenario(path);
+  const baseUrl = f.host ? parseHttpUrl(f.host, "--host") : scenario.host;
+  if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  return { scenario, baseUrl };
+}
+
+/** The scenario's user classes as the manifests record them. */
+function describeMix(s: Scenario): { name: string; weight: number; wait: string }[] {
+  return s.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) }));
+}
+
+type FlagOptions = Omit<SearchRunnerOptions, "outDir" | "request" | "scenario" | "baseUrl" | "target" | "planExtra">;
+
+/** The runner's options the flags alone give (checked before the scenario is loaded or the target reached). */
+function flagOptions(f: SearchFlags, io: CommandContext["io"]): FlagOptions {
+  const seed = f.seed !== undefined ? parseNumber(f.seed, "--seed", { integer: true }) : undefined;
+  const thinkTime = f.think ? parseThink(f.think) : undefined;
+  const hosts = f.hosts !== undefined ? parseHosts(f.hosts) : 1;
+  const telemetry = telemetryConfig(f);
+  return {
+    model: f.model as "closed" | "open",
+    ...stepTiming(f),
+    workers: f.workers ? parseNumber(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers(),
+    vars: Object.fromEntries(f.var.map(parseVar)),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(thinkTime ? { thinkTime } : {}),
+    ...(telemetry ? { telemetry } : {}),
+    telemetryIntervalMs: parseDurationMs(f.telemetryInterval, "--telemetry-interval"),
+    recoveryHoldSec: parsePositiveDurationSec(f.recoveryHold, "--recovery-hold"),
+    recoverySettleSec: parsePositiveDurationSec(f.recoveryTime, "--recovery-time"),
+    ...(hosts > 1 ? { hosts } : {}),
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  };
+}
+
+/** The flags' options with what to load: the URL or the scenario, and what the manifests record of them. */
+function withTarget(o: FlagOptions, t: SearchTarget): Omit<SearchRunnerOptions, "outDir"> {
+  const { request, scenario, baseUrl } = t;
+  const planExtra = {
+    workers: o.workers,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(request ? { url: request.url, method: request.method } : {}),
+    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: describeMix(scenario) } : {}),
+  };
+  return {
+    ...o,
+    ...(request ? { request } : { scenario: scenario! }),
+    ...(baseUrl ? { baseUrl } : {}),
+    target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name },
+    planExtra,
+  };
 }
 
 async function searchCommand(file: string | undefined, f: SearchFlags, ctx: CommandContext): Promise<number> {
@@ -175,36 +229,12 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     throw new HeadroomError("HR_MISSING_ARGUMENT", file ? "both a scenario file and --url were given" : "nothing to search: no scenario file and no --url", 'run `headroom search --url http://host/path --slo "p95<500ms,errors<1%"` or `headroom search my.scenario.ts --host http://host`');
   }
   if (f.model !== "closed" && f.model !== "open") throw new HeadroomError("HR_BAD_ARGUMENT", `--model "${f.model}" is not a load model; expected closed or open`, "use --model closed (steps users) or --model open (steps the arrival rate)");
-  const model = f.model;
-  const slo = sloWithThresholds(parseSlo(f.slo), f.threshold ?? []);
-  const stepSec = parsePositiveDurationSec(f.stepTime, "--step-time");
-  const warmupSec = Math.round(parseDurationMs(f.warmup, "--warmup") / 1000);
-  const windowSec = Math.max(1, Math.round(parsePositiveDurationSec(f.window, "--window")));
-  // One more second than warm-up and window: the last line of a run also carries the stop's grace period.
-  if (warmupSec + windowSec + 1 > stepSec) throw new HeadroomError("HR_CONFLICTING_FLAGS", `--warmup ${f.warmup} + --window ${f.window} + 1 s exceed --step-time ${f.stepTime}`, "give each step time for its warm-up, its steady window and a final second, e.g. --step-time 20s --warmup 2s --window 5s");
-  const timeoutMs = parseDurationMs(f.timeout, "--timeout");
-  const workers = f.workers ? parseNumber(f.workers, "--workers", { min: 1, integer: true }) : defaultWorkers();
-  const seed = f.seed !== undefined ? parseNumber(f.seed, "--seed", { integer: true }) : undefined;
-  const thinkTime = f.think ? parseThink(f.think) : undefined;
-  const telemetry = telemetryConfig(f);
-  const telemetryMs = parseDurationMs(f.telemetryInterval, "--telemetry-interval");
+  const flags = flagOptions(f, io);
   const targets = loadTargets(f.targets ? resolve(io.cwd, f.targets) : undefined);
-  const vars = Object.fromEntries(f.var.map(parseVar));
-
-  let request: SingleRequest | undefined;
-  let scenario: Scenario | undefined;
-  let baseUrl: string | undefined;
-  if (f.url) {
-    request = { url: parseHttpUrl(f.url, "--url"), method: f.method.toUpperCase(), headers: Object.fromEntries(f.header.map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
-  } else {
-    const path = resolve(io.cwd, file!);
-    checkScenarioFile(path, file);
-    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
-    scenario = await loadScenario(path);
-    baseUrl = f.host ? parseHttpUrl(f.host, "--host") : scenario.host;
-    if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
-  }
-  await checkReachable(request?.url ?? baseUrl!);
+  const target = await searchTarget(file, f, io);
+  const base = withTarget(flags, target);
+  const { model, slo } = base;
+  await checkReachable(target.request?.url ?? target.baseUrl!);
   await initHistograms();
 
   const outDir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", `search-${newRunId()}`);
@@ -215,40 +245,10 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     if (!stop.signal.aborted) io.stderr.write("\nstopping the search after the current step's requests in flight (Ctrl-C again to quit at once)\n");
     stop.abort();
   });
-  const target = request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name };
-  const planExtra = {
-    workers,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(request ? { url: request.url, method: request.method } : {}),
-    ...(scenario ? { scenario: scenario.sourcePath ?? scenario.name, classes: scenario.classes.map((c) => ({ name: c.name, weight: c.weight, wait: describeWait(c.wait) })) } : {}),
-  };
-  const runner = createSearchRunner({
-    model,
-    outDir,
-    slo,
-    stepSec,
-    warmupSec,
-    windowSec,
-    timeoutMs,
-    workers,
-    ...(request ? { request } : { scenario: scenario! }),
-    ...(baseUrl ? { baseUrl } : {}),
-    vars,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(thinkTime ? { thinkTime } : {}),
-    target,
-    planExtra,
-    ...(telemetry ? { telemetry } : {}),
-    telemetryIntervalMs: telemetryMs,
-    recoveryHoldSec: parsePositiveDurationSec(f.recoveryHold, "--recovery-hold"),
-    recoverySettleSec: parsePositiveDurationSec(f.recoveryTime, "--recovery-time"),
-    signal: stop.signal,
-    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
-  });
-  const stepDirs = runner.stepDirs;
-
+  const runner = createSearchRunner({ ...base, outDir, signal: stop.signal });
   const growth = parseNumber(f.growth, "--growth", { min: 1.1 });
-  if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${describeSlo(slo, "flag")}); steps under ${outDir}\n`);
+  const split = base.hosts ? `, each step over ${base.hosts} generator processes` : "";
+  if (!f.json) log.write(`searching the breaking point (${model} model, SLO ${describeSlo(slo, "flag")}${split}); steps under ${outDir}\n`);
   try {
     const result = await searchCapacity(
       {
@@ -261,29 +261,14 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         tolerance: parseNumber(f.tolerance, "--tolerance", { min: 0.001 }),
         repeat: f.repeat,
         signal: stop.signal,
-        onStep: (s) =>
-          log.write(`step ${stepDirs.length}: ${s.pass} ${model === "open" ? `${s.targetRate} req/s offered` : `${s.users} users`}: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.rateLimitedPct ? `, 429 ${s.rateLimitedPct.toFixed(2)}%` : ""}${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`),
+        onStep: (s) => log.write(stepLine(runner.stepDirs.length, s, model)),
       },
       runner.runStep,
       f.recovery ? runner.runRecovery : undefined,
     );
-    result.steps.forEach((s, i) => (s.rateLimitedPct = result.detail.steps[i]?.rateLimitedPct ?? 0));
-    firstStepBroke(result, slo, growth);
-    runner.analyzeFirstBroken(result, targets, "normal");
-    writeFileSync(join(outDir, "search.json"), JSON.stringify(result, null, 2) + "\n");
-    if (f.json) io.stdout.write(JSON.stringify(result) + "\n");
-    else {
-      io.stdout.write("\n" + searchText(result));
-      if (!telemetry) io.stdout.write("(no telemetry collected: add --prometheus, --postgres, --redis, --app-port or --host-metrics to name the platform's bottleneck)\n");
-      io.stdout.write(`result written to ${join(outDir, "search.json")}\n`);
-    }
-    if (stop.signal.aborted) return EXIT.INTERRUPTED;
-    // Like a run whose targets failed: not one load the search tried met the SLO.
-    if (result.detail.steps.length > 0 && !result.detail.steps.some((s) => s.ok)) {
-      io.stderr.write(`no step met the SLO (${describeSlo(slo)}): targets failed (exit ${EXIT.TARGETS_FAILED})\n`);
-      return EXIT.TARGETS_FAILED;
-    }
-    return EXIT.OK;
+    const telemetry = base.telemetry !== undefined;
+    const end = { io, slo, growth, outDir, targets, telemetry, aborted: stop.signal.aborted, analyze: runner.analyzeFirstBroken };
+    return finishSearch(result, { ...end, ...(f.json ? { json: true } : {}) });
   } finally {
     unhook();
   }

@@ -86,6 +86,8 @@ export interface BreakingPointOptions {
   telemetry?: TelemetryConfig;
   telemetryIntervalMs: number;
   workers: number;
+  /** Generator processes each step's users are split over (`--segment i/N` each, merged per second); default 1: this process. */
+  hosts?: number;
   seed?: number;
   timeoutMs?: number;
   startUsers: number;
@@ -200,6 +202,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     windowSec: s.windowSec,
     timeoutMs: opts.timeoutMs ?? 30_000,
     workers: opts.workers,
+    ...(opts.hosts !== undefined && opts.hosts > 1 ? { hosts: opts.hosts } : {}),
     scenario: opts.scenario,
     baseUrl: opts.baseUrl,
     vars: opts.vars,

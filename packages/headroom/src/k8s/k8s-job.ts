@@ -3,16 +3,25 @@
 // runs `headroom run SCENARIO ... --segment i/N --start-at T`, T one shared time far enough ahead
 // for every pod to be scheduled and pull the image. Built from kubernetes-models' typed objects and
 // checked with their validation against the Kubernetes schemas before anything is written.
+// A stream URL with credentials (redis://user:password@...) goes in a Secret, never in the pods'
+// args (which `kubectl get job -o yaml` and `ps` show): the pod gets it as HEADROOM_STREAM, the
+// settings variable of `headroom run --stream` (cli/settings.ts).
 import { Job } from "kubernetes-models/batch/v1";
-import { ConfigMap } from "kubernetes-models/v1";
-import type { IVolume, IVolumeMount } from "kubernetes-models/v1";
+import { ConfigMap, Secret } from "kubernetes-models/v1";
+import type { IEnvVar, IVolume, IVolumeMount } from "kubernetes-models/v1";
 import { HeadroomError } from "../core/errors.js";
 
 /** The sizing rule (docs/distributed.md), from the engine benchmark (README "Benchmarks"). */
 export const SIZING = {
-  /** Scenario users one pod core carries: 10,000 users with 1-5 s think time (~3,300 req/s) ran on one core; half that leaves headroom for heavier scenarios. */
+  /**
+   * Scenario users one pod core carries: 10,000 users with 1-5 s think time (~3,300 req/s) ran on
+   * one core; half that leaves headroom for heavier scenarios.
+   */
   usersPerCore: 5000,
-  /** Open-model arrivals one core sends: the single-URL client did 105,000-116,000 req/s on one core against nginx; a fifth of it, for real responses and scenarios through undici. */
+  /**
+   * Open-model arrivals one core sends: the single-URL client did 105,000-116,000 req/s on one
+   * core against nginx; a fifth of it, for real responses and scenarios through undici.
+   */
   ratePerCore: 20_000,
   /** Memory: a base plus per user; 10,000 users peaked at 357 MB RSS (about 36 KB a user with the base). */
   baseMiB: 128,
@@ -70,8 +79,42 @@ export function checkJobName(name: string): string {
   return name;
 }
 
+/** The settings variable `headroom run` reads --stream from (cli/settings.ts: HEADROOM_<FLAG>). */
+export const STREAM_ENV = "HEADROOM_STREAM";
+
+/** The pods' stream: the Redis URL with the run id (the Job's name). */
+export const podStreamUrl = (o: JobSpecInput & { stream: string }): string => `${o.stream.replace(/\/$/, "")}/${o.name}`;
+
+/** A URL with a user or a password: it goes in a Secret, not in the args. */
+export function hasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== "" || u.password !== "";
+  } catch {
+    return /\/\/[^@/]*@/.test(url);
+  }
+}
+
+const streamSecretName = (o: JobSpecInput): string => `${o.name}-stream`;
+
+/** The stream URL as a Secret when it has credentials (else undefined: it stays a plain --stream arg). */
+export function streamSecret(o: JobSpecInput, meta: (name: string) => Record<string, unknown>): Secret | undefined {
+  if (!o.stream || !hasCredentials(o.stream)) return undefined;
+  return new Secret({ metadata: meta(streamSecretName(o)), type: "Opaque", stringData: { [STREAM_ENV]: podStreamUrl({ ...o, stream: o.stream }) } });
+}
+
+/** The container's environment: its index, and the stream URL from its Secret when it has one. */
+function podEnv(o: JobSpecInput, secret: Secret | undefined): IEnvVar[] {
+  const fieldPath = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
+  return [
+    { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath } } },
+    ...(secret ? [{ name: STREAM_ENV, valueFrom: { secretKeyRef: { name: streamSecretName(o), key: STREAM_ENV } } }] : []),
+  ];
+}
+
 /** The pod's command line: `run` with this pod's segment, the shared start, and where its results go. */
 export function podArgs(o: JobSpecInput): string[] {
+  const stream = o.stream && !hasCredentials(o.stream) ? ["--stream", podStreamUrl({ ...o, stream: o.stream })] : [];
   return [
     "run",
     `${SCENARIO_DIR}/${o.scenario.name}`,
@@ -83,17 +126,21 @@ export function podArgs(o: JobSpecInput): string[] {
     o.startAtIso,
     "--out",
     `${RESULTS_DIR}/${o.name}/segment-$(JOB_COMPLETION_INDEX)`,
-    ...(o.stream ? ["--stream", `${o.stream.replace(/\/$/, "")}/${o.name}`] : []),
+    ...stream,
   ];
 }
 
-export function buildJobObjects(o: JobSpecInput): [ConfigMap, Job] {
+/** The objects to apply, in order: the ConfigMap, the stream's Secret (when its URL has credentials), the Job. */
+export function buildJobObjects(o: JobSpecInput): (ConfigMap | Secret | Job)[] {
   checkJobName(o.name);
   const labels = { "app.kubernetes.io/name": "headroom", "app.kubernetes.io/instance": o.name };
-  const meta = (name: string): { name: string; namespace?: string; labels: Record<string, string> } => ({ name, ...(o.namespace ? { namespace: o.namespace } : {}), labels });
+  type Meta = { name: string; namespace?: string; labels: Record<string, string> };
+  const meta = (name: string): Meta => ({ name, ...(o.namespace ? { namespace: o.namespace } : {}), labels });
   const files: Record<string, string> = { [o.scenario.name]: o.scenario.text };
   for (const d of o.data) {
-    if (files[d.name] !== undefined) throw new HeadroomError("HR_BAD_ARGUMENT", `--data ${d.name}: two files named "${d.name}" would land in one folder`, "rename one of them (the scenario and its data files share the folder " + SCENARIO_DIR + ")");
+    if (files[d.name] !== undefined) {
+      throw new HeadroomError("HR_BAD_ARGUMENT", `--data ${d.name}: two files named "${d.name}" would land in one folder`, "rename one of them (the scenario and its data files share the folder " + SCENARIO_DIR + ")");
+    }
     files[d.name] = d.text;
   }
   const bytes = Object.values(files).reduce((n, t) => n + Buffer.byteLength(t), 0);
@@ -106,6 +153,7 @@ export function buildJobObjects(o: JobSpecInput): [ConfigMap, Job] {
   volumes.push(o.resultsClaim ? { name: "results", persistentVolumeClaim: { claimName: o.resultsClaim } } : { name: "results", emptyDir: {} });
   mounts.push({ name: "results", mountPath: RESULTS_DIR });
   const memory = `${o.resources.memoryMiB}Mi`;
+  const secret = streamSecret(o, meta);
   const job = new Job({
     metadata: meta(o.name),
     spec: {
@@ -125,7 +173,7 @@ export function buildJobObjects(o: JobSpecInput): [ConfigMap, Job] {
               image: o.image,
               args: podArgs(o),
               // $(JOB_COMPLETION_INDEX) in args expands from this declared variable (the pod's index).
-              env: [{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }],
+              env: podEnv(o, secret),
               resources: { requests: { cpu: String(o.resources.cores), memory }, limits: { cpu: String(o.resources.cores), memory: `${o.resources.memoryMiB * 2}Mi` } },
               volumeMounts: mounts,
             },
@@ -136,6 +184,7 @@ export function buildJobObjects(o: JobSpecInput): [ConfigMap, Job] {
     },
   });
   configMap.validate();
+  secret?.validate();
   job.validate();
-  return [configMap, job];
+  return [configMap, ...(secret ? [secret] : []), job];
 }

@@ -69,7 +69,14 @@ export function formatRanges(ranges: [number, number][]): string {
 
 const countOf = (ranges: [number, number][]): number => ranges.reduce((n, [a, b]) => n + b - a + 1, 0);
 
-export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): MergedRun {
+interface SegPart {
+  part: RunPart;
+  label: string;
+  seg: Segment;
+}
+
+/** The parts with their segments: all of one split (the same N, plan and duration), no lane twice. */
+function checkedSegments(parts: RunPart[]): { segs: SegPart[]; of: number; lanes: Map<number, string> } {
   if (parts.length === 0) throw new HeadroomError("HR_MISSING_ARGUMENT", "nothing to merge: no run of any segment was given", "pass the run directories of the hosts, e.g. headroom merge results/*/ --out merged");
   const segs = parts.map((p) => ({ part: p, ...partSegment(p) }));
   const of = segs[0]!.seg.of;
@@ -83,13 +90,80 @@ export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): Merged
     }
   }
   const first = segs[0]!.part.manifest;
-  const durationSec = first.plan.durationSec;
   for (const s of segs) {
     const m = s.part.manifest;
-    if (m.plan.executor !== first.plan.executor || m.plan.durationSec !== durationSec) {
-      throw new HeadroomError("HR_RUN_INVALID", `${s.part.source} ran a ${m.plan.executor} plan of ${m.plan.durationSec} s but ${segs[0]!.part.source} a ${first.plan.executor} plan of ${durationSec} s`, "merge the runs of one test only (the same scenario, profile and duration on every host)");
+    if (m.plan.executor !== first.plan.executor || m.plan.durationSec !== first.plan.durationSec) {
+      const fix = "merge the runs of one test only (the same scenario, profile and duration on every host)";
+      throw new HeadroomError("HR_RUN_INVALID", `${s.part.source} ran a ${m.plan.executor} plan of ${m.plan.durationSec} s but ${segs[0]!.part.source} a ${first.plan.executor} plan of ${first.plan.durationSec} s`, fix);
     }
   }
+  return { segs, of, lanes };
+}
+
+/** One part placed on the shared clock: its lines and telemetry shifted, the seconds it is missing, and its report. */
+interface PlacedPart {
+  report: DistributedPart;
+  lines: IntervalLine[];
+  telemetry: TelemetryLine[];
+  missing: number[];
+}
+
+function placePart(s: SegPart, t0: number, lastSecond: number, dueThrough: number, live: boolean): PlacedPart {
+  const p = s.part;
+  const start = partStart(p);
+  const lateSec = Math.max(0, Math.round((start - t0) / 1000));
+  const present = new Set<number>();
+  const lines: IntervalLine[] = [];
+  let beyond = 0;
+  for (const line of p.intervals) {
+    const t = line.t + lateSec;
+    if (t > lastSecond) {
+      beyond++;
+      continue;
+    }
+    present.add(t);
+    lines.push({ ...line, t, ts: t0 + t * 1000 });
+  }
+  const telemetry = p.telemetry.map((tl) => ({ ...tl, t: Math.round((tl.ts - t0) / 100) / 10, labels: { ...tl.labels, segment: s.label } }));
+  const missing: number[] = [];
+  for (let t = 0; t <= dueThrough; t++) if (!present.has(t)) missing.push(t);
+  const why: string[] = [];
+  const lastT = Math.max(-1, ...present);
+  if (lateSec > 0) why.push(`started ${lateSec} s late`);
+  if (p.manifest.status === "running" && !live) why.push(`died mid-run (its manifest was never finished; last second ${lastT})`);
+  else if (p.manifest.status === "interrupted" || p.manifest.status === "failed") why.push(`${p.manifest.status} after second ${lastT}`);
+  if (missing.length > 0 && why.length === 0) why.push("has gaps");
+  if (beyond > 0) why.push(`${beyond} of its seconds fell after the test's end and were left out`);
+  const report: DistributedPart = {
+    segment: s.label,
+    status: p.manifest.status,
+    hostname: p.manifest.host.hostname,
+    source: p.source,
+    startEpochMs: start,
+    ...(lateSec > 0 ? { lateSec } : {}),
+    missingSeconds: toRanges(missing),
+    ...(why.length > 0 ? { problem: why.join("; ") } : {}),
+  };
+  return { report, lines, telemetry, missing };
+}
+
+/** The merged manifest's notes: where it came from, each incomplete segment and what it is missing, the segments' own notes. */
+function mergedNotes(segs: SegPart[], of: number, t0: number, incomplete: DistributedPart[]): string[] {
+  return [
+    `merged from ${segs.length} of ${of} segments (${segs.map((s) => `${s.label} on ${s.part.manifest.host.hostname}`).join(", ")}); counts add and latency histograms merge exactly, by second from the shared start ${new Date(t0).toISOString()}`,
+    ...incomplete.map((r) => {
+      const n = countOf(r.missingSeconds);
+      const share = Math.round((100 * (parseSegment(r.segment)!.to - parseSegment(r.segment)!.from)) / of);
+      return `PARTIAL: segment ${r.segment}${r.hostname ? ` (${r.hostname})` : ""} ${r.problem ?? "is incomplete"}${n > 0 ? `; missing ${n} s (seconds ${formatRanges(r.missingSeconds)}): requests and rates in those seconds are low by its share (${share} % of the load)` : ""}`;
+    }),
+    ...segs.flatMap((s) => (s.part.manifest.notes ?? []).filter((n) => !SEGMENT_NOTE.test(n)).map((n) => `segment ${s.label}: ${n}`)),
+  ];
+}
+
+export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): MergedRun {
+  const { segs, of, lanes } = checkedSegments(parts);
+  const first = segs[0]!.part.manifest;
+  const durationSec = first.plan.durationSec;
   const planned = segs.map((s) => s.part.manifest.distributed?.plannedStartEpochMs).filter((v): v is number => v !== undefined);
   const t0 = planned.length > 0 ? Math.min(...planned) : Math.min(...segs.map((s) => partStart(s.part)));
   const lastSecond = Math.max(0, Math.ceil(durationSec) - 1);
@@ -104,42 +178,11 @@ export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): Merged
     for (const t of seconds) (missingBySecond.get(t) ?? missingBySecond.set(t, []).get(t)!).push(label);
   };
   for (const s of segs) {
-    const p = s.part;
-    const start = partStart(p);
-    const lateSec = Math.max(0, Math.round((start - t0) / 1000));
-    const present = new Set<number>();
-    let beyond = 0;
-    for (const line of p.intervals) {
-      const t = line.t + lateSec;
-      if (t > lastSecond) {
-        beyond++;
-        continue;
-      }
-      present.add(t);
-      shifted.push({ ...line, t, ts: t0 + t * 1000 });
-    }
-    for (const tl of p.telemetry) telemetry.push({ ...tl, t: Math.round((tl.ts - t0) / 100) / 10, labels: { ...tl.labels, segment: s.label } });
-    const missing: number[] = [];
-    for (let t = 0; t <= dueThrough; t++) if (!present.has(t)) missing.push(t);
-    markMissing(s.label, missing);
-    const ranges = toRanges(missing);
-    const why: string[] = [];
-    const lastT = Math.max(-1, ...present);
-    if (lateSec > 0) why.push(`started ${lateSec} s late`);
-    if (p.manifest.status === "running" && opts.liveNowEpochMs === undefined) why.push(`died mid-run (its manifest was never finished; last second ${lastT})`);
-    else if (p.manifest.status === "interrupted" || p.manifest.status === "failed") why.push(`${p.manifest.status} after second ${lastT}`);
-    if (missing.length > 0 && why.length === 0) why.push("has gaps");
-    if (beyond > 0) why.push(`${beyond} of its seconds fell after the test's end and were left out`);
-    reports.push({
-      segment: s.label,
-      status: p.manifest.status,
-      hostname: p.manifest.host.hostname,
-      source: p.source,
-      startEpochMs: start,
-      ...(lateSec > 0 ? { lateSec } : {}),
-      missingSeconds: ranges,
-      ...(why.length > 0 ? { problem: why.join("; ") } : {}),
-    });
+    const placed = placePart(s, t0, lastSecond, dueThrough, opts.liveNowEpochMs !== undefined);
+    shifted.push(...placed.lines);
+    telemetry.push(...placed.telemetry);
+    markMissing(s.label, placed.missing);
+    reports.push(placed.report);
   }
   // Lanes no part covered: that segment never started (or its results never arrived).
   const allSeconds = Array.from({ length: dueThrough + 1 }, (_, t) => t);
@@ -159,15 +202,6 @@ export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): Merged
   const partial = reports.some((r) => r.missingSeconds.length > 0);
   const live = opts.liveNowEpochMs !== undefined && segs.some((s) => s.part.manifest.status === "running");
   const status: RunStatus = live ? "running" : segs.some((s) => s.part.manifest.status === "failed") ? "failed" : incomplete.length > 0 ? "interrupted" : "completed";
-  const notes = [
-    `merged from ${segs.length} of ${of} segments (${segs.map((s) => `${s.label} on ${s.part.manifest.host.hostname}`).join(", ")}); counts add and latency histograms merge exactly, by second from the shared start ${new Date(t0).toISOString()}`,
-    ...incomplete.map((r) => {
-      const n = countOf(r.missingSeconds);
-      const share = Math.round((100 * (parseSegment(r.segment)!.to - parseSegment(r.segment)!.from)) / of);
-      return `PARTIAL: segment ${r.segment}${r.hostname ? ` (${r.hostname})` : ""} ${r.problem ?? "is incomplete"}${n > 0 ? `; missing ${n} s (seconds ${formatRanges(r.missingSeconds)}): requests and rates in those seconds are low by its share (${share} % of the load)` : ""}`;
-    }),
-    ...segs.flatMap((s) => (s.part.manifest.notes ?? []).filter((n) => !SEGMENT_NOTE.test(n)).map((n) => `segment ${s.label}: ${n}`)),
-  ];
   const ended = segs.map((s) => s.part.manifest.endedAt).filter((v): v is string => v !== undefined).sort();
   const workers = segs.reduce((n, s) => n + (s.part.manifest.plan.workers ?? 1), 0);
   const manifest: Manifest = {
@@ -176,7 +210,7 @@ export function mergeRunParts(parts: RunPart[], opts: MergeOptions = {}): Merged
     plan: { ...first.plan, workers },
     startedAt: new Date(t0).toISOString(),
     status,
-    notes,
+    notes: mergedNotes(segs, of, t0, incomplete),
     distributed: { ...(planned.length > 0 ? { plannedStartEpochMs: t0 } : {}), startEpochMs: t0, parts: reports, partial },
   };
   if (ended.length > 0 && !live) manifest.endedAt = ended[ended.length - 1]!;

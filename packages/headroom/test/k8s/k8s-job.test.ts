@@ -6,8 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Job } from "kubernetes-models/batch/v1";
-import { ConfigMap } from "kubernetes-models/v1";
+import { ConfigMap, Secret } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
 import { podResources } from "../../src/k8s/k8s-job.js";
 import { runCli } from "./segment-processes.js";
 
@@ -86,4 +88,30 @@ test("pod 1's command line, with the ConfigMap's files and its index in place, i
   assert.equal(dry.status, 0, dry.stderr);
   const plan = JSON.parse(dry.stdout) as Record<string, unknown>;
   assert.match(JSON.stringify(plan), /"users":30/);
+});
+
+test("a stream URL with a password goes in a Secret the pods read as HEADROOM_STREAM, never in their args", async () => {
+  const out = join(dir, "secret.yaml");
+  const r = await runCli(["k8s", "job", scenario, "--hosts", "2", "--image", "x", "--name", "shop-sec", "--stream", "redis://loader:s3cret-pw@redis.load:6379", "-o", out, "--", "--users", "20", "--duration", "1m"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!r.stderr.includes("s3cret-pw"), r.stderr);
+  const docs = parseAllDocuments(readFileSync(out, "utf8")).map((d) => d.toJS() as Record<string, unknown>);
+  assert.deepEqual(docs.map((d) => d.kind), ["ConfigMap", "Secret", "Job"]);
+  const secret = new Secret(docs[1] as never);
+  secret.validate();
+  assert.equal(secret.metadata!.name, "shop-sec-stream");
+  assert.deepEqual(secret.stringData, { HEADROOM_STREAM: "redis://loader:s3cret-pw@redis.load:6379/shop-sec" });
+  const job = new Job(docs[2] as never);
+  job.validate();
+  const c = job.spec!.template.spec!.containers[0]!;
+  assert.ok(c.args!.every((a) => !a.includes("s3cret-pw")), c.args!.join(" "));
+  assert.ok(!c.args!.includes("--stream"));
+  assert.ok(!JSON.stringify(docs[2]).includes("s3cret-pw"), "nothing in the Job holds the password");
+  assert.deepEqual(c.env!.find((e) => e.name === "HEADROOM_STREAM")!.valueFrom!.secretKeyRef, { name: "shop-sec-stream", key: "HEADROOM_STREAM" });
+  assert.match(r.stderr, /headroom collect --redis redis:\/\/\*\*\*@redis.load:6379 shop-sec/);
+  // `headroom run` takes --stream from HEADROOM_STREAM (the settings variable of the flag).
+  const io = memoryIo({ HEADROOM_STREAM: "redis://loader:s3cret-pw@redis.load:6379/shop-sec" });
+  const code = await main(["run", "--url", "http://127.0.0.1:9/x", "--users", "1", "--duration", "1s", "--dry-run"], io);
+  assert.equal(code, 2);
+  assert.match(io.err(), /--stream was given without --segment/);
 });
