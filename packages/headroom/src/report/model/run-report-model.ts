@@ -1,7 +1,7 @@
 // The report model of one run: everything the HTML, Markdown, JSON and JUnit renderers draw,
 // built once from a run's measured figures (analysis/run-figures.ts, plus its analysis, when one
 // was made). Renderers only format it.
-import type { CapacityAnalysis, EndpointRow, MetricVerdict, RunAnalysis, RunVerdict } from "../../analysis/types.js";
+import type { CapacityAnalysis, ClassRow, EndpointRow, MetricVerdict, RunAnalysis, RunVerdict } from "../../analysis/types.js";
 import type { Manifest, RunSummary } from "../../core/types.js";
 import type { RunCharts } from "../html/chart-files.js";
 import type { RunSeries } from "../../analysis/run-series.js";
@@ -52,6 +52,19 @@ export function endpointRowsFromSummary(summary: RunSummary): EndpointRow[] {
     rateLimited: e.status["429"] ?? 0,
     rps: e.ratePerSec,
     latencyMs: { avg: e.latencyMs.mean, p50: e.latencyMs.p50, p95: e.latencyMs.p95, p99: e.latencyMs.p99, max: e.latencyMs.max },
+  }));
+}
+
+/** Per-user-class rows: the analysis' when one was made, else from the summary alone. */
+export function classRowsOf(m: RunReportModel): ClassRow[] {
+  if (m.analysis?.classes) return m.analysis.classes;
+  return Object.entries(m.summary.classes).map(([name, c]) => ({
+    name,
+    requests: c.requests,
+    failures: c.failed,
+    rateLimited: c.rateLimited,
+    rateLimitedPct: c.rateLimitedPct,
+    successPct: c.requests > 0 ? ((c.requests - c.failed - c.rateLimited) / c.requests) * 100 : 0,
   }));
 }
 
