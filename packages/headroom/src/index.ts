@@ -6,8 +6,8 @@ export { summarizeIntervals } from "./metrics/summary.js";
 export { initHistograms, createHistogram, encodeHistogram, decodeHistogram, mergeEncoded, latencyStatsMs, type LatencyStatsMs } from "./metrics/histogram.js";
 // reports: renderers of a run (HTML, Markdown, JSON, JUnit) and run comparison
 export { buildRunReportModel, type RunReportOptions } from "./jobs/run-report-model.js";
-export { endpointRowsFromSummary, type RunReportModel } from "./report/model/run-report-model.js";
-export { summaryOf } from "./analysis/run-figures.js";
+export { endpointRowsFromSummary, runReportModel, type RunReportModel, type RunModelOptions } from "./report/model/run-report-model.js";
+export { measureRun, summaryOf, type RunFigures } from "./analysis/run-figures.js";
 export { buildRunSeries, type RunSeries } from "./analysis/run-series.js";
 export { renderHtmlReport } from "./report/html/html-report.js";
 export { renderJsonReport } from "./report/data/json-report.js";
