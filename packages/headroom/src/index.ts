@@ -5,7 +5,9 @@ export { createRunStore, readRunStore, type RunStore, type RunStoreWriter } from
 export { summarizeIntervals } from "./metrics/summary.js";
 export { initHistograms, createHistogram, encodeHistogram, decodeHistogram, mergeEncoded, latencyStatsMs, type LatencyStatsMs } from "./metrics/histogram.js";
 // reports: renderers of a run (HTML, Markdown, JSON, JUnit) and run comparison
-export { buildRunReportModel, endpointRowsFromSummary, summaryOf, type RunReportModel, type RunReportOptions } from "./report/model/run-report-model.js";
+export { buildRunReportModel, type RunReportOptions } from "./jobs/run-report-model.js";
+export { endpointRowsFromSummary, runReportModel, type RunReportModel, type RunModelOptions } from "./report/model/run-report-model.js";
+export { measureRun, summaryOf, type RunFigures } from "./analysis/run-figures.js";
 export { buildRunSeries, type RunSeries } from "./analysis/run-series.js";
 export { renderHtmlReport } from "./report/html/html-report.js";
 export { renderJsonReport } from "./report/data/json-report.js";

@@ -13,7 +13,8 @@ import { renderHtmlReport } from "../report/html/html-report.js";
 import { renderJsonReport } from "../report/data/json-report.js";
 import { junitSuiteOf, renderJunit } from "../report/data/junit.js";
 import { CHARTS_DIR, runChartFiles } from "../report/html/chart-files.js";
-import { buildRunReportModel, type RunReportModel } from "../report/model/run-report-model.js";
+import { runReportModel, type RunReportModel } from "../report/model/run-report-model.js";
+import { measureRun } from "../analysis/run-figures.js";
 import { renderTestResult } from "../report/markdown/test-result.js";
 import { readRunStore } from "../store/run-store.js";
 import { makeDirectory } from "../store/make-directory.js";
@@ -97,7 +98,7 @@ Examples:
       await initHistograms();
       const store = readRunStore(resolve(ctx.io.cwd, run));
       const analysis = analyzeRun(store, targets, level ? { level } : {});
-      const model = await buildRunReportModel(store, { analysis });
+      const model = runReportModel(await measureRun(store), { analysis });
       const outDir = resolve(ctx.io.cwd, flags.out ?? run);
       makeDirectory(outDir);
       // Relative when under the working directory; "../../tmp/x" reads worse than the absolute path.

@@ -11,7 +11,8 @@ import { parsePositiveDurationSec } from "../plan/duration.js";
 import { loadTargets, type Targets } from "../plan/targets.js";
 import { parseThreshold, type Threshold } from "../plan/thresholds.js";
 import { renderHtmlReport } from "../report/html/html-report.js";
-import { buildRunReportModel } from "../report/model/run-report-model.js";
+import { runReportModel } from "../report/model/run-report-model.js";
+import { measureRun } from "../analysis/run-figures.js";
 import { readRunStore } from "../store/run-store.js";
 import type { CliIo } from "./io.js";
 import { parseOutFlags, type RunOutputs } from "./out-flag.js";
@@ -62,7 +63,7 @@ export async function finishRun(o: FinishRunOptions): Promise<{ failed: boolean 
     }
     if (o.writeReport) {
       reportPath = join(o.dir, "report.html");
-      writeFileSync(reportPath, renderHtmlReport(await buildRunReportModel(store, { analysis })));
+      writeFileSync(reportPath, renderHtmlReport(runReportModel(await measureRun(store), { analysis })));
     }
   }
   for (const path of [...(reportPath ? [reportPath] : []), ...o.written]) log.write(`wrote ${path}\n`);

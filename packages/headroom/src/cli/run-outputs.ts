@@ -9,7 +9,8 @@ import { initHistograms } from "../metrics/histogram.js";
 import { RemoteWriteExporter } from "../store/remote-write.js";
 import type { Threshold } from "../plan/thresholds.js";
 import { intervalJsonLines } from "../store/interval-json.js";
-import { HISTORY_COLUMNS, LocustCsv, csvRow, locustCsvPaths } from "../report/data/locust-csv.js";
+import { HISTORY_COLUMNS, csvRow, locustCsvPaths, locustFailuresCsv, locustHistoryCsv, locustStatsCsv } from "../report/data/locust-csv.js";
+import { LocustStats } from "../analysis/locust-stats.js";
 import type { IntervalLine } from "../core/types.js";
 import { makeDirectory } from "../store/make-directory.js";
 import type { RunOutputs } from "./out-flag.js";
@@ -45,11 +46,11 @@ export async function openRunSinks(o: RunSinksOptions): Promise<RunSinks> {
     makeDirectory(dirname(abs));
     return abs;
   };
-  let csv: { files: ReturnType<typeof locustCsvPaths>; writer: LocustCsv } | undefined;
+  let csv: { files: ReturnType<typeof locustCsvPaths>; writer: LocustStats } | undefined;
   if (o.outputs.csv) {
     const files = locustCsvPaths(prepare(o.outputs.csv));
     writeFileSync(files.history, csvRow(HISTORY_COLUMNS));
-    csv = { files, writer: new LocustCsv() };
+    csv = { files, writer: new LocustStats() };
   }
   const jsonPath = o.outputs.json ? prepare(o.outputs.json) : undefined;
   if (jsonPath) writeFileSync(jsonPath, "");
@@ -71,7 +72,7 @@ export async function openRunSinks(o: RunSinksOptions): Promise<RunSinks> {
 
   return {
     line(l) {
-      if (csv) appendFileSync(csv.files.history, csv.writer.historyRows(l));
+      if (csv) appendFileSync(csv.files.history, locustHistoryCsv(csv.writer.addSecond(l)));
       if (jsonPath) appendFileSync(jsonPath, intervalJsonLines(l, o.run));
       remote?.push(l);
       if (o.thresholds.length === 0) return;
@@ -87,8 +88,8 @@ export async function openRunSinks(o: RunSinksOptions): Promise<RunSinks> {
     },
     async finish() {
       if (csv) {
-        writeFileSync(csv.files.stats, csv.writer.statsCsv());
-        writeFileSync(csv.files.failures, csv.writer.failuresCsv());
+        writeFileSync(csv.files.stats, locustStatsCsv(csv.writer.statsRows()));
+        writeFileSync(csv.files.failures, locustFailuresCsv(csv.writer.failureRows()));
         csv.writer.destroy();
         written.push(csv.files.stats, csv.files.history, csv.files.failures);
       }

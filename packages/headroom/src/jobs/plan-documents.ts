@@ -27,7 +27,8 @@ import { renderPerformanceSummary } from "../report/markdown/performance-summary
 import { renderPlanHtmlReport } from "../report/html/plan-html-report.js";
 import { renderPlanSummaryJson } from "../report/data/plan-json.js";
 import type { EnvironmentInfo, PlanReportModel, PlanSearch, SuiteRun } from "../report/model/plan-report-model.js";
-import { buildRunReportModel } from "../report/model/run-report-model.js";
+import { runReportModel } from "../report/model/run-report-model.js";
+import { measureRun } from "../analysis/run-figures.js";
 import { renderTestResult } from "../report/markdown/test-result.js";
 import type { SuiteRunResult } from "./run-suite.js";
 
@@ -105,7 +106,7 @@ export async function buildPlanDocuments(input: PlanDocumentsInput): Promise<Pla
   const suiteRuns: SuiteRun[] = [];
   const junit = [];
   for (const r of input.runs) {
-    const report = await buildRunReportModel(r.store, { analysis: r.analysis, generatedAt: input.generatedAt });
+    const report = runReportModel(await measureRun(r.store), { analysis: r.analysis, generatedAt: input.generatedAt });
     const rel = relative(input.outDir, r.dir) || r.test.name;
     const charts = runChartFiles(report, { prefix: `${r.test.name}-`, docDir: "test-results" });
     for (const c of charts.files) files.set(c.path, c.svg);

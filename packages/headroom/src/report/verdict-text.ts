@@ -1,7 +1,17 @@
 // How verdicts read in every format: the bound a metric was held to and the measured value, with
 // units, so "P95 latency 612 ms, bound < 500 ms (acceptable < 1000 ms)" reads the same everywhere.
-import type { MetricVerdict, TargetBound } from "../analysis/types.js";
+import type { MetricVerdict, RunVerdict, TargetBound } from "../analysis/types.js";
 import { formatNumber } from "./format.js";
+
+/** A run's verdict as the documents print it. */
+export const VERDICT_MARK: Record<RunVerdict, string> = {
+  PASS: "✓ PASS",
+  WARN: "⚠ WARN",
+  FAIL: "✗ FAIL",
+  NOT_MEASURED: "– NOT MEASURED",
+  NOT_TESTABLE: "– NOT TESTABLE",
+  INCOMPLETE: "✗ INCOMPLETE",
+};
 
 const unitSuffix = (unit: string): string => (unit === "%" ? " %" : unit ? ` ${unit}` : "");
 

@@ -27,7 +27,8 @@ export function junitSuiteOf(m: RunReportModel): JunitSuite {
   const notes = [`run directory: ${m.summary.runDir}`, ...m.notes];
   if (m.verdicts.length === 0) notes.push("no targets were judged for this run (no analysis with targets), so the suite has no test cases");
   const incomplete = m.analysis?.incomplete;
-  return { name: m.manifest.name, timestamp: m.manifest.startedAt, durationSec: m.summary.durationSec, verdicts: m.verdicts, notes, ...(incomplete ? { incomplete } : {}) };
+  const suite = { name: m.manifest.name, timestamp: m.manifest.startedAt, durationSec: m.summary.durationSec, verdicts: m.verdicts, notes };
+  return { ...suite, ...(incomplete ? { incomplete } : {}) };
 }
 
 const measured = (v: MetricVerdict): string => describeMeasured(v, 6);

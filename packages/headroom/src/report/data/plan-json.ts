@@ -10,7 +10,19 @@ export const PLAN_JSON_VERSION = 1;
 function searchJson(m: PlanReportModel): unknown {
   const s = m.search;
   if (!s) return null;
-  const steps = s.result.detail.steps.map((st, i) => ({ step: i + 1, pass: st.pass, users: st.users ?? null, rps: st.rps, p95Ms: st.p95Ms, errorPct: st.errorPct, ok: st.ok, broke: st.broke ?? null, generatorLimited: st.generatorLimited === true, steady: st.steady ?? null, runDir: s.result.detail.stepDirs?.[i] ?? null }));
+  const steps = s.result.detail.steps.map((st, i) => ({
+    step: i + 1,
+    pass: st.pass,
+    users: st.users ?? null,
+    rps: st.rps,
+    p95Ms: st.p95Ms,
+    errorPct: st.errorPct,
+    ok: st.ok,
+    broke: st.broke ?? null,
+    generatorLimited: st.generatorLimited === true,
+    steady: st.steady ?? null,
+    runDir: s.result.detail.stepDirs?.[i] ?? null,
+  }));
   const { result, ...stage } = s;
   return { ...stage, stopReason: result.detail.stopReason, steps, result };
 }
@@ -33,7 +45,26 @@ export function renderPlanSummaryJson(m: PlanReportModel): string {
   }));
   const h = headlineOf(m);
   // The headline as every document prints it; bottlenecks by rank, without repeating their evidence.
-  const headline = { ...h, bottlenecks: h.bottlenecks.map((b) => ({ rank: b.rank, kind: b.bottleneck.kind, component: b.bottleneck.componentLabel, symptom: b.bottleneck.symptom, seenIn: b.seenIn, atBreak: b.atBreak })), lines: Object.fromEntries(headlineLines(h)) };
-  const doc = { reportVersion: PLAN_JSON_VERSION, platform: m.platform, generatedAt: m.generatedAt, environment: m.environment, headline, documents: m.documents ?? null, tests, capacity: m.capacity ?? null, search: searchJson(m), planning: m.planning ?? null };
+  const bottlenecks = h.bottlenecks.map((b) => ({
+    rank: b.rank,
+    kind: b.bottleneck.kind,
+    component: b.bottleneck.componentLabel,
+    symptom: b.bottleneck.symptom,
+    seenIn: b.seenIn,
+    atBreak: b.atBreak,
+  }));
+  const headline = { ...h, bottlenecks, lines: Object.fromEntries(headlineLines(h)) };
+  const doc = {
+    reportVersion: PLAN_JSON_VERSION,
+    platform: m.platform,
+    generatedAt: m.generatedAt,
+    environment: m.environment,
+    headline,
+    documents: m.documents ?? null,
+    tests,
+    capacity: m.capacity ?? null,
+    search: searchJson(m),
+    planning: m.planning ?? null,
+  };
   return JSON.stringify(doc, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n";
 }

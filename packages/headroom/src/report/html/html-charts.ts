@@ -9,7 +9,7 @@ import type { AutoscaleResult } from "../../planning/types.js";
 import type { RunSeries } from "../../analysis/run-series.js";
 import { formatNumber } from "../format.js";
 import { PALETTE, renderChart, type ChartBand, type ChartMarker, type ChartSeries, type ChartSpec } from "./svg-chart.js";
-import type { TelemetryPanel } from "./telemetry-panels.js";
+import type { TelemetryPanel } from "../../analysis/telemetry-panels.js";
 
 const TIME = "elapsed time (m:ss)";
 const P_COLORS = { p50: "#59a14f", p95: "#f28e2b", p99: "#e15759" };

@@ -7,7 +7,7 @@ import { absent, badge, bottleneckCard, capacitySection, table } from "./html-pa
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "../format.js";
 import { errorsChart, generatorChart, latencyChart, loadChart, rateLimitByClassChart, telemetryChart, throughputCurveChart } from "./html-charts.js";
 import { REPORT_CSS } from "./html-style.js";
-import type { RunReportModel } from "../model/run-report-model.js";
+import { classRowsOf, type RunReportModel } from "../model/run-report-model.js";
 import { boundParts, describeMeasured } from "../verdict-text.js";
 
 function measuredText(v: MetricVerdict): string {
@@ -62,14 +62,27 @@ function endpointSection(m: RunReportModel): string {
 function phaseSection(m: RunReportModel): string {
   const phases = m.analysis?.phases ?? [];
   if (phases.length === 0) return "";
-  const rows = phases.map((p) => [e(p.phase), formatDuration(p.durationSec), formatInt(p.maxUsers), formatInt(p.requests), formatNumber(p.rps, 3), formatMs(p.latencyMs.avg), formatMs(p.latencyMs.p95), formatMs(p.latencyMs.p99), formatPct(p.failurePct)]);
+  const rows = phases.map((p) => [
+    e(p.phase),
+    formatDuration(p.durationSec),
+    formatInt(p.maxUsers),
+    formatInt(p.requests),
+    formatNumber(p.rps, 3),
+    formatMs(p.latencyMs.avg),
+    formatMs(p.latencyMs.p95),
+    formatMs(p.latencyMs.p99),
+    formatPct(p.failurePct),
+  ]);
   return `<h3>Per phase</h3>${table(["Phase", "Duration", "Max users", "Requests", "req/s", "Avg ms", "P95 ms", "P99 ms", "Error %"], rows, [false, true, true, true, true, true, true, true, true])}`;
 }
 
 function classSection(m: RunReportModel): string {
-  const classes = m.analysis?.classes ?? Object.entries(m.summary.classes).map(([name, c]) => ({ name, requests: c.requests, failures: c.failed, rateLimited: c.rateLimited, rateLimitedPct: c.rateLimitedPct, successPct: c.requests > 0 ? ((c.requests - c.failed - c.rateLimited) / c.requests) * 100 : 0 }));
+  const classes = classRowsOf(m);
   if (classes.length === 0) return "";
-  const rows = classes.map((c) => [e(c.name), formatInt(c.requests), formatInt(c.failures), formatInt(c.rateLimited), formatPct(c.rateLimitedPct), formatPct(c.successPct)]);
+  const rows = classes.map((c) => [
+    e(c.name), formatInt(c.requests), formatInt(c.failures), formatInt(c.rateLimited),
+    formatPct(c.rateLimitedPct), formatPct(c.successPct),
+  ]);
   return `<h3>Per user class</h3>${table(["User class", "Requests", "Errors", "429s", "429 share %", "Success %"], rows, [false, true, true, true, true, true])}`;
 }
 

@@ -11,7 +11,7 @@ import { REPORT_CSS } from "./html-style.js";
 import { headlineOf } from "../model/headline.js";
 import { headlineHtml } from "../markdown/headline-render.js";
 import { analyses, type PlanReportModel } from "../model/plan-report-model.js";
-import { planFigure } from "../markdown/capacity-plan.js";
+import { planFigure } from "../markdown/plan-figure.js";
 import { testTitle } from "../markdown/test-result.js";
 import { searchNotReached, searchSummaryLine } from "../markdown/capacity-plan-search.js";
 

@@ -57,7 +57,10 @@ function bottlenecks(model: PlanReportModel): string {
   if (ranked.length === 0) return analyses(model).length ? "No bottleneck found: no component showed saturation in the tested range." : "not measured: no run was analysed";
   return mdTable(
     ["Rank", "Component", "Symptom", "Limit", "Impact", "Recommendation", "Seen in"],
-    ranked.map(({ bottleneck: b, rank, seenIn }) => [rank.charAt(0).toUpperCase() + rank.slice(1), b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, seenIn]),
+    ranked.map(({ bottleneck: b, rank, seenIn }) => {
+      const rankText = rank.charAt(0).toUpperCase() + rank.slice(1);
+      return [rankText, b.componentLabel, b.symptom, b.limit, b.impact, b.recommendation, seenIn];
+    }),
   );
 }
 

@@ -2,13 +2,16 @@
 // summary, requirements vs actual, per-endpoint, per-phase and per-class tables, resources,
 // error rate per third, stability verdicts, cache, recovery and bottlenecks. Every figure is
 // measured or says "not measured: <reason>". Also what `headroom report --format md` writes.
-import type { MetricVerdict, RunAnalysis, RunVerdict } from "../../analysis/types.js";
+import type { MetricVerdict, RunAnalysis } from "../../analysis/types.js";
 import type { PlanDescription } from "../../core/types.js";
 import { chartMarkdown } from "../html/chart-files.js";
 import { formatBytes, formatDuration, formatInt, formatMs, formatNumber, formatPct } from "../format.js";
-import { mdTable, orNotMeasured } from "./markdown.js";
-import type { RunReportModel } from "../model/run-report-model.js";
-import { describeBound, describeMeasured, notMeasuredText } from "../verdict-text.js";
+import { mdTable } from "./markdown.js";
+import { classRowsOf, type RunReportModel } from "../model/run-report-model.js";
+import { VERDICT_MARK, describeBound, describeMeasured, notMeasuredText } from "../verdict-text.js";
+import { NOT_ANALYSED, bottleneckList, cacheSection, errorThirdsTable, recoverySection, resourceTable, stabilitySection } from "./analysis-tables.js";
+
+export { VERDICT_MARK, resourceTable };
 
 const TITLES: Record<string, string> = {
   baseline: "Baseline Load Test",
@@ -25,12 +28,8 @@ export function testTitle(name: string): string {
   return TITLES[name] ?? `${name[0]?.toUpperCase() ?? ""}${name.slice(1)} Test`;
 }
 
-export const VERDICT_MARK: Record<RunVerdict, string> = { PASS: "✓ PASS", WARN: "⚠ WARN", FAIL: "✗ FAIL", NOT_MEASURED: "– NOT MEASURED", NOT_TESTABLE: "– NOT TESTABLE", INCOMPLETE: "✗ INCOMPLETE" };
-
-const NOT_ANALYSED = "not measured: no analysis was made for this run (render it through `headroom analyze` or `headroom plan`)";
 
 const pct = (n: number, of: number): string => (of > 0 ? formatPct((n / of) * 100) : "0");
-const ms = (v: number): string => `${formatMs(v)} ms`;
 
 function configuration(m: RunReportModel): string {
   const p = m.manifest.plan;
@@ -133,7 +132,7 @@ export function phaseTable(a: RunAnalysis | undefined): string {
 }
 
 export function classTable(m: RunReportModel): string {
-  const rows = m.analysis?.classes ?? Object.entries(m.summary.classes).map(([name, c]) => ({ name, requests: c.requests, failures: c.failed, rateLimited: c.rateLimited, rateLimitedPct: c.rateLimitedPct, successPct: c.requests > 0 ? ((c.requests - c.failed - c.rateLimited) / c.requests) * 100 : 0 }));
+  const rows = classRowsOf(m);
   if (rows.length === 0) return "not measured: the run has no user classes (a single-request run, or an import without them)";
   return mdTable(
     ["User class", "Requests", "Failures", "Rate limited (429)", "429 share", "Success"],
@@ -142,97 +141,6 @@ export function classTable(m: RunReportModel): string {
   );
 }
 
-function fmtUnit(v: number, unit: string): string {
-  if (unit === "bytes") return formatBytes(v);
-  if (unit === "bytes/s") return `${formatBytes(v)}/s`;
-  return `${formatNumber(v, 4)}${unit === "%" ? "%" : unit ? ` ${unit}` : ""}`;
-}
-
-export function resourceTable(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  if (a.resources.length === 0) return "not measured: no telemetry was recorded during this run";
-  return mdTable(
-    ["Component", "Metric", "Min", "Avg", "Max", "Samples", "Source"],
-    a.resources.map((r) => {
-      if (r.min === undefined || r.avg === undefined || r.max === undefined) {
-        const note = r.note ?? "no sample carried it";
-        return [r.component, r.label, note.startsWith("not measured") ? note : `not measured: ${note}`, "—", "—", formatInt(r.samples), r.source];
-      }
-      return [r.component, r.label, fmtUnit(r.min, r.unit), fmtUnit(r.avg, r.unit), fmtUnit(r.max, r.unit), formatInt(r.samples), r.source];
-    }),
-    ["left", "left", "right", "right", "right", "right", "left"],
-  );
-}
-
-export function errorThirdsTable(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  if (a.errorThirds.length === 0) return "not measured: the run was too short to split into thirds";
-  return mdTable(
-    ["Third", "Window", "Requests", "Failures", "Error rate", "Verdict"],
-    a.errorThirds.map((t) => [String(t.index), `${formatDuration(t.startSec)} to ${formatDuration(t.endSec)}`, formatInt(t.requests), formatInt(t.failures), `${formatPct(t.errorPct)}%`, VERDICT_MARK[t.verdict]]),
-    ["left", "left", "right", "right", "right", "left"],
-  );
-}
-
-export function stabilitySection(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  const leaks = a.leaks.length
-    ? mdTable(
-        ["Metric", "Verdict", "First", "Last", "Fitted change", "Slope / min", "p (slope)", "p (Mann-Kendall)", "Reason"],
-        a.leaks.map((l) => [
-          l.label,
-          l.verdict,
-          l.first !== undefined ? fmtUnit(l.first, l.unit) : "—",
-          l.last !== undefined ? fmtUnit(l.last, l.unit) : "—",
-          l.trend ? fmtUnit(l.trend.fittedChange, l.unit) : "—",
-          l.trend ? fmtUnit(l.trend.slopePerMin, l.unit) : "—",
-          l.trend ? formatNumber(l.trend.pValue, 2) : "—",
-          l.trend ? formatNumber(l.trend.mannKendall.pValue, 2) : "—",
-          l.reason,
-        ]),
-      )
-    : "not measured: no telemetry reading to test for growth";
-  const p = a.pool;
-  const pool = [
-    `- **Verdict**: ${p.verdict}: ${p.reason}`,
-    `- **Pool size**: ${orNotMeasured(p.size, (v) => formatInt(v), "the pool size is not exposed by the app's metrics")}`,
-    `- **In use**: max ${orNotMeasured(p.maxInUse, (v) => formatInt(v), "no pool telemetry")}, average ${orNotMeasured(p.avgInUse, (v) => formatNumber(v, 3), "no pool telemetry")}`,
-    `- **Utilisation**: max ${orNotMeasured(p.maxUtilPct, (v) => `${formatPct(v)}%`, "pool size or usage unknown")}, average ${orNotMeasured(p.avgUtilPct, (v) => `${formatPct(v)}%`, "pool size or usage unknown")}`,
-    `- **Waiting clients**: max ${orNotMeasured(p.maxWaiting, (v) => formatInt(v), "the app does not expose waiting clients")}${p.waitingSamplePct !== undefined ? `, in ${formatPct(p.waitingSamplePct)}% of samples` : ""}`,
-    `- **Source**: ${p.source}`,
-  ].join("\n");
-  return `### Memory growth and leak verdicts\n\n${leaks}\n\n### Connection pool stability\n\n${pool}`;
-}
-
-export function cacheSection(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  const c = a.cache;
-  return [
-    `- **Verdict**: ${VERDICT_MARK[c.verdict]}: ${c.reason}`,
-    `- **Hit rate**: ${orNotMeasured(c.hitPct, (v) => `${formatPct(v)}%`, "no cache telemetry")}; miss rate ${orNotMeasured(c.missPct, (v) => `${formatPct(v)}%`, "no cache telemetry")}`,
-    `- **Latency of hits vs misses**: ${orNotMeasured(c.hitLatencyMs, ms, "the app does not label request durations by cache outcome")} vs ${orNotMeasured(c.missLatencyMs, ms, "the app does not label request durations by cache outcome")}${c.latencySource ? ` (${c.latencySource})` : ""}`,
-    `- **Evictions**: max ${orNotMeasured(c.maxEvictedPerSec, (v) => `${formatNumber(v, 3)} keys/s`, "no cache telemetry")}; memory max ${orNotMeasured(c.maxMemoryPct, (v) => `${formatPct(v)}%`, "no maxmemory set or no cache telemetry")}; policy ${c.policy ?? "not measured: no cache telemetry"}`,
-    `- **Source**: ${c.source}`,
-  ].join("\n");
-}
-
-export function recoverySection(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  const r = a.recovery;
-  const time = r.recoverySec !== undefined ? ` in ${formatDuration(r.recoverySec)}` : "";
-  return `- **Recovery after load removal**: ${r.status}${time}: ${r.reason} (recovered = P95 < ${formatMs(r.criteria.p95Ms)} ms and errors < ${formatPct(r.criteria.errorPct)}%)`;
-}
-
-export function bottleneckList(a: RunAnalysis | undefined): string {
-  if (!a) return NOT_ANALYSED;
-  if (a.bottlenecks.length === 0) return "No bottleneck found: no component showed saturation in this run's telemetry.";
-  return a.bottlenecks
-    .map((b, i) => {
-      const ev = b.evidence.map((e) => `${e.what} ${typeof e.value === "number" ? formatNumber(e.value, 4) : e.value}${e.unit ? ` ${e.unit}` : ""} (${e.source})`).join("; ");
-      return `${i + 1}. **${b.rank[0]!.toUpperCase()}${b.rank.slice(1)}: ${b.componentLabel}**\n   - Symptom: ${b.symptom}\n   - Evidence: ${ev || "—"}\n   - Limit: ${b.limit}\n   - Impact: ${b.impact}\n   - Recommendation: ${b.recommendation}`;
-    })
-    .join("\n");
-}
 
 /** The result document of one test run. */
 export function renderTestResult(m: RunReportModel): string {

@@ -6,7 +6,15 @@ export interface HeadlineFigures {
   /** Saturation throughput: where throughput levels off; a lower bound while it still rose at the heaviest load. */
   ceiling: { rps: number | null; lowerBound: boolean; evidence: string; confidence: Confidence };
   /** The heaviest load that met the SLO, the lightest that broke it, and the bracket between them (% of the first). */
-  slo: { users: number | null; rps: number | null; brokeAtUsers: number | null; bracketPct: number | null; limit?: string; confidence: Confidence | null; reason: string };
+  slo: {
+    users: number | null;
+    rps: number | null;
+    brokeAtUsers: number | null;
+    bracketPct: number | null;
+    limit?: string;
+    confidence: Confidence | null;
+    reason: string;
+  };
   /** `share`: what it is a share of, in words ("65 % of the breaking point"). */
   comfortable: { users: number | null; rps: number | null; share: string; reason: string };
 }

@@ -55,7 +55,8 @@ export function rankBottlenecks(model: Pick<PlanReportModel, "runs" | "search">)
   const tests = analyses(model).flatMap(({ run, analysis }) => analysis.bottlenecks.map((b) => ({ b, seenIn: testTitle(run.profile), atBreak: false })));
   const major = (x: { b: Bottleneck }): boolean => x.b.rank !== "minor";
   const byScore = (x: { b: Bottleneck }, y: { b: Bottleneck }): number => y.b.score - x.b.score;
-  const ordered = [...atBreak.filter(major).sort(byScore), ...tests.filter(major).sort(byScore), ...[...atBreak, ...tests].filter((x) => !major(x)).sort(byScore)];
+  const minor = [...atBreak, ...tests].filter((x) => !major(x)).sort(byScore);
+  const ordered = [...atBreak.filter(major).sort(byScore), ...tests.filter(major).sort(byScore), ...minor];
   const seen = new Set<string>();
   const out: RankedBottleneck[] = [];
   for (const x of ordered) {
@@ -119,7 +120,14 @@ export function planHeadline(model: PlanReportModel): PlanHeadline {
   }
   return {
     ceiling: { rps: f.ceiling.rps, lowerBound: f.ceiling.lowerBound, evidence: f.ceiling.evidence, confidence: f.ceiling.confidence, text: ceiling },
-    sloCapacity: { users: f.slo.users, rps: f.slo.rps, brokeAtUsers: f.slo.brokeAtUsers, confidence: f.slo.confidence, reason: f.slo.reason, text: sloText(f, model) },
+    sloCapacity: {
+      users: f.slo.users,
+      rps: f.slo.rps,
+      brokeAtUsers: f.slo.brokeAtUsers,
+      confidence: f.slo.confidence,
+      reason: f.slo.reason,
+      text: sloText(f, model),
+    },
     comfortable: { users: f.comfortable.users, rps: f.comfortable.rps, text: comfortable },
     breaksFirst,
     firstAction: firstAction(model, ranked, incomplete, c),

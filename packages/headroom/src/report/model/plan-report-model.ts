@@ -72,7 +72,18 @@ export interface PlanSearch {
   maxUsers: number;
   /** The most users a step ran. */
   maxTestedUsers: number;
-  settings: { stepSec: number; rampSec?: number; warmupSec: number; windowSec: number; repeat: boolean; recovery?: { holdSec: number; settleSec: number }; maxSteps: number; tolerance: number; growth: number; budgetSec?: number };
+  settings: {
+    stepSec: number;
+    rampSec?: number;
+    warmupSec: number;
+    windowSec: number;
+    repeat: boolean;
+    recovery?: { holdSec: number; settleSec: number };
+    maxSteps: number;
+    tolerance: number;
+    growth: number;
+    budgetSec?: number;
+  };
   elapsedSec: number;
   outcome: PlanSearchOutcome;
   /** The load generator, not the platform, limited the first broken step (or the heaviest one). */

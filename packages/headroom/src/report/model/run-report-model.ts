@@ -1,13 +1,12 @@
 // The report model of one run: everything the HTML, Markdown, JSON and JUnit renderers draw,
-// built once from a run store (plus its analysis, when one was made). Renderers only format it.
-import type { CapacityAnalysis, EndpointRow, MetricVerdict, RunAnalysis, RunVerdict } from "../../analysis/types.js";
-import { summarizeIntervals } from "../../metrics/summary.js";
-import { initHistograms } from "../../metrics/histogram.js";
-import type { RunStore } from "../../store/run-store.js";
-import type { IntervalLine, Manifest, RunSummary } from "../../core/types.js";
+// built once from a run's measured figures (analysis/run-figures.ts, plus its analysis, when one
+// was made). Renderers only format it.
+import type { CapacityAnalysis, ClassRow, EndpointRow, MetricVerdict, RunAnalysis, RunVerdict } from "../../analysis/types.js";
+import type { Manifest, RunSummary } from "../../core/types.js";
 import type { RunCharts } from "../html/chart-files.js";
-import { buildRunSeries, type RunSeries } from "../../analysis/run-series.js";
-import { buildTelemetryPanels, type TelemetryPanels } from "../html/telemetry-panels.js";
+import type { RunSeries } from "../../analysis/run-series.js";
+import type { TelemetryPanels } from "../../analysis/telemetry-panels.js";
+import type { RunFigures } from "../../analysis/run-figures.js";
 
 export interface RunReportModel {
   title: string;
@@ -35,13 +34,11 @@ export interface RunReportModel {
   charts?: RunCharts;
 }
 
-export interface RunReportOptions {
+export interface RunModelOptions {
   analysis?: RunAnalysis;
   capacity?: CapacityAnalysis;
   /** Rendering time; defaults to the run's end so the same store renders the same report. */
   generatedAt?: string;
-  /** Most points per time series (long runs are bucketed; default 720). */
-  maxPoints?: number;
 }
 
 /** Per-endpoint rows from the summary alone (when no analysis was made). */
@@ -58,50 +55,59 @@ export function endpointRowsFromSummary(summary: RunSummary): EndpointRow[] {
   }));
 }
 
-/** Users per class in the busiest second (the measured user mix). */
-export function measuredUserMix(lines: IntervalLine[]): { name: string; users: number }[] {
-  let best: IntervalLine | undefined;
-  for (const l of lines) if (l.classes && (!best || l.users > best.users)) best = l;
-  return Object.entries(best?.classes ?? {})
-    .map(([name, c]) => ({ name, users: c.users }))
-    .filter((c) => c.users > 0);
+/** Per-user-class rows: the analysis' when one was made, else from the summary alone. */
+export function classRowsOf(m: RunReportModel): ClassRow[] {
+  if (m.analysis?.classes) return m.analysis.classes;
+  return Object.entries(m.summary.classes).map(([name, c]) => ({
+    name,
+    requests: c.requests,
+    failures: c.failed,
+    rateLimited: c.rateLimited,
+    rateLimitedPct: c.rateLimitedPct,
+    successPct: c.requests > 0 ? ((c.requests - c.failed - c.rateLimited) / c.requests) * 100 : 0,
+  }));
 }
 
-/** The stored summary, or one rebuilt from the interval lines (a killed run has none). */
-export function summaryOf(store: RunStore): { summary: RunSummary; rebuilt: boolean } {
-  if (store.summary) return { summary: store.summary, rebuilt: false };
-  return { summary: summarizeIntervals(store.intervals, store.manifest, store.dir), rebuilt: true };
-}
-
-export async function buildRunReportModel(store: RunStore, opts: RunReportOptions = {}): Promise<RunReportModel> {
-  await initHistograms();
-  const { summary, rebuilt } = summaryOf(store);
+/** What a reader needs to know that no analysis said: what an imported run lacks, torn lines, a saturated generator, telemetry gaps. */
+function notesWithoutAnalysis(figures: RunFigures): string[] {
   const notes: string[] = [];
-  if (rebuilt) notes.push(`summary.json was missing (the run was ${store.manifest.status === "running" ? "killed while running" : store.manifest.status}); the summary was rebuilt from ${store.intervals.length} interval lines`);
-  const telemetry = buildTelemetryPanels(store.telemetry);
-  const analysis = opts.analysis;
-  if (analysis) notes.push(...analysis.notes);
-  else {
-    // Without an analysis, say what it would have: what an imported run lacks, torn lines, a saturated generator, telemetry gaps.
-    if (store.manifest.source !== "headroom") notes.push(...(store.manifest.notes ?? []));
-    if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable line(s) in the run store were skipped (a torn last line of a killed run)`);
-    if (summary.generator.limited && summary.generator.reason) notes.push(summary.generator.reason);
-    for (const g of telemetry.sources) {
-      if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.firstError ? ` (first error: ${g.firstError})` : ""}; the charts show the gaps`);
-    }
+  if (figures.manifest.source !== "headroom") notes.push(...(figures.manifest.notes ?? []));
+  if (figures.skippedLines > 0) notes.push(`${figures.skippedLines} unreadable line(s) in the run store were skipped (a torn last line of a killed run)`);
+  if (figures.summary.generator.limited && figures.summary.generator.reason) notes.push(figures.summary.generator.reason);
+  for (const g of figures.telemetry.sources) {
+    if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.firstError ? ` (first error: ${g.firstError})` : ""}; the charts show the gaps`);
   }
+  return notes;
+}
+
+/** The facts printed under a run's report: a rebuilt summary first, then the analysis' notes (or what it would have said). */
+function runNotes(figures: RunFigures, analysis: RunAnalysis | undefined): string[] {
+  const { manifest } = figures;
+  const notes: string[] = [];
+  if (figures.summaryRebuilt) {
+    const how = manifest.status === "running" ? "killed while running" : manifest.status;
+    notes.push(`summary.json was missing (the run was ${how}); the summary was rebuilt from ${figures.intervalCount} interval lines`);
+  }
+  notes.push(...(analysis ? analysis.notes : notesWithoutAnalysis(figures)));
+  return notes;
+}
+
+/** The model of one run's report, from its measured figures. */
+export function runReportModel(figures: RunFigures, opts: RunModelOptions = {}): RunReportModel {
+  const { manifest, summary } = figures;
+  const analysis = opts.analysis;
   const model: RunReportModel = {
-    title: `${store.manifest.name}${store.manifest.target.url ? ` against ${store.manifest.target.url}` : ""}`,
+    title: `${manifest.name}${manifest.target.url ? ` against ${manifest.target.url}` : ""}`,
     generatedAt: opts.generatedAt ?? summary.endedAt,
-    manifest: store.manifest,
+    manifest,
     summary,
-    summaryRebuilt: rebuilt,
+    summaryRebuilt: figures.summaryRebuilt,
     verdicts: analysis?.verdicts ?? [],
     endpoints: analysis?.endpoints ?? endpointRowsFromSummary(summary),
-    userMix: measuredUserMix(store.intervals),
-    series: buildRunSeries(store.intervals, opts.maxPoints),
-    telemetry,
-    notes,
+    userMix: figures.userMix,
+    series: figures.series,
+    telemetry: figures.telemetry,
+    notes: runNotes(figures, analysis),
   };
   if (analysis) {
     model.analysis = analysis;

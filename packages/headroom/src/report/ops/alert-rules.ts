@@ -50,7 +50,12 @@ const FROM_TARGETS: Record<AlertKey, TargetMetric[]> = {
  * alert whose metric the file sets at `level`, warning = target and critical = acceptable (or
  * unacceptable when acceptable equals target). Alerts the file does not set keep the seed's values.
  */
-export function alertThresholdsFromTargets(file: TargetsFile, level: LoadLevel, source: string, base: AlertThresholds = DEFAULT_ALERT_THRESHOLDS): AlertThresholds {
+export function alertThresholdsFromTargets(
+  file: TargetsFile,
+  level: LoadLevel,
+  source: string,
+  base: AlertThresholds = DEFAULT_ALERT_THRESHOLDS,
+): AlertThresholds {
   const levelFile: LevelTargetsFile = file.levels[level] ?? {};
   const out = { ...base };
   for (const key of Object.keys(FROM_TARGETS) as AlertKey[]) {

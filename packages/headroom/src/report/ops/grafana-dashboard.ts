@@ -65,7 +65,8 @@ export function grafanaDashboard(o: Omit<AlertRulesOptions, "runbookBase"> & { t
   const sel = o.selector ?? DEFAULT_SELECTOR;
   const api = `{${sel},route!~"/health.*"}`;
   let id = 0;
-  const panel = (title: string, description: string, unit: string, targets: [string, string][], threshold?: AlertThreshold, range?: { min?: number; max?: number }): GrafanaPanel => {
+  type Range = { min?: number; max?: number };
+  const panel = (title: string, description: string, unit: string, targets: [string, string][], threshold?: AlertThreshold, range?: Range): GrafanaPanel => {
     const i = id++;
     return {
       id: i + 1,

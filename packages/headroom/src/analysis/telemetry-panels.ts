@@ -1,10 +1,10 @@
-// Server-side panels for the report: CPU, memory, database connections and cache hit rate over
+// Server-side panels for the report (measured here, drawn by report/html): CPU, memory, database connections and cache hit rate over
 // time, from the telemetry lines of a run (keys in store/telemetry-keys.ts). A failed sample
 // becomes a gap in its line, and the gaps are counted so the report can say so.
-import { appMetricName, appPoolSeries } from "../../analysis/app-metrics.js";
-import { promCounterRate, promScrapes, type Point, type PromScrape } from "../../analysis/telemetry-series.js";
-import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../../core/telemetry-keys.js";
-import type { TelemetryLine } from "../../core/types.js";
+import { appMetricName, appPoolSeries } from "./app-metrics.js";
+import { promCounterRate, promScrapes, type Point, type PromScrape } from "./telemetry-series.js";
+import { HOST_KEYS, POSTGRES_KEYS, PROCESS_KEYS, REDIS_KEYS } from "../core/telemetry-keys.js";
+import type { TelemetryLine } from "../core/types.js";
 
 export interface PanelSeries {
   name: string;
@@ -104,89 +104,117 @@ function byProcess(lines: TelemetryLine[]): { label: string; lines: TelemetryLin
 
 const present = <T>(xs: (T | undefined)[]): T[] => xs.filter((x): x is T => x !== undefined);
 
-export function buildTelemetryPanels(telemetry: TelemetryLine[]): TelemetryPanels {
+/** Telemetry lines by source ("process", "host", "postgres", ...), in their order. */
+function bySourceOf(telemetry: TelemetryLine[]): Map<string, TelemetryLine[]> {
   const bySource = new Map<string, TelemetryLine[]>();
   for (const l of telemetry) {
     const g = bySource.get(l.source);
     if (g) g.push(l);
     else bySource.set(l.source, [l]);
   }
-  const src = (name: string): TelemetryLine[] => bySource.get(name) ?? [];
-  const processes = byProcess(src("process"));
-  const panels: TelemetryPanel[] = [];
-  const absent: TelemetryPanels["absent"] = [];
-  const add = (panel: TelemetryPanel, reason: string): void => {
-    if (panel.series.length > 0) panels.push(panel);
-    else absent.push({ id: panel.id, title: panel.title, reason });
-  };
+  return bySource;
+}
 
-  add(
-    {
-      id: "cpu",
-      title: "CPU",
-      yLabel: "CPU (% of one core / % of host)",
-      yUnit: "%",
-      series: present([
-        ...processes.map((p) => seriesOf(p.lines, PROCESS_KEYS.cpuPct, `${p.label}, % of one core`)),
-        seriesOf(src("host"), HOST_KEYS.cpuPct, "host, % of all cores", 1, { style: "dashed" }),
-      ]),
-    },
-    "no process or host telemetry in this run (start it with telemetry.processes or telemetry.host)",
-  );
-  add(
-    {
-      id: "memory",
-      title: "Memory",
-      yLabel: "resident memory (MiB)",
-      yUnit: "MiB",
-      yRightLabel: "host memory used (%)",
-      yRightUnit: "%",
-      series: present([
-        ...processes.map((p) => seriesOf(p.lines, PROCESS_KEYS.rssBytes, `${p.label} RSS`, MIB)),
-        seriesOf(src("host"), HOST_KEYS.memUsedPct, "host memory used", 1, { axis: "right", style: "dashed" }),
-      ]),
-    },
-    "no process or host telemetry in this run",
-  );
+type SourceLines = (name: string) => TelemetryLine[];
+
+/** The CPU and memory panels: each watched process, and the host dashed. */
+function hostPanels(src: SourceLines): [TelemetryPanel, string][] {
+  const processes = byProcess(src("process"));
+  return [
+    [
+      {
+        id: "cpu",
+        title: "CPU",
+        yLabel: "CPU (% of one core / % of host)",
+        yUnit: "%",
+        series: present([
+          ...processes.map((p) => seriesOf(p.lines, PROCESS_KEYS.cpuPct, `${p.label}, % of one core`)),
+          seriesOf(src("host"), HOST_KEYS.cpuPct, "host, % of all cores", 1, { style: "dashed" }),
+        ]),
+      },
+      "no process or host telemetry in this run (start it with telemetry.processes or telemetry.host)",
+    ],
+    [
+      {
+        id: "memory",
+        title: "Memory",
+        yLabel: "resident memory (MiB)",
+        yUnit: "MiB",
+        yRightLabel: "host memory used (%)",
+        yRightUnit: "%",
+        series: present([
+          ...processes.map((p) => seriesOf(p.lines, PROCESS_KEYS.rssBytes, `${p.label} RSS`, MIB)),
+          seriesOf(src("host"), HOST_KEYS.memUsedPct, "host memory used", 1, { axis: "right", style: "dashed" }),
+        ]),
+      },
+      "no process or host telemetry in this run",
+    ],
+  ];
+}
+
+/** The database connections and cache hit rate panels: PostgreSQL, Redis and the app's own metrics. */
+function dataPanels(src: SourceLines): [TelemetryPanel, string][] {
   const pg = src("postgres");
   const scrapes = promScrapes(src("prometheus"));
   const pool = scrapes.length ? appPoolSeries(scrapes) : undefined;
-  add(
-    {
-      id: "db-connections",
-      title: "Database connections",
-      yLabel: "connections",
-      yUnit: "connections",
-      series: present([
-        seriesOf(pg, POSTGRES_KEYS.connections, "all connections"),
-        seriesOf(pg, POSTGRES_KEYS.active, "active"),
-        seriesOf(pg, POSTGRES_KEYS.idleInTx, "idle in transaction"),
-        seriesOf(pg, POSTGRES_KEYS.maxConnections, "max_connections", 1, { style: "dashed" }),
-        pool ? toSeries(pool.inUse, "app pool in use") : undefined,
-        pool && pool.waiting.some((p) => p.v > 0) ? toSeries(pool.waiting, "app pool waiting clients") : undefined,
-        pool?.max !== undefined && pool.inUse.length ? { name: "app pool size", xSec: pool.inUse.map((p) => p.t), y: pool.inUse.map(() => pool.max!), style: "dashed" as const } : undefined,
-      ]),
-    },
-    "no PostgreSQL telemetry and no app pool metrics in this run (give telemetry.postgres a connection string)",
-  );
-  add(
-    {
-      id: "cache",
-      title: "Cache hit rate",
-      yLabel: "hit rate (%)",
-      yUnit: "%",
-      yMax: 100,
-      series: present([seriesOf(src("redis"), REDIS_KEYS.hitPct, "Redis keyspace hits"), toSeries(appCacheHitPct(scrapes), "app cache hits (its counters)"), seriesOf(pg, POSTGRES_KEYS.cacheHitPct, "PostgreSQL buffer cache", 1, { style: "dashed" })]),
-    },
-    "no Redis, app cache counters or PostgreSQL hit-rate telemetry in this run (give telemetry.redis a URL)",
-  );
+  const poolSize = (): PanelSeries | undefined =>
+    pool?.max !== undefined && pool.inUse.length ? { name: "app pool size", xSec: pool.inUse.map((p) => p.t), y: pool.inUse.map(() => pool.max!), style: "dashed" as const } : undefined;
+  return [
+    [
+      {
+        id: "db-connections",
+        title: "Database connections",
+        yLabel: "connections",
+        yUnit: "connections",
+        series: present([
+          seriesOf(pg, POSTGRES_KEYS.connections, "all connections"),
+          seriesOf(pg, POSTGRES_KEYS.active, "active"),
+          seriesOf(pg, POSTGRES_KEYS.idleInTx, "idle in transaction"),
+          seriesOf(pg, POSTGRES_KEYS.maxConnections, "max_connections", 1, { style: "dashed" }),
+          pool ? toSeries(pool.inUse, "app pool in use") : undefined,
+          pool && pool.waiting.some((p) => p.v > 0) ? toSeries(pool.waiting, "app pool waiting clients") : undefined,
+          poolSize(),
+        ]),
+      },
+      "no PostgreSQL telemetry and no app pool metrics in this run (give telemetry.postgres a connection string)",
+    ],
+    [
+      {
+        id: "cache",
+        title: "Cache hit rate",
+        yLabel: "hit rate (%)",
+        yUnit: "%",
+        yMax: 100,
+        series: present([
+          seriesOf(src("redis"), REDIS_KEYS.hitPct, "Redis keyspace hits"),
+          toSeries(appCacheHitPct(scrapes), "app cache hits (its counters)"),
+          seriesOf(pg, POSTGRES_KEYS.cacheHitPct, "PostgreSQL buffer cache", 1, { style: "dashed" }),
+        ]),
+      },
+      "no Redis, app cache counters or PostgreSQL hit-rate telemetry in this run (give telemetry.redis a URL)",
+    ],
+  ];
+}
 
-  const sources: TelemetryGap[] = [...bySource.entries()].map(([source, lines]) => {
+/** Each source that sampled, with how many of its samples failed and the first error. */
+function gapsOf(bySource: Map<string, TelemetryLine[]>): TelemetryGap[] {
+  return [...bySource.entries()].map(([source, lines]) => {
     const failedLines = lines.filter((l) => !l.ok);
     const gap: TelemetryGap = { source, samples: lines.length, failed: failedLines.length };
     const firstError = failedLines.find((l) => l.error)?.error;
     if (firstError) gap.firstError = firstError;
     return gap;
   });
-  return { panels, absent, sources };
+}
+
+export function buildTelemetryPanels(telemetry: TelemetryLine[]): TelemetryPanels {
+  const bySource = bySourceOf(telemetry);
+  const src: SourceLines = (name) => bySource.get(name) ?? [];
+  const panels: TelemetryPanel[] = [];
+  const absent: TelemetryPanels["absent"] = [];
+  for (const [panel, reason] of [...hostPanels(src), ...dataPanels(src)]) {
+    if (panel.series.length > 0) panels.push(panel);
+    else absent.push({ id: panel.id, title: panel.title, reason });
+  }
+  return { panels, absent, sources: gapsOf(bySource) };
 }
