@@ -4,15 +4,16 @@
 // without this repository's backend.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { HeadroomError } from "../core/errors.js";
-import { resolveHeadroomForScenarios } from "../plan/resolve-headroom.js";
+import { importUserModule } from "../plan/load-scenario.js";
 import type { CreateTarget, Target, TargetOptions } from "./types.js";
 
 /** The MueJam API's adapter in this repository: the default platform of `headroom plan`. */
 export const DEFAULT_TARGET_MODULE = fileURLToPath(new URL("../../../../apps/backend/src/headroom-target.ts", import.meta.url));
 
-const EXPECTED = "export function createTarget(options) returning a Target { name, start(ctx) } (see apps/backend/src/headroom-target.ts)";
+const EXAMPLE = "as apps/backend/src/headroom-target.ts does";
+const EXPECTED = `a module that exports createTarget(options), returning a Target { name, start(ctx) } (${EXAMPLE})`;
 
 /** The adapter at `path` (resolved from `cwd`), or the default one; throws HR_TARGET_MODULE naming the module and the fix. */
 export async function loadTargetModule(path: string | undefined, cwd: string): Promise<CreateTarget> {
@@ -21,19 +22,18 @@ export async function loadTargetModule(path: string | undefined, cwd: string): P
   if (!existsSync(abs)) {
     throw path === undefined
       ? new HeadroomError("HR_TARGET_MODULE", `${shown} is not installed: headroom plan starts the MueJam API only from its repository`, "point headroom at your platform with --target URL --suite FILE, or give a target adapter module with --platform MODULE")
-      : new HeadroomError("HR_TARGET_MODULE", `${shown} does not exist (looked at ${abs})`, `give the path of a module that does ${EXPECTED}`);
+      : new HeadroomError("HR_TARGET_MODULE", `${shown} does not exist (looked at ${abs})`, `give the path of ${EXPECTED}`);
   }
-  await resolveHeadroomForScenarios();
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    mod = await importUserModule(abs);
   } catch (e) {
     const msg = ((e as Error)?.message ?? String(e)).split("\n").slice(0, 6).join("\n  ");
     throw new HeadroomError("HR_TARGET_MODULE", `${shown} failed to load: ${msg}`, path === undefined ? "run `npm ci` at the repository root, or point headroom at your platform with --target URL --suite FILE" : "fix the error it names (run `npx tsc --noEmit` on the file for the full list), then run again", { cause: e });
   }
   const create = mod.createTarget;
   if (typeof create !== "function") {
-    throw new HeadroomError("HR_TARGET_MODULE", `${shown} does not export createTarget (found exports: ${Object.keys(mod).join(", ") || "none"})`, EXPECTED.replace(/^e/, "E"));
+    throw new HeadroomError("HR_TARGET_MODULE", `${shown} does not export createTarget (found exports: ${Object.keys(mod).join(", ") || "none"})`, `add \`export function createTarget(options: TargetOptions): Target\` to the module (${EXAMPLE})`);
   }
   return (options: TargetOptions) => checkTarget(create(options), shown);
 }
@@ -43,7 +43,7 @@ export function checkTarget(value: unknown, shown: string): Target {
   const t = value as Partial<Target> | null | undefined;
   if (!t || typeof t !== "object" || typeof t.start !== "function" || typeof t.name !== "string") {
     const found = t && typeof t === "object" ? `an object with ${Object.keys(t).join(", ") || "no keys"}` : String(value);
-    throw new HeadroomError("HR_TARGET_MODULE", `${shown}: createTarget returned ${found}, not a Target`, `return { name, start(ctx) } from createTarget: ${EXPECTED}`);
+    throw new HeadroomError("HR_TARGET_MODULE", `${shown}: createTarget returned ${found}, not a Target`, `return { name, start(ctx) } from createTarget (${EXAMPLE})`);
   }
   return t as Target;
 }
