@@ -48,6 +48,11 @@ async function startApi(o: TargetOptions, log: (line: string) => void): Promise<
   }
 }
 
+/** Above `count` users, users share the minted tokens: why the API's per-user rate limit still holds. */
+function sharedTokensNote(count: number): string {
+  return `${count} bearer tokens were minted (as many as the database has users, at most the search's cap): above ${count} users some authenticated users share a token (user i takes token i mod ${count}); at the suite's 1-5 s think time two users on one token send about 40 requests a minute, under the 100/min per-user rate limit`;
+}
+
 function runningTarget(o: TargetOptions, api: RunningPlatform, tokens: { file: string; count: number }): RunningTarget {
   const n = o.instances;
   const notes: string[] = [];
@@ -57,7 +62,7 @@ function runningTarget(o: TargetOptions, api: RunningPlatform, tokens: { file: s
     url: api.url,
     instances: n,
     vars: { tokens: tokens.file },
-    tokens: tokens.count,
+    searchNotes: (maxUsers) => (tokens.count < maxUsers ? [sharedTokensNote(tokens.count)] : []),
     faultTargets: {
       baseUrl: api.url,
       databaseUrl: api.databaseUrl,

@@ -98,10 +98,7 @@ async function startTarget(o: PlanJobOptions, onEvent: OnEvent): Promise<Running
 }
 
 async function searchStage(o: PlanJobOptions, stage: PlanSearchStage, t: RunningTarget, suite: SuiteResult, onEvent: OnEvent): Promise<PlanSearch> {
-  const notes: string[] = [];
-  if (t.tokens !== undefined && t.tokens < stage.maxUsers) {
-    notes.push(`${t.tokens} bearer tokens were minted (as many as the database has users, at most the search's cap): above ${t.tokens} users some authenticated users share a token (user i takes token i mod ${t.tokens}); at the suite's 1-5 s think time two users on one token send about 40 requests a minute, under the 100/min per-user rate limit`);
-  }
+  const notes = [...(t.searchNotes?.(stage.maxUsers) ?? [])];
   // Start from an estimate of the break, from what the profiles measured.
   const mix = suite.runs.filter(runsTheStandardMix).map((r) => r.store);
   const start = planSearchStart(stepsFromRuns(mix), mix, stage.slo, stage.startUsers, stage.maxUsers);

@@ -31,8 +31,8 @@ export interface RunningTarget {
   faultTargets: FaultTargets;
   /** Variables for the scenario (e.g. `tokens`: the path of a JSON file of bearer tokens). */
   vars: Record<string, string>;
-  /** How many distinct bearer tokens `vars.tokens` holds, when the target minted them. */
-  tokens?: number;
+  /** What the documents should know about a search up to `maxUsers` users (e.g. that users above some count share a token); absent: nothing. */
+  searchNotes?(maxUsers: number): string[];
   /** One line for the environment table, e.g. "target http://staging:8000". */
   environment: string;
   /** Said in the documents (what was not measured, what was enabled). */
