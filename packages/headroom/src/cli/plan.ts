@@ -13,7 +13,7 @@ import { redactCommandLine } from "../core/redact.js";
 import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { BREAKING_POINT_STAGE, QUICK_SEARCH, SEARCH_MAX_USERS, sloFlag } from "../jobs/breaking-point.js";
-import { runPlanJob, type PlanJobOptions, type PlanSearchStage } from "../jobs/plan-job.js";
+import { runPlanJob, type PlanJobOptions, type PlanJobResult, type PlanSearchStage } from "../jobs/plan-job.js";
 import { parseDurationMs } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { QUICK_SCALE } from "../plan/scale-profile.js";
@@ -88,7 +88,7 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
     log("\ninterrupted: finishing the current second, then writing the reports of the tests completed so far (Ctrl-C again to quit at once)");
     abort.abort();
   });
-  let result;
+  let result: PlanJobResult;
   try {
     result = await runPlanJob({ ...settings, target, outDir, startedAt, signal: abort.signal }, planJobProgress(out));
   } finally {
