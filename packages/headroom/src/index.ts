@@ -75,3 +75,7 @@ export { analyzeFailureScenarios, faultVerdicts, recoveredAt, type FailureScenar
 export { renderFailureScenarios, failureScenariosHtml } from "./report/markdown/failure-scenarios.js";
 export { leakVerdict, trendTest } from "./analysis/trend.js";
 export { runAnalysisText, capacityText, searchText, uslText, bottleneckText } from "./analysis/analysis-text.js";
+// targets and the plan job: the seam to the platform under test (headroom plan --platform MODULE), and the plan as a library function
+export type { Target, RunningTarget, TargetOptions, TargetStartContext, CreateTarget } from "./targets/types.js";
+export { externalTarget, type ExternalTargetOptions } from "./targets/external.js";
+export { runPlanJob, type PlanJobOptions, type PlanJobEvent, type PlanJobResult, type PlanSearchStage } from "./jobs/plan-job.js";

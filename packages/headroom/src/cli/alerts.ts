@@ -11,7 +11,7 @@ import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_RUNBOOK_BASE, alertRules, alertThresh
 import { grafanaDashboard } from "../report/ops/grafana-dashboard.js";
 import type { LoadLevel } from "../core/types.js";
 import type { CommandContext } from "./main.js";
-import { loadInfrastructure } from "./scale.js";
+import { loadInfrastructure } from "../planning/load-infrastructure.js";
 
 interface AlertsFlags {
   format: string;

@@ -1,8 +1,9 @@
-// The live view of `headroom plan`: which test runs, how far along it is, and a line per
-// finished test, and a line per step of the breaking-point search. Built on the run command's
-// per-second progress sink.
+// The live view of `headroom plan`: the platform's startup lines, which test runs, how far along
+// it is, and a line per finished test, and a line per step of the breaking-point search. Built on
+// the run command's per-second progress sink.
 import { describeSlo } from "../analysis/slo.js";
 import type { BreakingPointEvent } from "../jobs/breaking-point.js";
+import type { PlanJobEvent } from "../jobs/plan-job.js";
 import type { SuiteEvent } from "../jobs/run-suite.js";
 import { progressSink, type ProgressSink } from "./progress.js";
 
@@ -67,5 +68,22 @@ export function breakingPointProgress(out: { write(s: string): unknown; isTTY?: 
         break;
       }
     }
+  };
+}
+
+function isSearchEvent(e: PlanJobEvent): e is BreakingPointEvent {
+  return e.kind.startsWith("search-");
+}
+
+/** The live view of the whole plan job (runPlanJob's events). */
+export function planJobProgress(out: { write(s: string): unknown; isTTY?: boolean }): (e: PlanJobEvent) => void {
+  const suite = planProgress(out);
+  const search = breakingPointProgress(out);
+  return (e) => {
+    if (e.kind === "target-log") out.write(`${e.line}\n`);
+    else if (e.kind === "warm-up") out.write(`warming up for ${e.seconds} s (not measured)...\n`);
+    else if (e.kind === "target-ready" || e.kind === "target-stopped") return;
+    else if (isSearchEvent(e)) search(e);
+    else suite(e);
   };
 }

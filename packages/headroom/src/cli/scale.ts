@@ -4,7 +4,6 @@
 // infrastructure model, possibly partial, merged over config/infrastructure.default.json.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { CapacityAnalysis, RunAnalysis } from "../analysis/types.js";
 import { HeadroomError } from "../core/errors.js";
@@ -13,7 +12,7 @@ import { capacityFromRun } from "../planning/capacity-from-run.js";
 import { mergeCapacityInputs, parseCapacityInputs } from "../planning/capacity-inputs.js";
 import { connectionBudget } from "../planning/connection-budget.js";
 import { loadAt } from "../planning/growth-plan.js";
-import { resolveInfrastructure } from "../planning/infrastructure.js";
+import { loadInfrastructure, readJson } from "../planning/load-infrastructure.js";
 import { autoscaleCapacity, perInstanceCapacity } from "../planning/instance-capacity.js";
 import { planCapacity, simulateDay } from "../planning/plan-capacity.js";
 import { autoscaleSummaryText, connectionBudgetText, instancesChart, planningText } from "../planning/planning-text.js";
@@ -24,27 +23,6 @@ import { readRunStore } from "../store/run-store.js";
 import { MANIFEST_FILE, TELEMETRY_FILE } from "../core/types.js";
 import { collect, parseNumber } from "./flags.js";
 import type { CommandContext } from "./main.js";
-
-/** The repository's config/ from the sources; the copy the build ships in dist/config/ from the package. */
-const PACKAGED_INFRASTRUCTURE_FILE = fileURLToPath(new URL("../config/infrastructure.default.json", import.meta.url));
-export const DEFAULT_INFRASTRUCTURE_FILE = existsSync(PACKAGED_INFRASTRUCTURE_FILE) ? PACKAGED_INFRASTRUCTURE_FILE : fileURLToPath(new URL("../../../../config/infrastructure.default.json", import.meta.url));
-
-function readJson(path: string, what: string, flag: string): unknown {
-  if (!existsSync(path)) throw new HeadroomError("HR_CONFIG_INVALID", `${what} "${path}" does not exist`, `check the path given to ${flag} (relative paths are resolved from the current directory)`);
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new HeadroomError("HR_CONFIG_INVALID", `${what} "${path}" is not valid JSON (${(e as Error).message})`, "fix the JSON syntax; config/infrastructure.default.json shows the expected form", { cause: e });
-  }
-}
-
-/** The default model with the user's (possibly partial) file merged over it. */
-export function loadInfrastructure(cwd: string, file?: string): InfrastructureModel {
-  const defaults = readJson(DEFAULT_INFRASTRUCTURE_FILE, "default infrastructure model", "the installation");
-  if (!file) return resolveInfrastructure(defaults, undefined, "config/infrastructure.default.json");
-  const path = resolve(cwd, file);
-  return resolveInfrastructure(defaults, readJson(path, "infrastructure model", "--infra"), `${file} (merged over config/infrastructure.default.json)`);
-}
 
 function num(value: string | undefined, flag: string, example: string, opts: { min?: number; integer?: boolean } = {}): number | undefined {
   return value === undefined ? undefined : parseNumber(value, flag, { ...opts, example });
@@ -117,7 +95,8 @@ function loadCapacity(ctx: CommandContext, flags: CapacityFlags): { inputs: Capa
   }
   for (const dir of runDirs) {
     const store = readRunStore(dir);
-    parts.push(capacityFromRun({ dir, manifest: store.manifest, intervals: store.intervals, telemetry: store.telemetry, summary: store.summary }, { measuredInstances }));
+    const run = { dir, manifest: store.manifest, intervals: store.intervals, telemetry: store.telemetry, summary: store.summary };
+    parts.push(capacityFromRun(run, { measuredInstances }));
   }
   for (const f of flags.capacity) parts.push(capacityFromFile(resolve(ctx.io.cwd, f), f, measuredInstances));
   parts.push(manual);
@@ -179,7 +158,8 @@ function simulate(ctx: CommandContext, configArg: string | undefined, flags: Sim
   } else {
     let peak = peakOverride;
     if (peak === undefined) {
-      const period = flags.period ? infra.growth.periods.find((p) => p.name.toLowerCase() === flags.period!.toLowerCase()) : infra.growth.periods[infra.growth.periods.length - 1];
+      const periods = infra.growth.periods;
+      const period = flags.period ? periods.find((p) => p.name.toLowerCase() === flags.period!.toLowerCase()) : periods[periods.length - 1];
       if (!period) throw new HeadroomError("HR_BAD_ARGUMENT", `--period "${flags.period}" is not a growth period of the infrastructure model`, `use one of: ${infra.growth.periods.map((p) => `"${p.name}"`).join(", ")}, or give --peak-rps N`);
       const load = loadAt(infra, inputs, perInstanceCapacity(inputs, infra), period.expectedUsers, period.peakConcurrencyRatio);
       if (load.peakRps.value === null) throw new HeadroomError("HR_INPUT_INVALID", `the peak load of "${period.name}" needs RPS per active user, which was not measured (source: ${inputs.source})`, "use a closed-model run (users), give --rps-per-user N, or give the day's peak directly with --peak-rps N");
@@ -193,7 +173,14 @@ function simulate(ctx: CommandContext, configArg: string | undefined, flags: Sim
   const peakInstances = Math.max(...results.map((r) => r.peakInstances));
   const budget = connectionBudget(infra, peakInstances, inputs);
   if (flags.json) {
-    const json = { curve: { description: curveText, rpsPerMinute: curve.map((r) => Math.round(r * 100) / 100) }, capacity, inputs, results: Object.fromEntries(results.map((r) => [r.policy, r])), connectionBudget: budget, ...(note ? { note } : {}) };
+    const json = {
+      curve: { description: curveText, rpsPerMinute: curve.map((r) => Math.round(r * 100) / 100) },
+      capacity,
+      inputs,
+      results: Object.fromEntries(results.map((r) => [r.policy, r])),
+      connectionBudget: budget,
+      ...(note ? { note } : {}),
+    };
     ctx.io.stdout.write(JSON.stringify(json, null, 2) + "\n");
     return;
   }

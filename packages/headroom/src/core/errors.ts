@@ -49,6 +49,7 @@ export const ERRORS = {
   HR_RUN_INVALID: { exitCode: EXIT.CONFIG, title: "run directory is unreadable" },
   HR_INPUT_INVALID: { exitCode: EXIT.CONFIG, title: "input file is invalid" },
   HR_FILE_ACCESS: { exitCode: EXIT.CONFIG, title: "file cannot be read or written" },
+  HR_TARGET_MODULE: { exitCode: EXIT.CONFIG, title: "target module cannot be used" },
   HR_OUT_NOT_EMPTY: { exitCode: EXIT.USAGE, title: "output folder already holds a run" },
   HR_TARGET_UNREACHABLE: { exitCode: EXIT.UNREACHABLE, title: "target unreachable" },
   HR_SERVICE_START: { exitCode: EXIT.UNREACHABLE, title: "service failed to start" },

@@ -6,20 +6,15 @@
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
 import { searchCapacity } from "../analysis/search.js";
-import { judgeNoise } from "../analysis/disturbance.js";
-import { describeSlo, sloBreach } from "../analysis/slo.js";
-import { estimateBreakUsers, quietOrAll, thinkTimeSec, utilizationEstimate } from "../analysis/break-estimate.js";
-import type { LoadStep, SearchStep, Slo } from "../analysis/types.js";
-import type { RunStore } from "../store/run-store.js";
-import type { Profile } from "../plan/profile.js";
+import { describeSlo } from "../analysis/slo.js";
+import type { LoadStep, SearchResult, SearchStep, Slo } from "../analysis/types.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
 import { describeClasses } from "../engine/scenario-workload.js";
 import type { PlanSearch, PlanSearchOutcome } from "../report/model/plan-report-model.js";
 import type { IntervalLine } from "../core/types.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
-import { peakUsers, scaleProfile, type SuiteScale } from "../plan/scale-profile.js";
-import { createSearchRunner } from "./search-runner.js";
+import { createSearchRunner, type SearchRunner } from "./search-runner.js";
 
 /** How the stage steps: the quick plan's short steps in a time budget, or the search command's defaults. */
 export interface SearchStageSettings {
@@ -53,13 +48,19 @@ export interface SearchStageSettings {
  * it within 10 % in four or five steps, and the whole quick plan stays near 5 minutes (time spent
  * on disturbed steps is given back to the budget, up to half of it: a noisy machine takes longer).
  */
-export const QUICK_SEARCH: SearchStageSettings = { stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3, repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 30 };
+export const QUICK_SEARCH: SearchStageSettings = {
+  stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3,
+  repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 30,
+};
 
 /**
  * `--full`: the defaults of `headroom search` (20 s steps held until steady, a 5 s window, the best
  * load repeated, a recovery run), with users started over 3 s and a 4 s warm-up.
  */
-export const FULL_SEARCH: SearchStageSettings = { stepSec: 20, rampSec: 3, staggerStart: true, retestUnsteady: true, warmupSec: 4, windowSec: 5, repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2 };
+export const FULL_SEARCH: SearchStageSettings = {
+  stepSec: 20, rampSec: 3, staggerStart: true, retestUnsteady: true, warmupSec: 4, windowSec: 5,
+  repeat: true, recovery: { holdSec: 5, settleSec: 15 }, maxSteps: 14, tolerance: 0.1, growth: 2,
+};
 
 /** Users per step at most: the generator's memory stays bounded (about 360 MB at 10,000 users). */
 export const SEARCH_MAX_USERS = 16_000;
@@ -111,60 +112,6 @@ export const BREAKING_POINT_DIR = "breaking-point";
 /** The stage's name in `--profiles` (and its folder). */
 export const BREAKING_POINT_STAGE = "breaking-point";
 
-/**
- * The first step: twice the users of the suite's peak profile (as scaled), or of its heaviest
- * profile when it has no "peak"; never above the cap.
- */
-export function searchStartUsers(profiles: Record<string, Profile>, scale: SuiteScale, maxUsers: number): number {
-  const scaled = (name: string): number => peakUsers(scaleProfile({ ...profiles[name]!, name }, scale));
-  const peak = profiles.peak ? scaled("peak") : Math.max(0, ...Object.keys(profiles).map(scaled));
-  return Math.max(1, Math.min(maxUsers, 2 * (peak || 50)));
-}
-
-/** Where the search starts, and why. */
-export interface SearchStart {
-  startUsers: number;
-  thinkSec?: number;
-  priorSteps: LoadStep[];
-  /** How the start was chosen, in words. */
-  how: string;
-}
-
-/** The search starts at most this many times the heaviest load of the profiles. */
-const MAX_START_FACTOR = 3;
-
-/**
- * The first step from what the profiles measured (their undisturbed steps and telemetry): the
- * break where the operational laws put it when a profile already queued (N ≈ X (R_slo + Z)), else
- * the utilization law's X_max (1 / D of the busiest resource) at the SLO's response time and the
- * measured think time; never below 1.25x the heaviest load that passed, never above 3x the
- * heaviest tested, nor the cap. Without usable profiles, `fallback` (twice the peak users).
- */
-export function planSearchStart(prior: readonly LoadStep[], stores: readonly RunStore[], slo: Slo, fallback: number, maxUsers: number): SearchStart {
-  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0));
-  const thinkSec = thinkTimeSec(steps);
-  const usable = quietOrAll(steps);
-  if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };
-  // The bounds of the start take every step (a disturbed one still shows how far the profiles went).
-  const heaviest = Math.max(...steps.map((s) => s.users!));
-  const passed = steps.filter((s) => !sloBreach(s, slo)).map((s) => s.users!);
-  const floor = passed.length > 0 ? Math.ceil(1.25 * Math.max(...passed)) : 1;
-  const ceil = Math.min(maxUsers, MAX_START_FACTOR * heaviest);
-  const clamp = (n: number): number => Math.max(1, Math.min(ceil, Math.max(floor, Math.round(n))));
-  const zText = `think time Z = ${Math.round(thinkSec * 1000)} ms (N/X − R of the profiles' steps)`;
-  const est = estimateBreakUsers(steps, slo, thinkSec);
-  if (est?.saturated) return { startUsers: clamp(est.users), thinkSec, priorSteps: [...steps], how: `the break where the operational laws put it, N ≈ X (R_slo + Z) = ${est.users} users from a profile step that queued; ${zText}` };
-  const util = utilizationEstimate(stores);
-  const bound = slo.p95Ms ?? slo.p99Ms;
-  if (util && bound !== undefined) {
-    const top = usable.reduce((a, b) => (b.users! > a.users! ? b : a));
-    const ratio = top.meanMs !== undefined && top.p95Ms > 0 ? Math.min(1, top.meanMs / top.p95Ms) : 0.5;
-    const users = util.rps * ((bound / 1000) * ratio + thinkSec);
-    return { startUsers: clamp(users), thinkSec, priorSteps: [...steps], how: `the utilization law: X_max ≈ ${util.rps} req/s (${util.evidence}) at the SLO's response time and ${zText}: ${Math.round(users)} users, within [${floor}, ${ceil}]` };
-  }
-  return { startUsers: clamp(Math.max(fallback, est?.users ?? 0)), thinkSec, priorSteps: [...steps], how: `twice the peak profile's users (${fallback}), within [${floor}, ${ceil}]; ${zText}` };
-}
-
 /** The SLO as `--slo` takes it: "p95<500ms,p99<1000ms,errors<1%". */
 export function sloFlag(slo: Slo): string {
   return describeSlo(slo, "flag");
@@ -178,22 +125,41 @@ function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, ste
   return "steps";
 }
 
-export async function runBreakingPoint(opts: BreakingPointOptions): Promise<PlanSearch> {
-  const now = opts.now ?? Date.now;
-  const s = opts.settings;
-  const dir = join(opts.outDir, BREAKING_POINT_DIR);
+/**
+ * The stage's time budget: what is left of it, with the time spent on disturbed steps given back
+ * (up to half of it: noise costs the search time, not its answer), and whether it ran out.
+ */
+function stageBudget(s: SearchStageSettings, now: () => number) {
   const started = now();
   const budgetMs = s.budgetSec !== undefined ? s.budgetSec * 1000 : undefined;
-  // Time spent on disturbed steps is given back to the budget (up to half of it): noise costs the
-  // search time, not its answer.
   let creditMs = 0;
   let stepStartMs = started;
-  const leftSec = (): number => (budgetMs === undefined ? Infinity : (started + budgetMs + Math.min(creditMs, budgetMs / 2) - now()) / 1000);
   const shortestStep = s.warmupSec + s.windowSec + 1;
-  let spent = false;
-  let stepCount = 0;
-  opts.onEvent?.({ kind: "search-start", dir, startUsers: opts.startUsers, maxUsers: opts.maxUsers, slo: opts.slo, ...(s.budgetSec !== undefined ? { budgetSec: s.budgetSec } : {}) });
-  const runner = createSearchRunner({
+  const budget = {
+    started,
+    spent: false,
+    leftSec: (): number => (budgetMs === undefined ? Infinity : (started + budgetMs + Math.min(creditMs, budgetMs / 2) - now()) / 1000),
+    /** Why the search stops before its next step: too little budget left for the shortest one. */
+    stopBefore: (): string | undefined => {
+      if (budget.leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
+      budget.spent = true;
+      return `the ${s.budgetSec} s time budget of the search was spent`;
+    },
+    /** `disturbed`: why the step just measured was disturbed, if it was. */
+    stepDone: (disturbed: string | undefined): void => {
+      if (disturbed) creditMs += now() - stepStartMs;
+      stepStartMs = now();
+    },
+  };
+  return budget;
+}
+
+/** The runner of the stage's steps: run directories under `<out>/breaking-point/`, never past the budget. */
+function stageRunner(opts: BreakingPointOptions, dir: string, leftSec: () => number): SearchRunner {
+  const s = opts.settings;
+  const scenarioName = opts.scenario.sourcePath ?? opts.scenario.name;
+  const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
+  return createSearchRunner({
     model: "closed",
     outDir: dir,
     slo: opts.slo,
@@ -206,12 +172,12 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     scenario: opts.scenario,
     baseUrl: opts.baseUrl,
     vars: opts.vars,
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...seed,
     rampSec: s.rampSec,
     ...(s.staggerStart ? { staggerStart: true } : {}),
     ...(opts.thinkSec !== undefined ? { thinkSec: () => opts.thinkSec } : {}),
-    target: { url: opts.baseUrl, scenario: opts.scenario.sourcePath ?? opts.scenario.name },
-    planExtra: { scenario: opts.scenario.sourcePath ?? opts.scenario.name, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) },
+    target: { url: opts.baseUrl, scenario: scenarioName },
+    planExtra: { scenario: scenarioName, workers: opts.workers, classes: describeClasses(opts.scenario, {}), ...seed },
     notePrefix: "headroom plan: breaking-point stage",
     ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     telemetryIntervalMs: opts.telemetryIntervalMs,
@@ -223,6 +189,42 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     onStepStart: ({ index, load, pass, durationSec }) => opts.onEvent?.({ kind: "search-step-start", index, users: load.users ?? 0, pass, durationSec }),
     onInterval: (line) => opts.onEvent?.({ kind: "search-interval", line }),
   });
+}
+
+/** The stage's result as the documents read it. */
+function planSearchOf(opts: BreakingPointOptions, result: SearchResult, elapsedMs: number, spent: boolean): PlanSearch {
+  const steps = result.detail.steps;
+  const firstBroken = steps.findIndex((st) => !st.ok);
+  const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
+  const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
+  // Judged on the step's measured seconds: the start of the users (the warm-up) loads the generator more than the steady window does.
+  const generatorLimited = limiting?.generatorLimited === true;
+  return {
+    dir: BREAKING_POINT_DIR,
+    slo: opts.slo,
+    sloText: describeSlo(opts.slo),
+    startUsers: opts.startUsers,
+    maxUsers: opts.maxUsers,
+    settings: { ...opts.settings },
+    elapsedSec: Math.round(elapsedMs / 100) / 10,
+    outcome: outcomeOf(result.detail.stopReason, opts.signal?.aborted === true, spent, steps, opts.maxUsers),
+    maxTestedUsers: heaviest?.users ?? 0,
+    generatorLimited,
+    ...(generatorLimited ? { generatorReason: `the load generator's CPU or event loop was saturated in the measured seconds at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's; add --workers` } : {}),
+    furtherCommand: opts.furtherCommand(heaviest?.users ?? opts.startUsers),
+    notes: opts.notes ?? [],
+    result,
+  };
+}
+
+export async function runBreakingPoint(opts: BreakingPointOptions): Promise<PlanSearch> {
+  const now = opts.now ?? Date.now;
+  const s = opts.settings;
+  const dir = join(opts.outDir, BREAKING_POINT_DIR);
+  const budget = stageBudget(s, now);
+  let stepCount = 0;
+  opts.onEvent?.({ kind: "search-start", dir, startUsers: opts.startUsers, maxUsers: opts.maxUsers, slo: opts.slo, ...(s.budgetSec !== undefined ? { budgetSec: s.budgetSec } : {}) });
+  const runner = stageRunner(opts, dir, budget.leftSec);
   const result = await searchCapacity(
     {
       model: "closed",
@@ -237,14 +239,9 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       ...(s.retestUnsteady ? { retestUnsteady: true } : {}),
       ...(opts.priorSteps ? { priorSteps: opts.priorSteps } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      stopBefore: () => {
-        if (leftSec() >= shortestStep + STEP_OVERHEAD_SEC) return undefined;
-        spent = true;
-        return `the ${s.budgetSec} s time budget of the search was spent`;
-      },
+      stopBefore: budget.stopBefore,
       onStep: (step) => {
-        if (step.disturbed) creditMs += now() - stepStartMs;
-        stepStartMs = now();
+        budget.stepDone(step.disturbed);
         opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
       },
     },
@@ -252,28 +249,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
     s.recovery ? runner.runRecovery : undefined,
   );
   runner.analyzeFirstBroken(result, opts.targets, "peak");
-  const steps = result.detail.steps;
-  const firstBroken = steps.findIndex((st) => !st.ok);
-  const heaviest = [...steps].sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
-  const limiting = firstBroken >= 0 ? steps[firstBroken] : heaviest;
-  // Judged on the step's measured seconds: the start of the users (the warm-up) loads the generator more than the steady window does.
-  const generatorLimited = limiting?.generatorLimited === true;
-  const search: PlanSearch = {
-    dir: BREAKING_POINT_DIR,
-    slo: opts.slo,
-    sloText: describeSlo(opts.slo),
-    startUsers: opts.startUsers,
-    maxUsers: opts.maxUsers,
-    settings: { ...s },
-    elapsedSec: Math.round((now() - started) / 100) / 10,
-    outcome: outcomeOf(result.detail.stopReason, opts.signal?.aborted === true, spent, steps, opts.maxUsers),
-    maxTestedUsers: heaviest?.users ?? 0,
-    generatorLimited,
-    ...(generatorLimited ? { generatorReason: `the load generator's CPU or event loop was saturated in the measured seconds at ${limiting?.users} users: the figures there are the generator's limit, a floor of the platform's; add --workers` } : {}),
-    furtherCommand: opts.furtherCommand(heaviest?.users ?? opts.startUsers),
-    notes: opts.notes ?? [],
-    result,
-  };
+  const search = planSearchOf(opts, result, now() - budget.started, budget.spent);
   opts.onEvent?.({ kind: "search-end", search });
   return search;
 }

@@ -92,7 +92,8 @@ export function suitePlanning(runs: SuiteRunResult[], capacity: CapacityAnalysis
   const order = ["sustained", "baseline", "peak"];
   const ranked = runs.filter((r) => !hasFaults(r)).sort((a, b) => (order.indexOf(b.test.name) + 1 || 99) - (order.indexOf(a.test.name) + 1 || 99));
   for (const r of ranked) {
-    parts.push(capacityFromRun({ dir: r.dir, manifest: r.store.manifest, intervals: r.store.intervals, telemetry: r.store.telemetry, summary: r.store.summary }, { measuredInstances: instances }));
+    const { manifest, intervals, telemetry, summary } = r.store;
+    parts.push(capacityFromRun({ dir: r.dir, manifest, intervals, telemetry, summary }, { measuredInstances: instances }));
     parts.push(capacityFromRunAnalysis(r.analysis, { measuredInstances: instances }));
   }
   if (capacity) parts.unshift(capacityFromAnalysis(capacity, { measuredInstances: instances, source: capacitySource }));

@@ -92,7 +92,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<SuiteResult> {
     let injector: FaultInjector | undefined;
     const startTelemetryAt = (startedAtMs: number): void => {
       telemetry = startTelemetry(opts.telemetry, (line) => store.appendTelemetry(line), { startedAtMs, intervalMs: opts.telemetryIntervalMs, diskPath: dir });
-      if (faults.length > 0) injector = startFaultInjector({ faults, targets: opts.faultTargets ?? { baseUrl: opts.baseUrl }, startedAtMs, emit: (line) => store.appendTelemetry(line) });
+      const targets = opts.faultTargets ?? { baseUrl: opts.baseUrl };
+      if (faults.length > 0) injector = startFaultInjector({ faults, targets, startedAtMs, emit: (line) => store.appendTelemetry(line) });
     };
     let summary: RunSummary;
     try {

@@ -51,6 +51,16 @@ export function checkScenarioFile(path: string, shown = path): void {
   }
 }
 
+/**
+ * Imports a user's TypeScript or JavaScript module (a target adapter, for instance) as an ES module
+ * whatever the nearest package.json says, and able to import "headroom": resolve-headroom-hooks.mjs
+ * applies both to the imports made from this file.
+ */
+export async function importUserModule(abs: string): Promise<Record<string, unknown>> {
+  await resolveHeadroomForScenarios();
+  return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+}
+
 export async function loadScenario(path: string): Promise<Scenario> {
   const abs = resolve(path);
   checkScenarioFile(path);

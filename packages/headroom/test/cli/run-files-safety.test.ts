@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { writeTokens } from "../../src/cli/plan.js";
+import { writeTokens } from "../../../../apps/backend/src/headroom-tokens.js";
 import { EXIT } from "../../src/core/errors.js";
 import { initHistograms } from "../../src/metrics/histogram.js";
 import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE } from "../../src/core/types.js";

@@ -11,7 +11,8 @@ import { initHistograms } from "../../src/metrics/histogram.js";
 import { loadScenario } from "../../src/plan/load-scenario.js";
 import { buildTargets } from "../../src/plan/targets.js";
 import { searchNotReached } from "../../src/report/markdown/capacity-plan-search.js";
-import { runBreakingPoint, searchStartUsers, sloFlag, type BreakingPointEvent, type SearchStageSettings } from "../../src/jobs/breaking-point.js";
+import { runBreakingPoint, sloFlag, type BreakingPointEvent, type SearchStageSettings } from "../../src/jobs/breaking-point.js";
+import { searchStartUsers } from "../../src/jobs/search-start.js";
 import { QUICK_SCALE } from "../../src/plan/scale-profile.js";
 import { startCapacityServer, type CapacityServer } from "../analysis/capacity-server.js";
 
