@@ -42,6 +42,8 @@ export interface PlanFlags {
   search: boolean;
   searchBudget?: string;
   searchMaxUsers?: string;
+  /** --hosts: generator processes each search step is split over. */
+  hosts?: string;
   keepTokens?: boolean;
   force?: boolean;
 }

@@ -15,6 +15,7 @@ import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
 import { formatDuration } from "../report/format.js";
 import { parseCount } from "./flags.js";
+import { parseHosts } from "./hosts-flag.js";
 import type { PlanFlags } from "./plan-flags.js";
 
 const LEVELS: LoadLevel[] = ["normal", "peak", "sustained"];
@@ -54,6 +55,8 @@ export interface SearchStage {
   startUsers: number;
   maxUsers: number;
   slo: Slo;
+  /** Generator processes each step is split over (--hosts). */
+  hosts?: number;
 }
 
 /** --search-budget over the stage's settings; refused when shorter than one step. */
@@ -83,7 +86,9 @@ export function searchStage(f: PlanFlags, scenario: Scenario, scale: SuiteScale,
   const settings = f.searchBudget !== undefined ? budgeted(base, f.searchBudget) : base;
   const maxUsers = f.searchMaxUsers !== undefined ? parseCount(f.searchMaxUsers, "--search-max-users") : SEARCH_MAX_USERS;
   const slo = f.slo ? parseSlo(f.slo) : sloFromTargets(targets, "peak");
-  return { settings, startUsers: searchStartUsers((scenario.profiles ?? {}) as Record<string, Profile>, scale, maxUsers), maxUsers, slo };
+  const hosts = f.hosts !== undefined ? parseHosts(f.hosts) : undefined;
+  const startUsers = searchStartUsers((scenario.profiles ?? {}) as Record<string, Profile>, scale, maxUsers);
+  return { settings, startUsers, maxUsers, slo, ...(hosts !== undefined ? { hosts } : {}) };
 }
 
 export function describeStage(st: SearchStage): string {

@@ -13,6 +13,7 @@ import { redactCommandLine } from "../core/redact.js";
 import { newRunId } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { BREAKING_POINT_STAGE, QUICK_SEARCH, SEARCH_MAX_USERS, sloFlag } from "../jobs/breaking-point.js";
+import { HOSTS_HELP } from "./hosts-flag.js";
 import { runPlanJob, type PlanJobOptions, type PlanJobResult, type PlanSearchStage } from "../jobs/plan-job.js";
 import { parseDurationMs } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
@@ -142,6 +143,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--no-search", `skip the ${BREAKING_POINT_STAGE} stage (the search above the peak profile's users)`)
     .option("--search-budget <d>", `time budget of the ${BREAKING_POINT_STAGE} search (default ${QUICK_SEARCH.budgetSec}s; none with --full; 0 for none)`)
     .option("--search-max-users <n>", `most users a search step runs (default ${SEARCH_MAX_USERS}: the generator's memory stays bounded)`)
+    .option("--hosts <n>", HOSTS_HELP.replace("each step's load", `each ${BREAKING_POINT_STAGE} step's load`))
     .option("--keep-tokens", "keep the suite's bearer tokens as tokens.json (mode 0600) in the report folder; by default they live in a private temporary folder removed at the end")
     .option("--force", "with --out: write into a folder that already holds files (an earlier plan's are overwritten)")
     .option("--json", "print summary.json on stdout (progress goes to stderr)")

@@ -28,6 +28,8 @@ export interface PlanSearchStage {
   startUsers: number;
   maxUsers: number;
   slo: Slo;
+  /** Generator processes each step's users are split over (`--segment i/N` each); default 1. */
+  hosts?: number;
   /** The command a user runs to search further than the stage did, from the most users it ran. */
   furtherCommand: (fromUsers: number) => string;
 }
@@ -113,6 +115,7 @@ async function searchStage(o: PlanJobOptions, stage: PlanSearchStage, t: Running
     telemetry: t.telemetry,
     telemetryIntervalMs: o.telemetryIntervalMs,
     workers: o.workers,
+    ...(stage.hosts !== undefined ? { hosts: stage.hosts } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     startUsers: start.startUsers,
     ...(start.thinkSec !== undefined ? { thinkSec: start.thinkSec } : {}),
