@@ -85,7 +85,8 @@ export function createCollectors(config: TelemetryConfig, opts: { diskPath?: str
     out.push(createProcessCollector({ pids: p.pids, port: p.port }));
   }
   if (config.host) out.push(createHostCollector({ diskPath: opts.diskPath }));
-  if (config.others) out.push(createOthersCollector({ ...(config.others.pids ? { pids: config.others.pids } : {}), ...(config.others.port !== undefined ? { port: config.others.port } : {}) }));
+  const others = config.others;
+  if (others) out.push(createOthersCollector({ ...(others.pids ? { pids: others.pids } : {}), ...(others.port !== undefined ? { port: others.port } : {}) }));
   return out;
 }
 
