@@ -10,9 +10,15 @@ import { HeadroomError } from "../core/errors.js";
 
 /** The sizing rule (docs/distributed.md), from the engine benchmark (README "Benchmarks"). */
 export const SIZING = {
-  /** Scenario users one pod core carries: 10,000 users with 1-5 s think time (~3,300 req/s) ran on one core; half that leaves headroom for heavier scenarios. */
+  /**
+   * Scenario users one pod core carries: 10,000 users with 1-5 s think time (~3,300 req/s) ran on
+   * one core; half that leaves headroom for heavier scenarios.
+   */
   usersPerCore: 5000,
-  /** Open-model arrivals one core sends: the single-URL client did 105,000-116,000 req/s on one core against nginx; a fifth of it, for real responses and scenarios through undici. */
+  /**
+   * Open-model arrivals one core sends: the single-URL client did 105,000-116,000 req/s on one
+   * core against nginx; a fifth of it, for real responses and scenarios through undici.
+   */
   ratePerCore: 20_000,
   /** Memory: a base plus per user; 10,000 users peaked at 357 MB RSS (about 36 KB a user with the base). */
   baseMiB: 128,
@@ -90,7 +96,11 @@ export function podArgs(o: JobSpecInput): string[] {
 export function buildJobObjects(o: JobSpecInput): [ConfigMap, Job] {
   checkJobName(o.name);
   const labels = { "app.kubernetes.io/name": "headroom", "app.kubernetes.io/instance": o.name };
-  const meta = (name: string): { name: string; namespace?: string; labels: Record<string, string> } => ({ name, ...(o.namespace ? { namespace: o.namespace } : {}), labels });
+  const meta = (name: string): { name: string; namespace?: string; labels: Record<string, string> } => ({
+    name,
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    labels,
+  });
   const files: Record<string, string> = { [o.scenario.name]: o.scenario.text };
   for (const d of o.data) {
     if (files[d.name] !== undefined) throw new HeadroomError("HR_BAD_ARGUMENT", `--data ${d.name}: two files named "${d.name}" would land in one folder`, "rename one of them (the scenario and its data files share the folder " + SCENARIO_DIR + ")");
