@@ -53,7 +53,7 @@ export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYa
 export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/ops/grafana-dashboard.js";
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
 export { startTelemetry, createCollectors, scheduleCollectors, createPrometheusCollector, createPostgresCollector, createRedisCollector, createProcessCollector, createHostCollector, findPortProcesses, parsePrometheusText, seriesKey, bucketQuantile, parseRedisInfo, summarizeTelemetry, formatTelemetryTable, REDIS_EXTRA_KEYS, HOST_EXTRA_KEYS, type StartTelemetryOptions, type TelemetryConfig, type TelemetryHandle, type TelemetrySink, type Collector, type CollectorReading, type SlowStatement, type QuerySource, type PortProcesses, type PromExposition, type PromSample, type TelemetrySummary, type TelemetrySourceStats, type TelemetrySeriesStats } from "./telemetry/index.js";
-// The one clock telemetry and the engine run on (it replaced TelemetryTimers).
+// The one clock the engine and telemetry run on; tests inject a fake one (startTelemetry's `clock`).
 export type { Clock, TimerHandle } from "./core/clock.js";
 export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./core/telemetry-keys.js";
 // analysis (issue 5, issue 4 item 3): targets and verdicts, per-run analysis, capacity, USL, bottlenecks, search
