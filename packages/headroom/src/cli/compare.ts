@@ -74,7 +74,9 @@ Examples:
       await initHistograms();
       const a = readRunStore(resolve(ctx.io.cwd, runA));
       const b = readRunStore(resolve(ctx.io.cwd, runB));
-      const comparison = compareRuns({ dir: runA, manifest: a.manifest, intervals: a.intervals }, { dir: runB, manifest: b.manifest, intervals: b.intervals }, { maxRegressionPct, alpha });
+      const before = { dir: runA, manifest: a.manifest, intervals: a.intervals };
+      const after = { dir: runB, manifest: b.manifest, intervals: b.intervals };
+      const comparison = compareRuns(before, after, { maxRegressionPct, alpha });
       const text = flags.json ? JSON.stringify(comparison, null, 2) + "\n" : flags.md ? renderComparisonMarkdown(comparison) : renderComparisonText(comparison);
       ctx.io.stdout.write(text);
       // The text form carries the warning itself; with --json or --md stdout may go to a file.

@@ -18,7 +18,8 @@ export interface ProgressFigures {
 /** Figures of one merged second. */
 export function secondFigures(line: IntervalLine, totalSec: number): ProgressFigures {
   const w = windowStats([line]);
-  return { elapsedSec: line.t + 1, totalSec, users: line.users, rps: w.requests, p95Ms: w.latency.p95, errorPct: w.errorPct, dropped: line.dropped, ...(line.phase ? { phase: line.phase } : {}) };
+  const phase = line.phase ? { phase: line.phase } : {};
+  return { elapsedSec: line.t + 1, totalSec, users: line.users, rps: w.requests, p95Ms: w.latency.p95, errorPct: w.errorPct, dropped: line.dropped, ...phase };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : " ".repeat(n - s.length) + s);

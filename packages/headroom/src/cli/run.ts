@@ -1,219 +1,25 @@
 // `headroom run`: one test, from a URL or a scenario file, to a run directory.
 //   headroom run --url URL [--method M] [--header "K: V"]... [--body B] (--connections C | --rate R | --users N) --duration D
 //   headroom run FILE.ts [--users N --spawn-rate R | --rate R] --duration D [--host URL] [--var k=v]
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT, HeadroomError } from "../core/errors.js";
 import { describeRun } from "../engine/describe-run.js";
-import { newRunId, newRunManifest } from "../engine/manifest.js";
 import { checkReachable } from "../engine/preflight.js";
 import { describeClasses } from "../engine/scenario-workload.js";
-import { defaultWorkers, runTest } from "../engine/run-test.js";
-import { formatSegment, parseSegment, type Segment } from "../engine/segments.js";
-import type { SingleRequest } from "../engine/single-request.js";
-import { parsePositiveDurationSec } from "../plan/duration.js";
+import { defaultWorkers } from "../engine/run-test.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
-import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
-import type { Scenario } from "../plan/scenario-api.js";
+import { describeProfile } from "../plan/profile.js";
 import { TYPECHECK_SKIPPED_NOTE, typecheckScenario } from "../plan/typecheck-scenario.js";
-import { checkOutDir } from "../store/out-dir.js";
 import { parseStreamUrl } from "../k8s/stream-target.js";
-import { createRunStore, readRunStore } from "../store/run-store.js";
-import type { StageSpec } from "../core/types.js";
-import { collect, parseCount, parseThink, parseVar } from "./flags.js";
+import { collect, parseCount, parseVar } from "./flags.js";
+import type { CliIo } from "./io.js";
 import type { CommandContext } from "./main.js";
-import { formatSummaryTable } from "./progress-table.js";
-import { progressSink } from "./progress.js";
-import { finishRun, parseRunGates } from "./run-finish.js";
-import { openRunSinks } from "./run-outputs.js";
+import { parseRunGates } from "./run-finish.js";
+import { executeRun, type RunTarget } from "./run-execute.js";
+import { parseHeader, parseSegmentFlag, parseStartAt, parseUrl, pickProfile, profileFromFlags, profileWithOverrides, type RunFlags } from "./run-flags.js";
 
-interface RunFlags {
-  url?: string;
-  method?: string;
-  header?: string[];
-  body?: string;
-  connections?: string;
-  rate?: string;
-  users?: string;
-  spawnRate?: string;
-  stages?: string;
-  think?: string;
-  staggerStart?: boolean;
-  maxInFlight?: string;
-  duration?: string;
-  /** Locust's name for --duration. */
-  runTime?: string;
-  timeout: string;
-  workers?: string;
-  out?: string[];
-  force?: boolean;
-  threshold?: string[];
-  targets?: string;
-  abortOnFail?: boolean;
-  abortGrace: string;
-  report: boolean;
-  json?: boolean;
-  dryRun?: boolean;
-  host?: string;
-  baseUrl?: string;
-  var?: string[];
-  seed?: string;
-  name?: string;
-  profile?: string;
-  segment?: string;
-  startAt?: string;
-  stream?: string;
-  typecheck: boolean;
-}
-
-function parseRate(text: string, flag: string, allowZero = false): number {
-  const n = Number(text.replace(/\/s$/, ""));
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-    throw new HeadroomError("HR_BAD_NUMBER", `${flag} "${text}" is not a positive number per second`, `give ${flag} a number such as ${flag} 200`);
-  }
-  return n;
-}
-
-/** "K: V" → [K, V]. */
-export function parseHeader(text: string): [string, string] {
-  const i = text.indexOf(":");
-  const name = i > 0 ? text.slice(0, i).trim() : "";
-  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw new HeadroomError("HR_BAD_HEADER", `header "${text}" is not of the form "Name: value"`, 'write headers as --header "Authorization: Bearer abc"');
-  }
-  return [name, text.slice(i + 1).trim()];
-}
-
-function parseUrl(text: string, flag: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" is not a URL`, `give an absolute URL such as ${flag} http://127.0.0.1:8000/health`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new HeadroomError("HR_BAD_URL", `${flag} "${text}" uses ${u.protocol}; expected http: or https:`, `give an http(s) URL such as ${flag} http://127.0.0.1:8000/`);
-  return u.href;
-}
-
-/**
- * Stages: comma-separated [name=]DURATION:TARGET[@SPAWN_RATE]. TARGET is users (closed model) or
- * arrivals per second (open model, with --rate giving the start rate).
- */
-export function parseStages(text: string, open: boolean): StageSpec[] {
-  return text.split(",").map((part) => {
-    const m = /^(?:([\w.-]+)=)?([^:]+):(\d+(?:\.\d+)?)(?:@(\d+(?:\.\d+)?))?$/.exec(part.trim());
-    if (!m) {
-      throw new HeadroomError("HR_BAD_ARGUMENT", `stage "${part}" is not of the form [name=]DURATION:TARGET[@SPAWN_RATE]`, 'write stages like --stages "ramp=2m:50@10,spike=3m:500@100,recover=5m:100@20"');
-    }
-    const st: StageSpec = { durationSec: parsePositiveDurationSec(m[2]!, `stage "${part}"`) };
-    if (m[1]) st.name = m[1];
-    if (open) st.rate = Number(m[3]);
-    else {
-      st.users = parseCount(m[3]!, `stage "${part}" users`, 0);
-      if (m[4]) st.spawnRate = Number(m[4]);
-    }
-    return st;
-  });
-}
-
-/** The profile the flags describe; throws on conflicts and missing pieces. */
-export function profileFromFlags(f: RunFlags, hasScenario: boolean): Profile {
-  const modes = [f.connections && "--connections", f.rate && "--rate", f.users && "--users"].filter(Boolean) as string[];
-  if (modes.length > 1) {
-    throw new HeadroomError("HR_CONFLICTING_FLAGS", `${modes.join(" and ")} were both given; a run is either closed (--users), open (--rate) or throughput (--connections)`, "keep one of --users, --rate, --connections");
-  }
-  if (f.connections && hasScenario) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N (closed model) or --rate R (open model) with a scenario file");
-  const open = f.rate !== undefined;
-  // A flag of another executor would be silently ignored: say so instead.
-  const foreign = (f.connections ? [f.spawnRate && "--spawn-rate", f.think && "--think", f.maxInFlight && "--max-in-flight", f.stages && "--stages"] : open ? [f.spawnRate && "--spawn-rate", f.think && "--think"] : [f.maxInFlight && "--max-in-flight"]).filter(Boolean) as string[];
-  if (foreign.length > 0) {
-    const mode = f.connections ? "the throughput model (--connections)" : open ? "the open model (--rate)" : "the closed model (--users)";
-    const owner = (flag: string): string => (flag === "--max-in-flight" ? "the open model (--rate)" : flag === "--stages" ? "--users or --rate" : "the closed model (--users)");
-    throw new HeadroomError("HR_CONFLICTING_FLAGS", `${foreign.join(", ")} ${foreign.length > 1 ? "do" : "does"} not apply to ${mode}: ${foreign.map((x) => `${x} belongs to ${owner(x)}`).join("; ")}`, `drop ${foreign.join(", ")}, or switch the model (headroom run --help lists each flag's model)`);
-  }
-  const stages = f.stages ? parseStages(f.stages, open) : undefined;
-  if (!f.duration && !stages) throw new HeadroomError("HR_MISSING_ARGUMENT", "no --duration given", "add --duration, e.g. --duration 30s (or --stages)");
-  const durationSec = f.duration ? parsePositiveDurationSec(f.duration, "--duration") : stages!.reduce((s, st) => s + st.durationSec, 0);
-  const base = { name: f.name ?? "run", durationSec, timeoutMs: Math.round(parsePositiveDurationSec(f.timeout, "--timeout") * 1000) };
-  let p: Profile;
-  if (f.connections) p = { ...base, executor: "throughput", connections: parseCount(f.connections, "--connections") };
-  else if (open) {
-    p = { ...base, executor: "open", rate: parseRate(f.rate!, "--rate", stages !== undefined) };
-    if (stages) p.stages = stages;
-    if (f.maxInFlight) p.maxInFlight = parseCount(f.maxInFlight, "--max-in-flight");
-  } else {
-    if (!f.users && !stages) throw new HeadroomError("HR_MISSING_ARGUMENT", "no load given: none of --users, --rate, --connections", "add --users N (with --spawn-rate R), --rate R, or (with --url) --connections C");
-    p = { ...base, executor: "closed" };
-    if (stages) p.stages = stages;
-    else p.users = parseCount(f.users!, "--users");
-    if (f.spawnRate) p.spawnRate = parseRate(f.spawnRate, "--spawn-rate");
-    if (f.think) p.thinkTime = parseThink(f.think);
-    if (f.staggerStart) p.staggerStart = true;
-  }
-  if (f.duration && stages) p.durationSec = durationSec;
-  return validateProfile(p);
-}
-
-function parseSegmentFlag(text: string): Segment {
-  const seg = parseSegment(text);
-  if (!seg) throw new HeadroomError("HR_BAD_ARGUMENT", `--segment "${text}" is not of the form i/n (0 <= i < n) or from:to/n`, "give this host's lane, e.g. --segment 0/4 on the first of four hosts");
-  return seg;
-}
-
-function parseStartAt(text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new HeadroomError("HR_BAD_ARGUMENT", `--start-at "${text}" is not a time`, "give an ISO 8601 time (2025-01-01T12:00:00Z) or epoch milliseconds");
-  return ms;
-}
-
-function pickProfile(s: Scenario, name: string): Profile {
-  const available = Object.keys(s.profiles ?? {});
-  const p = s.profiles?.[name];
-  if (!p) {
-    throw new HeadroomError(
-      "HR_BAD_ARGUMENT",
-      `--profile "${name}" is not exported by ${s.sourcePath ?? s.name}${available.length ? ` (it has: ${available.join(", ")})` : " (it exports no profiles)"}`,
-      available.length ? `use one of: ${available.join(", ")}` : "export `profiles` (a record of name -> profile) from the scenario file, or give --users/--rate and --duration",
-    );
-  }
-  return { ...p, ...(p.stages ? { stages: p.stages.map((st) => ({ ...st })) } : {}) };
-}
-
-/**
- * A named profile with the flags given on top: --users / --spawn-rate replace the plain closed
- * model's (with stages, every stage's users scale by users / the profile's peak), --duration
- * replaces the duration (with stages, every stage scales in proportion), --rate / --timeout /
- * --max-in-flight / --name replace theirs.
- */
-export function profileWithOverrides(p: Profile, f: RunFlags): Profile {
-  const out: Profile = { ...p };
-  if (f.name) out.name = f.name;
-  if (f.timeout !== "30s" || out.timeoutMs === undefined) out.timeoutMs = Math.round(parsePositiveDurationSec(f.timeout, "--timeout") * 1000);
-  if (f.connections) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--connections is for single-URL throughput runs, not scenarios", "use --users N or --rate R with a scenario file");
-  if (f.users) {
-    const users = parseCount(f.users, "--users");
-    if (out.stages && out.executor === "closed") {
-      const peakUsers = Math.max(1, ...out.stages.map((s) => s.users ?? 0));
-      out.stages = out.stages.map((s) => ({ ...s, users: Math.round(((s.users ?? 0) * users) / peakUsers) }));
-    } else out.users = users;
-  }
-  if (f.spawnRate) {
-    const rate = parseRate(f.spawnRate, "--spawn-rate");
-    if (out.stages && out.executor === "closed") out.stages = out.stages.map((s) => ({ ...s, spawnRate: rate }));
-    else out.spawnRate = rate;
-  }
-  if (f.rate) out.rate = parseRate(f.rate, "--rate");
-  if (f.maxInFlight) out.maxInFlight = parseCount(f.maxInFlight, "--max-in-flight");
-  if (f.duration) {
-    const sec = parsePositiveDurationSec(f.duration, "--duration");
-    if (out.stages && out.stages.length > 0) {
-      const total = out.stages.reduce((s, st) => s + st.durationSec, 0);
-      out.stages = out.stages.map((st) => ({ ...st, durationSec: (st.durationSec * sec) / total }));
-    }
-    out.durationSec = sec;
-  }
-  return validateProfile(out);
-}
+export { parseHeader, parseStages, profileFromFlags, profileWithOverrides } from "./run-flags.js";
 
 export function register(program: Command, ctx: CommandContext): void {
   program
@@ -273,14 +79,20 @@ Thresholds and outputs: docs/thresholds-and-outputs.md`,
     .action(async (file: string | undefined, f: RunFlags) => ctx.setExitCode(await runCommand(file, f, ctx)));
 }
 
-async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
+/** Refuses what cannot mean anything: both or neither of a file and --url, flags of the other kind of run. */
+function checkRunKind(file: string | undefined, f: RunFlags): void {
   if (f.runTime !== undefined) {
-    if (f.duration !== undefined) throw new HeadroomError("HR_CONFLICTING_FLAGS", `both --duration "${f.duration}" and --run-time "${f.runTime}" were given; --run-time is Locust's name for --duration`, "keep one of them");
+    if (f.duration !== undefined) {
+      throw new HeadroomError("HR_CONFLICTING_FLAGS", `both --duration "${f.duration}" and --run-time "${f.runTime}" were given; --run-time is Locust's name for --duration`, "keep one of them");
+    }
     f.duration = f.runTime;
   }
   if (!file === !f.url) {
-    throw new HeadroomError(file ? "HR_CONFLICTING_FLAGS" : "HR_MISSING_ARGUMENT", file ? `both a scenario file ("${file}") and --url were given; a run takes one or the other` : "nothing to run: no scenario file and no --url", "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`");
+    throw new HeadroomError(
+      file ? "HR_CONFLICTING_FLAGS" : "HR_MISSING_ARGUMENT",
+      file ? `both a scenario file ("${file}") and --url were given; a run takes one or the other` : "nothing to run: no scenario file and no --url",
+      "run `headroom run --url http://host/path --connections 50 --duration 30s` or `headroom run my.scenario.ts --users 100 --duration 5m`",
+    );
   }
   const misplaced = file
     ? [f.think && "--think", f.method && f.method.toUpperCase() !== "GET" && "--method", f.header && "--header", f.body !== undefined && "--body"]
@@ -293,6 +105,38 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
       file ? "put headers, bodies and waits in the scenario (userClass headers, request options, wait strategies)" : "drop them, or run a scenario file instead of --url",
     );
   }
+}
+
+/** The single request and its profile from the flags, or the scenario file loaded (type-checked first) with its host and profile. */
+async function runTarget(file: string | undefined, f: RunFlags, io: CliIo): Promise<RunTarget> {
+  if (f.url) {
+    const profile = profileFromFlags(f, false);
+    const headers = Object.fromEntries((f.header ?? []).map(parseHeader));
+    return { profile, request: { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers, ...(f.body !== undefined ? { body: f.body } : {}) } };
+  }
+  const path = resolve(io.cwd, file!);
+  const host = f.host ?? f.baseUrl;
+  const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
+  checkScenarioFile(path, file);
+  if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
+  const scenario = await loadScenario(path);
+  const exported = Object.keys(scenario.profiles ?? {});
+  if (!f.profile && exported.length > 0 && !f.users && !f.rate && !f.stages) {
+    throw new HeadroomError(
+      "HR_MISSING_ARGUMENT",
+      `no load given; ${scenario.sourcePath ?? scenario.name} exports the profiles ${exported.join(", ")}`,
+      `pick one with --profile ${exported[0]}, or give --users N (--spawn-rate R) or --rate R with --duration`,
+    );
+  }
+  const profile = f.profile ? profileWithOverrides(pickProfile(scenario, f.profile), f) : profileFromFlags(f, true);
+  const baseUrl = hostUrl ?? scenario.host;
+  if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  return { scenario, baseUrl, profile };
+}
+
+async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  checkRunKind(file, f);
   const gates = parseRunGates(f, io.cwd);
   const vars = Object.fromEntries((f.var ?? []).map(parseVar));
   const workers = f.workers ? parseCount(f.workers, "--workers") : defaultWorkers();
@@ -300,30 +144,11 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
   const segment = f.segment !== undefined ? parseSegmentFlag(f.segment) : undefined;
   const startAtEpochMs = f.startAt !== undefined ? parseStartAt(f.startAt) : undefined;
   const streamTarget = f.stream !== undefined ? parseStreamUrl(f.stream) : undefined;
-  if (streamTarget && !segment) throw new HeadroomError("HR_MISSING_ARGUMENT", "--stream was given without --segment", "give this host's share, e.g. --segment 0/4 (0/1 for a test on one host), so `headroom collect` can account for every host");
-  let request: SingleRequest | undefined;
-  let scenario: Scenario | undefined;
-  let baseUrl: string | undefined;
-  let profile: Profile | undefined;
-  if (f.url) {
-    profile = profileFromFlags(f, false);
-    request = { url: parseUrl(f.url, "--url"), method: (f.method ?? "GET").toUpperCase(), headers: Object.fromEntries((f.header ?? []).map(parseHeader)), ...(f.body !== undefined ? { body: f.body } : {}) };
-  } else {
-    const path = resolve(io.cwd, file!);
-    const host = f.host ?? f.baseUrl;
-    const hostUrl = host ? parseUrl(host, f.host ? "--host" : "--base-url") : undefined;
-    checkScenarioFile(path, file);
-    if (f.typecheck && !(await typecheckScenario(path)).checked) io.stderr.write(TYPECHECK_SKIPPED_NOTE);
-    scenario = await loadScenario(path);
-    const exported = Object.keys(scenario.profiles ?? {});
-    if (!f.profile && exported.length > 0 && !f.users && !f.rate && !f.stages) {
-      throw new HeadroomError("HR_MISSING_ARGUMENT", `no load given; ${scenario.sourcePath ?? scenario.name} exports the profiles ${exported.join(", ")}`, `pick one with --profile ${exported[0]}, or give --users N (--spawn-rate R) or --rate R with --duration`);
-    }
-    profile = f.profile ? profileWithOverrides(pickProfile(scenario, f.profile), f) : profileFromFlags(f, true);
-    baseUrl = hostUrl ?? scenario.host;
-    if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
+  if (streamTarget && !segment) {
+    throw new HeadroomError("HR_MISSING_ARGUMENT", "--stream was given without --segment", "give this host's share, e.g. --segment 0/4 (0/1 for a test on one host), so `headroom collect` can account for every host");
   }
-  if (!profile) throw new Error("unreachable: no profile");
+  const target = await runTarget(file, f, io);
+  const { request, scenario, profile } = target;
   const plan = describeProfile(profile, {
     workers,
     ...(seed !== undefined ? { seed } : {}),
@@ -335,84 +160,6 @@ async function runCommand(file: string | undefined, f: RunFlags, ctx: CommandCon
     io.stdout.write(f.json ? JSON.stringify(d, null, 2) + "\n" : d.text);
     return EXIT.OK;
   }
-  await checkReachable(request?.url ?? baseUrl!);
-
-  const id = newRunId();
-  const dir = gates.outputs.dir ? resolve(io.cwd, gates.outputs.dir) : join(io.cwd, "runs", id);
-  if (gates.outputs.dir) checkOutDir(dir, f.force);
-  const notes = segment ? [`this run is segment ${f.segment} of a test split across hosts: \`headroom merge\` the hosts' run directories for the whole`] : undefined;
-  const manifest = newRunManifest({ id, name: profile.name, plan, ...(notes ? { notes } : {}), ...(profile.loadLevel ? { loadLevel: profile.loadLevel } : {}), target: request ? { url: request.url } : { url: baseUrl!, scenario: scenario!.sourcePath ?? scenario!.name } });
-  const log = f.json ? io.stderr : io.stdout;
-  const progress = progressSink(log, plan.durationSec);
-  const warnings: string[] = [];
-  const stop = new AbortController();
-  const warn = (message: string): void => {
-    warnings.push(message);
-    progress.end();
-    io.stderr.write(`warning: ${message}\n`);
-  };
-  const sinks = await openRunSinks({
-    outputs: gates.outputs,
-    cwd: io.cwd,
-    run: { id, name: profile.name },
-    thresholds: gates.thresholds,
-    ...(gates.abortGraceSec !== undefined ? { abortOnFail: { graceSec: gates.abortGraceSec } } : {}),
-    onAbort: (failing) => {
-      progress.end();
-      io.stderr.write(`\nthreshold failed after ${gates.abortGraceSec} s grace, stopping the run (--abort-on-fail):\n${failing.map((r) => `  ${r.line}\n`).join("")}`);
-      stop.abort();
-    },
-    onWarning: warn,
-  });
-  if (segment) manifest.distributed = { segment: formatSegment([segment]), ...(startAtEpochMs !== undefined ? { plannedStartEpochMs: startAtEpochMs } : {}) };
-  // Connected before the run directory is made: an unreachable Redis stops the run before it starts.
-  const stream = streamTarget ? await (await import("../k8s/redis-stream.js")).openStreamPublisher(streamTarget, formatSegment([segment!]), warn) : undefined;
-  const store = createRunStore(dir, manifest);
-  const unhook = io.onInterrupt(() => {
-    if (!stop.signal.aborted) io.stderr.write("\nstopping: finishing requests in flight and writing the summary (Ctrl-C again to quit at once)\n");
-    stop.abort();
-  });
-  if (!f.json) io.stdout.write(`running ${profile.executor} test for ${plan.durationSec} s with ${workers} worker${workers > 1 ? "s" : ""}; run directory ${dir}\n`);
-  try {
-    const summary = await runTest({
-      profile,
-      store,
-      workers,
-      signal: stop.signal,
-      vars,
-      ...(request ? { request } : { scenario: scenario! }),
-      ...(baseUrl ? { baseUrl } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(segment ? { segment: [segment] } : {}),
-      ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
-      onInterval: (line) => {
-        progress.line(line);
-        sinks.line(line);
-        stream?.line(line);
-      },
-      onWarning: warn,
-      onStart: (startEpochMs) => {
-        if (manifest.distributed) store.updateManifest({ distributed: { ...manifest.distributed, startEpochMs } });
-        stream?.manifest(readRunStore(dir).manifest);
-      },
-    });
-    progress.end();
-    const written = await sinks.finish();
-    const aborted = sinks.abortedBy;
-    if (aborted) warnings.push(`stopped early by --abort-on-fail: ${aborted.map((r) => r.line).join("; ")}`);
-    // The manifest is final by now; the warnings join it as notes.
-    if (warnings.length > 0) store.updateManifest({ notes: [...(notes ?? []), ...warnings] });
-    if (f.json) io.stdout.write(JSON.stringify(summary) + "\n");
-    else io.stdout.write("\n" + formatSummaryTable(summary));
-    const verdict = await finishRun({ dir, gates, thresholds: sinks.judge(), writeReport: f.report, written, io, log });
-    if (summary.runStatus === "interrupted" && !aborted) return EXIT.INTERRUPTED;
-    return aborted || verdict.failed ? EXIT.TARGETS_FAILED : EXIT.OK;
-  } finally {
-    progress.end();
-    unhook();
-    if (stream) {
-      stream.manifest(readRunStore(dir).manifest);
-      await stream.close();
-    }
-  }
+  await checkReachable(request?.url ?? target.baseUrl!);
+  return executeRun({ ...target, gates, vars, workers, seed, segment, startAtEpochMs, streamTarget, plan }, f, io);
 }

@@ -1,6 +1,7 @@
-// Time as the engine sees it: a monotonic `now()` in milliseconds and timers. The real clock
-// uses performance.now(); tests inject a fake clock and advance it, so executor schedules are
-// asserted exactly instead of with wall-clock tolerances.
+// The one clock of the package: a monotonic `now()` in milliseconds, the wall clock's epoch
+// milliseconds for timestamps written to records, and timers. The real clock uses
+// performance.now() and Date.now(); tests inject a fake clock and advance it, so executor and
+// telemetry schedules are asserted exactly instead of with wall-clock tolerances.
 
 export interface TimerHandle {
   readonly id: number;
@@ -9,12 +10,15 @@ export interface TimerHandle {
 export interface Clock {
   /** Monotonic milliseconds (fractional). */
   now(): number;
+  /** Epoch milliseconds (Date.now()): timestamps on record, not durations (the wall clock may step). */
+  epochMs(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
 export const realClock: Clock = {
   now: () => performance.now(),
+  epochMs: () => Date.now(),
   setTimeout(fn, ms) {
     return setTimeout(fn, Math.max(0, ms)) as unknown as TimerHandle;
   },
@@ -32,7 +36,7 @@ export interface FakeClock extends Clock {
   pending(): number;
 }
 
-/** A virtual clock for tests: time moves only through `advance`. */
+/** A virtual clock for tests: time moves only through `advance`; its epoch is its `now()`. */
 export function fakeClock(startMs = 0): FakeClock {
   let now = startMs;
   let seq = 0;
@@ -43,6 +47,7 @@ export function fakeClock(startMs = 0): FakeClock {
   };
   return {
     now: () => now,
+    epochMs: () => now,
     setTimeout(fn, ms) {
       const id = ++seq;
       timers.set(id, { due: now + Math.max(0, ms), seq: id, fn });
@@ -71,6 +76,15 @@ export function fakeClock(startMs = 0): FakeClock {
       await flushMicrotasks();
     },
   };
+}
+
+/**
+ * Lets a real timer's pending tick not keep the process alive (a background sampler's next tick
+ * must not hold a finished CLI open). A fake clock's handle has nothing to unref.
+ */
+export function unrefTimer(handle: TimerHandle): TimerHandle {
+  (handle as { unref?: () => unknown }).unref?.();
+  return handle;
 }
 
 /** Waits `ms` on `clock`, or less when `signal` aborts; leaves no timer or listener behind either way. */

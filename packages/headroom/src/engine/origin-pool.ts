@@ -50,7 +50,9 @@ export class OriginPool {
   send(opts: Dispatcher.DispatchOptions, deadline: Deadline): Promise<RawResponse> {
     const client = this.free.pop() ?? (this.all.size < this.maxConnections ? this.create() : undefined);
     if (client) return new Promise((resolve, reject) => dispatchOnce(this, client, opts, deadline, resolve, reject));
-    return new Promise<Client>((r) => this.waiting.push(r)).then((c) => new Promise((resolve, reject) => dispatchOnce(this, c, opts, deadline, resolve, reject)));
+    return new Promise<Client>((r) => this.waiting.push(r)).then(
+      (c) => new Promise((resolve, reject) => dispatchOnce(this, c, opts, deadline, resolve, reject)),
+    );
   }
 
   private create(): Client {
@@ -114,7 +116,14 @@ class Gather implements Dispatcher.DispatchHandler {
   }
 }
 
-function dispatchOnce(pool: OriginPool, client: Client, opts: Dispatcher.DispatchOptions, deadline: Deadline, resolve: (r: RawResponse) => void, reject: (e: Error) => void): void {
+function dispatchOnce(
+  pool: OriginPool,
+  client: Client,
+  opts: Dispatcher.DispatchOptions,
+  deadline: Deadline,
+  resolve: (r: RawResponse) => void,
+  reject: (e: Error) => void,
+): void {
   try {
     client.dispatch(opts, new Gather(pool, client, deadline, resolve, reject));
   } catch (e) {

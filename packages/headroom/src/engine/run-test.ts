@@ -14,7 +14,7 @@ import { mathRng, seededRng } from "../core/rng.js";
 import { realClock } from "../core/clock.js";
 import { generatorSampler } from "./generator-sampler.js";
 import { scenarioWorkload } from "./scenario-workload.js";
-import { runSegment } from "./segment-runner.js";
+import { runSegment, type SegmentOutcome } from "./segment-runner.js";
 import { formatSegment, WHOLE, type SegmentPath } from "./segments.js";
 import type { SingleRequest } from "./single-request.js";
 import { singleUrlWorkload } from "./url-workload.js";
@@ -76,58 +76,8 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
   let status: RunStatus = "completed";
   let failure: unknown;
   try {
-    if (inProcess) {
-      const sampler = generatorSampler();
-      const rng = opts.seed !== undefined ? seededRng(opts.seed) : mathRng;
-      const clock = realClock;
-      const startEpochMs = Math.max(Date.now() + 20, opts.startAtEpochMs ?? 0);
-      const start = clock.now() + (startEpochMs - Date.now());
-      opts.onStart?.(startEpochMs);
-      // A scenario bug (onStart threw) stops the run like Ctrl-C, then fails it.
-      const stop = new AbortController();
-      let fatal: Error | undefined;
-      const onAbort = (): void => stop.abort();
-      if (opts.signal?.aborted) stop.abort();
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      try {
-        const outcome = await runSegment({
-          profile,
-          segment: opts.segment ?? WHOLE,
-          clock,
-          startMs: start,
-          startEpochMs,
-          signal: stop.signal,
-          emit: accept,
-          sampleGenerator: () => sampler.sample(),
-          makeWorkload: (recorder) =>
-            opts.request
-              ? singleUrlWorkload({ request: opts.request, profile, timeoutMs, recorder, clock, rng })
-              : scenarioWorkload({ scenario: opts.scenario!, profile, recorder, clock, rng, timeoutMs, vars: opts.vars ?? {}, baseUrl: opts.baseUrl, onWarning: opts.onWarning, onFatal: (e) => ((fatal ??= e), stop.abort()) }),
-        });
-        if (fatal) throw fatal;
-        if (outcome === "interrupted") status = "interrupted";
-      } finally {
-        sampler.stop();
-        opts.signal?.removeEventListener("abort", onAbort);
-      }
-    } else {
-      const outcome = await runWorkers({
-        workers,
-        profile,
-        ...(opts.scenario?.sourcePath ? { scenarioPath: opts.scenario.sourcePath } : {}),
-        ...(opts.request ? { request: opts.request } : {}),
-        vars: opts.vars ?? {},
-        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        emit: accept,
-        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
-        ...(opts.segment ? { segment: opts.segment } : {}),
-        ...(opts.startAtEpochMs !== undefined ? { startAtEpochMs: opts.startAtEpochMs } : {}),
-        ...(opts.onStart ? { onStart: opts.onStart } : {}),
-      });
-      if (outcome === "interrupted") status = "interrupted";
-    }
+    const outcome = inProcess ? await runInProcess(opts, timeoutMs, accept) : await runInWorkers(opts, workers, accept);
+    if (outcome === "interrupted") status = "interrupted";
   } catch (e) {
     status = "failed";
     failure = e;
@@ -137,4 +87,76 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
   store.finish(status, summary, endedAt);
   if (failure) throw failure;
   return summary;
+}
+
+/** Runs the whole test (or this host's segment) in this thread on the real clock. */
+async function runInProcess(opts: RunTestOptions, timeoutMs: number, accept: (line: IntervalLine) => void): Promise<SegmentOutcome> {
+  const { profile } = opts;
+  const sampler = generatorSampler();
+  const rng = opts.seed !== undefined ? seededRng(opts.seed) : mathRng;
+  const clock = realClock;
+  const startEpochMs = Math.max(Date.now() + 20, opts.startAtEpochMs ?? 0);
+  const start = clock.now() + (startEpochMs - Date.now());
+  opts.onStart?.(startEpochMs);
+  // A scenario bug (onStart threw) stops the run like Ctrl-C, then fails it.
+  const stop = new AbortController();
+  let fatal: Error | undefined;
+  const onAbort = (): void => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const onFatal = (e: Error): void => {
+    fatal ??= e;
+    stop.abort();
+  };
+  try {
+    const outcome = await runSegment({
+      profile,
+      segment: opts.segment ?? WHOLE,
+      clock,
+      startMs: start,
+      startEpochMs,
+      signal: stop.signal,
+      emit: accept,
+      sampleGenerator: () => sampler.sample(),
+      makeWorkload: (recorder) =>
+        opts.request
+          ? singleUrlWorkload({ request: opts.request, profile, timeoutMs, recorder, clock, rng })
+          : scenarioWorkload({
+              scenario: opts.scenario!,
+              profile,
+              recorder,
+              clock,
+              rng,
+              timeoutMs,
+              vars: opts.vars ?? {},
+              baseUrl: opts.baseUrl,
+              onWarning: opts.onWarning,
+              onFatal,
+            }),
+    });
+    if (fatal) throw fatal;
+    return outcome;
+  } finally {
+    sampler.stop();
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Runs the test in `workers` worker threads, one segment each. */
+function runInWorkers(opts: RunTestOptions, workers: number, accept: (line: IntervalLine) => void): Promise<SegmentOutcome> {
+  return runWorkers({
+    workers,
+    profile: opts.profile,
+    ...(opts.scenario?.sourcePath ? { scenarioPath: opts.scenario.sourcePath } : {}),
+    ...(opts.request ? { request: opts.request } : {}),
+    vars: opts.vars ?? {},
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    emit: accept,
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+    ...(opts.segment ? { segment: opts.segment } : {}),
+    ...(opts.startAtEpochMs !== undefined ? { startAtEpochMs: opts.startAtEpochMs } : {}),
+    ...(opts.onStart ? { onStart: opts.onStart } : {}),
+  });
 }

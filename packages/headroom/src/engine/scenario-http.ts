@@ -91,7 +91,13 @@ export class PoolSet {
     if (!p) {
       // undici's timeouts stay as a backstop, above ours.
       const backstop = this.timeoutMs + 2000;
-      p = new OriginPool(origin, this.maxConnections, { pipelining: 1, keepAliveTimeout: 10_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: Math.min(this.timeoutMs, 10_000) });
+      p = new OriginPool(origin, this.maxConnections, {
+        pipelining: 1,
+        keepAliveTimeout: 10_000,
+        headersTimeout: backstop,
+        bodyTimeout: backstop,
+        connectTimeout: Math.min(this.timeoutMs, 10_000),
+      });
       this.pools.set(origin, p);
     }
     return p;
@@ -209,7 +215,8 @@ export async function sendRequest(ctx: HttpContext, pools: PoolSet, args: SendAr
   let bytesIn = 0;
   const deadline = pools.track(timeoutMs);
   try {
-    const r = await pools.get(target.origin).send({ method: method as Dispatcher.HttpMethod, path: target.path, headers, ...(body !== undefined ? { body } : {}) }, deadline);
+    const dispatch = { method: method as Dispatcher.HttpMethod, path: target.path, headers, ...(body !== undefined ? { body } : {}) };
+    const r = await pools.get(target.origin).send(dispatch, deadline);
     bytesIn = r.body.length + 17;
     for (const k in r.headers) {
       const v = r.headers[k];

@@ -30,8 +30,46 @@ export interface SegmentRunOptions {
 
 export type SegmentOutcome = "completed" | "interrupted";
 
+/** The executor as the segment drives it, whichever model it runs. */
+interface RunningExecutor {
+  users(): number;
+  stop(): void;
+  settled(): Promise<void>;
+}
+
+/** Starts the profile's executor on the workload; the open model counts its arrivals in `counts`. */
+function startExecutor(opts: SegmentRunOptions, workload: Workload, recorder: Recorder, counts: { scheduledThisSecond: number }): RunningExecutor {
+  const { profile, segment, clock } = opts;
+  if (profile.executor === "open") {
+    const share = segmentShare(segment);
+    const maxInFlight = Math.max(1, Math.ceil((profile.maxInFlight ?? defaultMaxInFlight(profile)) * share));
+    const onDropped = (): void => {
+      recorder.dropped++;
+    };
+    const onScheduled = (): void => {
+      counts.scheduledThisSecond++;
+    };
+    const ex = openExecutor({ stages: openStages(profile), segment, maxInFlight, workload, clock, onDropped, onScheduled });
+    ex.start();
+    return { users: () => workload.inFlight(), stop: () => ex.stop(), settled: () => ex.settled() };
+  }
+  const closed = profile.executor === "closed" ? closedStages(profile) : [{ durationSec: profileDurationSec(profile), users: profile.connections ?? 1 }];
+  const ex = closedExecutor({ stages: closed, segment, workload, clock });
+  ex.start();
+  return { users: () => ex.activeUsers(), stop: () => ex.stop(), settled: () => ex.settled() };
+}
+
+/** Stops starting work and lets in-flight work finish for at most `graceMs`; then closes the workload. */
+async function drain(ex: RunningExecutor, workload: Workload, clock: Clock, graceMs: number): Promise<void> {
+  ex.stop();
+  const grace = new AbortController();
+  await Promise.race([ex.settled(), sleep(clock, graceMs, grace.signal)]);
+  grace.abort();
+  await workload.close();
+}
+
 export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcome> {
-  const { profile, segment, clock, signal } = opts;
+  const { profile, clock, signal } = opts;
   const durationSec = profileDurationSec(profile);
   const recorder = new Recorder();
   const workload = await opts.makeWorkload(recorder);
@@ -46,26 +84,9 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   }
 
   const stages = profile.executor === "open" ? openStages(profile) : profile.executor === "closed" ? closedStages(profile) : [];
-  let users = (): number => 0;
-  let scheduledThisSecond = 0;
-  let stopExecutor: () => void;
-  let settled: () => Promise<void>;
-  if (profile.executor === "open") {
-    const share = segmentShare(segment);
-    const maxInFlight = Math.max(1, Math.ceil((profile.maxInFlight ?? defaultMaxInFlight(profile)) * share));
-    const ex = openExecutor({ stages: openStages(profile), segment, maxInFlight, workload, clock, onDropped: () => recorder.dropped++, onScheduled: () => scheduledThisSecond++ });
-    users = () => workload.inFlight();
-    stopExecutor = () => ex.stop();
-    settled = () => ex.settled();
-    ex.start();
-  } else {
-    const closed = profile.executor === "closed" ? closedStages(profile) : [{ durationSec, users: profile.connections ?? 1 }];
-    const ex = closedExecutor({ stages: closed, segment, workload, clock });
-    users = () => ex.activeUsers();
-    stopExecutor = () => ex.stop();
-    settled = () => ex.settled();
-    ex.start();
-  }
+  const counts = { scheduledThisSecond: 0 };
+  const ex = startExecutor(opts, workload, recorder, counts);
+  let users = (): number => ex.users();
 
   let t = 0;
   const flush = (second: number, final = false): void => {
@@ -75,10 +96,10 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
       users: users(),
       inFlight: workload.inFlight(),
       ...(phase ? { phase } : {}),
-      ...(profile.executor === "open" ? { targetRate: scheduledThisSecond } : {}),
+      ...(profile.executor === "open" ? { targetRate: counts.scheduledThisSecond } : {}),
       generator: opts.sampleGenerator(),
     });
-    scheduledThisSecond = 0;
+    counts.scheduledThisSecond = 0;
     opts.emit(line);
   };
 
@@ -108,12 +129,7 @@ export async function runSegment(opts: SegmentRunOptions): Promise<SegmentOutcom
   const usersAtEnd = users();
   users = () => usersAtEnd;
   workload.beforeFlush?.();
-  stopExecutor();
-  const graceMs = opts.graceMs ?? Math.min(profile.timeoutMs ?? 30_000, 5000);
-  const grace = new AbortController();
-  await Promise.race([settled(), sleep(clock, graceMs, grace.signal)]);
-  grace.abort();
-  await workload.close();
+  await drain(ex, workload, clock, opts.graceMs ?? Math.min(profile.timeoutMs ?? 30_000, 5000));
   // Requests completed during the grace period count in the last second of the plan; seconds
   // the loop never got to close (it was blocked) are closed first.
   const reached = outcome === "completed" ? lastSecond : Math.min(lastSecond, Math.floor((endedMs - startMs) / 1000));

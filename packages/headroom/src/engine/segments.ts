@@ -110,7 +110,9 @@ export class WeightedPartition {
     }
     const row = this.period + 1;
     this.prefix = new Int32Array(ints.length * row);
-    for (let p = 0; p < ints.length; p++) for (let r = 0; r < this.period; r++) this.prefix[p * row + r + 1] = this.prefix[p * row + r]! + (this.owner[r] === p ? 1 : 0);
+    for (let p = 0; p < ints.length; p++) {
+      for (let r = 0; r < this.period; r++) this.prefix[p * row + r + 1] = this.prefix[p * row + r]! + (this.owner[r] === p ? 1 : 0);
+    }
   }
 
   /** The part (class) item i belongs to. */

@@ -81,13 +81,21 @@ export function urlWorkload(opts: { request: SingleRequest; timeoutMs: number; r
  * The workload of a single-URL test: the raw client for http, undici (through a one-request
  * scenario built in memory) for https, where TLS is needed.
  */
-export async function singleUrlWorkload(opts: { request: SingleRequest; profile: Profile; timeoutMs: number; recorder: Recorder; clock: Clock; rng: Rng }): Promise<Workload> {
+export async function singleUrlWorkload(opts: {
+  request: SingleRequest;
+  profile: Profile;
+  timeoutMs: number;
+  recorder: Recorder;
+  clock: Clock;
+  rng: Rng;
+}): Promise<Workload> {
   const { request, profile } = opts;
   const url = new URL(request.url);
   if (url.protocol === "http:") return urlWorkload({ ...opts, ...(profile.thinkTime ? { thinkTime: profile.thinkTime } : {}) });
   const method = (request.method ?? "GET").toUpperCase();
   const name = request.name ?? (url.pathname || "/");
   const path = url.pathname + url.search;
+  const requestOptions = { name, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) };
   const s = scenario({
     name: "url",
     classes: [
@@ -97,11 +105,21 @@ export async function singleUrlWorkload(opts: { request: SingleRequest; profile:
         wait: profile.thinkTime ?? NO_WAIT,
         tasks: [
           task("request", 1, async (u) => {
-            await u.request(method, path, { name, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) });
+            await u.request(method, path, requestOptions);
           }),
         ],
       }),
     ],
   });
-  return scenarioWorkload({ scenario: s, profile: { ...profile, thinkTime: profile.thinkTime ?? constant(0) }, recorder: opts.recorder, clock: opts.clock, rng: opts.rng, timeoutMs: opts.timeoutMs, vars: {}, baseUrl: url.origin, onWarning: undefined });
+  return scenarioWorkload({
+    scenario: s,
+    profile: { ...profile, thinkTime: profile.thinkTime ?? constant(0) },
+    recorder: opts.recorder,
+    clock: opts.clock,
+    rng: opts.rng,
+    timeoutMs: opts.timeoutMs,
+    vars: {},
+    baseUrl: url.origin,
+    onWarning: undefined,
+  });
 }

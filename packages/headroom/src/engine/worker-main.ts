@@ -18,7 +18,8 @@ const port = parentPort!;
 const post = (m: FromWorker): void => port.postMessage(m);
 const toWire = (e: unknown): WireError => {
   const err = e as Error & { code?: string; hint?: string };
-  return { ...(err instanceof HeadroomError ? { code: err.code, hint: err.hint } : {}), message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) };
+  const codeAndHint = err instanceof HeadroomError ? { code: err.code, hint: err.hint } : {};
+  return { ...codeAndHint, message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) };
 };
 
 async function main(): Promise<void> {

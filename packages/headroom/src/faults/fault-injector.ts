@@ -58,7 +58,11 @@ export function resumeAll(): void {
  * SIGSTOP of the processes, SIGCONT after `ms` (or when `signal` aborts). Refuses headroom's own
  * process. Returns the pids stopped and when, in epoch ms.
  */
-export async function stallProcesses(pids: readonly number[], ms: number, signal?: AbortSignal): Promise<{ stopped: number[]; startMs: number; endMs: number }> {
+export async function stallProcesses(
+  pids: readonly number[],
+  ms: number,
+  signal?: AbortSignal,
+): Promise<{ stopped: number[]; startMs: number; endMs: number }> {
   if (!exitHookInstalled) {
     process.once("exit", resumeAll);
     exitHookInstalled = true;

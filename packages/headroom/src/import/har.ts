@@ -50,7 +50,8 @@ export function operationsFromHar(doc: unknown, source: string): LearnedApi {
       seen.weight += 1;
       continue;
     }
-    const headers = Object.fromEntries((e.request.headers ?? []).filter((h) => KEEP_HEADERS.includes(h.name.toLowerCase())).map((h) => [h.name.toLowerCase(), h.value]));
+    const kept = (e.request.headers ?? []).filter((h) => KEEP_HEADERS.includes(h.name.toLowerCase()));
+    const headers = Object.fromEntries(kept.map((h) => [h.name.toLowerCase(), h.value]));
     const op: Operation = { method, path: url.pathname + url.search, name: pathTemplate(url.pathname), weight: 1 };
     const text = e.request.postData?.text;
     if (text !== undefined && text !== "" && method !== "GET") {

@@ -105,7 +105,8 @@ export interface ImportResult {
 export function writeImportedRun(dir: string, run: ImportedRun): ImportResult {
   // The machine that ran Locust or k6 is not in their results; this one only imported them.
   const host = { hostname: `not recorded by ${run.source}`, platform: "", release: "", arch: "", cpus: 0, cpuModel: "unknown", memBytes: 0, node: "-" };
-  const manifest = { ...newRunManifest({ name: run.name, plan: run.plan, target: run.target, startedAt: run.startedAt, notes: run.notes }), source: run.source, host };
+  const base = newRunManifest({ name: run.name, plan: run.plan, target: run.target, startedAt: run.startedAt, notes: run.notes });
+  const manifest = { ...base, source: run.source, host };
   const store = createRunStore(dir, manifest);
   for (const line of run.lines) store.appendInterval(line);
   const endedAt = new Date(run.startedAt.getTime() + (run.lines.length > 0 ? (run.lines[run.lines.length - 1]!.t + 1) * 1000 : 0));

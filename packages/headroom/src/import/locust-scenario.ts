@@ -147,7 +147,13 @@ function moduleLevel(module: PyNode, classes: Map<string, PyClass>, shared: Shar
   return { consts, functions };
 }
 
-function userClassCode(user: PyClass, classes: Map<string, PyClass>, functions: Map<string, PyNode>, shared: Shared, usedWaits: Set<string>): { code: string; weight: number; tasks: number } {
+function userClassCode(
+  user: PyClass,
+  classes: Map<string, PyClass>,
+  functions: Map<string, PyNode>,
+  shared: Shared,
+  usedWaits: Set<string>,
+): { code: string; weight: number; tasks: number } {
   const id = user.name;
   const vu = `${id}VU`;
   const tasks = flattenTasks(user, classes, functions, shared.todos);
@@ -247,5 +253,6 @@ export function convertLocustModule(module: PyNode, file: string, outName = "THI
   const footer = `export default scenario({\n  name: ${JSON.stringify(name)},\n${hosts[0] ? `  host: ${JSON.stringify(hosts[0])},\n` : ""}  classes: [${users.map((u) => u.name).join(", ")}],\n});\n`;
   const source = [...header, ...consts, consts.length ? "" : undefined, ...runtime.map((r) => r + "\n"), ...parts.map((p) => p.code), footer].filter((l) => l !== undefined).join("\n");
   const byLine = (a: Todo, b: Todo): number => a.line - b.line;
-  return { source, classes: parts.map((p) => ({ name: p.user.name, weight: p.weight, tasks: p.tasks })), todos: shared.todos.sort(byLine), notes: shared.notes.sort(byLine) };
+  const classList = parts.map((p) => ({ name: p.user.name, weight: p.weight, tasks: p.tasks }));
+  return { source, classes: classList, todos: shared.todos.sort(byLine), notes: shared.notes.sort(byLine) };
 }

@@ -43,7 +43,8 @@ export function exampleFromSchema(doc: Json, schema: unknown, depth = 0): unknow
     case undefined: {
       if (!isObject(s.properties)) return type === "object" ? {} : "example";
       const required = Array.isArray(s.required) ? (s.required as string[]) : Object.keys(s.properties);
-      return Object.fromEntries(required.filter((k) => k in (s.properties as Json)).map((k) => [k, exampleFromSchema(doc, (s.properties as Json)[k], depth + 1)]));
+      const properties = s.properties as Json;
+      return Object.fromEntries(required.filter((k) => k in properties).map((k) => [k, exampleFromSchema(doc, properties[k], depth + 1)]));
     }
     default:
       return s.format === "email" ? "user@example.com" : s.format === "uuid" ? "00000000-0000-4000-8000-000000000001" : s.format === "date-time" ? "2026-01-01T00:00:00Z" : "example";
@@ -124,7 +125,8 @@ export function operationsFromOpenApi(doc: Json, source: string): LearnedApi {
         deprecated += 1;
         continue;
       }
-      const params = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])].map((p) => deref(doc, p)).filter(isObject);
+      const declared = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])];
+      const params = declared.map((p) => deref(doc, p)).filter(isObject);
       let path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
         const p = params.find((x) => x.in === "path" && x.name === name);
         return encodeURIComponent(String(p ? paramExample(doc, p) : 1));

@@ -52,7 +52,12 @@ export function requestOptions(call: { kwargs: Map<string, PyNode> }, ctx: Trans
   return opts;
 }
 
-export function requestExpr(call: { method: string; args: PyNode[]; kwargs: Map<string, PyNode> }, ctx: TranslateContext, line: number, extra: string[] = []): string {
+export function requestExpr(
+  call: { method: string; args: PyNode[]; kwargs: Map<string, PyNode> },
+  ctx: TranslateContext,
+  line: number,
+  extra: string[] = [],
+): string {
   if (call.args.length === 0) fail("a request without a URL");
   if (call.args.length > 1) fail("a request with positional arguments after the URL");
   const opts = [...requestOptions(call, ctx, line), ...extra];

@@ -125,7 +125,13 @@ export function validateTargetsFile(raw: unknown, where = "file"): TargetsFile {
 
 function resolve(metric: TargetMetric, b: BoundSpec): ResolvedBound {
   const info = TARGET_METRICS[metric];
-  const r: ResolvedBound = { direction: info.direction, target: b.target, acceptable: b.acceptable, unacceptable: b.unacceptable ?? b.acceptable, unit: info.unit };
+  const r: ResolvedBound = {
+    direction: info.direction,
+    target: b.target,
+    acceptable: b.acceptable,
+    unacceptable: b.unacceptable ?? b.acceptable,
+    unit: info.unit,
+  };
   if (b.perUser) r.perUser = true;
   return r;
 }

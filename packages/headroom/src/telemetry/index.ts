@@ -14,11 +14,11 @@ import { createProcessCollector } from "./process-collector.js";
 import { createPrometheusCollector } from "./prometheus-collector.js";
 import { createRedisCollector } from "./redis-collector.js";
 import { scheduleCollectors, type TelemetryHandle, type TelemetrySink } from "./telemetry-scheduler.js";
-import type { Collector, TelemetryConfig, TelemetryTimers } from "./types.js";
+import type { Collector, TelemetryConfig } from "./types.js";
+import type { Clock } from "../core/clock.js";
 import { redactSecrets } from "../core/redact.js";
 
-export type { Collector, CollectorReading, TelemetryConfig, TelemetryTimers } from "./types.js";
-export { realTimers } from "./types.js";
+export type { Collector, CollectorReading, TelemetryConfig } from "./types.js";
 export { scheduleCollectors, type ScheduleOptions, type TelemetryHandle, type TelemetrySink } from "./telemetry-scheduler.js";
 export { createPrometheusCollector, bucketQuantile, type PrometheusCollectorOptions } from "./prometheus-collector.js";
 export { parsePrometheusText, seriesKey, familyOf, parsePromValue, type PromExposition, type PromSample, type PromType, type PromParseError } from "./prometheus-text.js";
@@ -38,8 +38,8 @@ export interface StartTelemetryOptions {
   intervalMs?: number;
   /** Filesystem whose usage the host collector reports (the run directory). Default "/". */
   diskPath?: string;
-  /** Injected clock and timer (tests). */
-  timers?: TelemetryTimers;
+  /** Injected clock (tests); the real one by default. */
+  clock?: Clock;
   /** Take one more sample on stop(). Default true. */
   finalSample?: boolean;
   onSinkError?: (e: unknown) => void;
@@ -85,7 +85,8 @@ export function createCollectors(config: TelemetryConfig, opts: { diskPath?: str
     out.push(createProcessCollector({ pids: p.pids, port: p.port }));
   }
   if (config.host) out.push(createHostCollector({ diskPath: opts.diskPath }));
-  if (config.others) out.push(createOthersCollector({ ...(config.others.pids ? { pids: config.others.pids } : {}), ...(config.others.port !== undefined ? { port: config.others.port } : {}) }));
+  const others = config.others;
+  if (others) out.push(createOthersCollector({ ...(others.pids ? { pids: others.pids } : {}), ...(others.port !== undefined ? { port: others.port } : {}) }));
   return out;
 }
 
@@ -99,7 +100,7 @@ export function startTelemetry(config: TelemetryConfig, sink: TelemetrySink, opt
   return scheduleCollectors(collectors, sink, {
     startedAtMs: opts.startedAtMs,
     intervalMs: opts.intervalMs,
-    timers: opts.timers,
+    clock: opts.clock,
     finalSample: opts.finalSample,
     onSinkError: opts.onSinkError,
   });

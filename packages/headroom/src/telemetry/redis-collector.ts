@@ -57,6 +57,46 @@ function counters(info: RedisInfo, nowMs: number): Counters {
   };
 }
 
+/** Sets values[key] when v is a finite number. */
+function put(values: Record<string, number>, key: string, v: number | undefined): void {
+  if (v !== undefined && Number.isFinite(v)) values[key] = v;
+}
+
+/** The figures INFO gives as they are: memory, clients (this collector's own left out), keys. */
+function levelValues(info: RedisInfo, values: Record<string, number>): void {
+  const used = infoNumber(info, "used_memory");
+  const max = infoNumber(info, "maxmemory");
+  put(values, REDIS_KEYS.usedMemoryBytes, used);
+  put(values, REDIS_KEYS.maxMemoryBytes, max);
+  if (used !== undefined && max) put(values, REDIS_KEYS.memoryPct, round((used / max) * 100, 2));
+  const clients = infoNumber(info, "connected_clients");
+  put(values, REDIS_KEYS.clients, clients === undefined ? undefined : Math.max(0, clients - 1));
+  put(values, REDIS_KEYS.keys, [...info.keyspace.values()].reduce((s, d) => s + d.keys, 0));
+  put(values, REDIS_EXTRA_KEYS.usedMemoryRssBytes, infoNumber(info, "used_memory_rss"));
+  put(values, REDIS_EXTRA_KEYS.blockedClients, infoNumber(info, "blocked_clients"));
+}
+
+/** Rates between two INFO reads of the same server run; `ownCommands` (the collector's) are left out of ops/s. */
+function rateValues(before: Counters, cur: Counters, ownCommands: number, values: Record<string, number>): void {
+  const dtSec = (cur.nowMs - before.nowMs) / 1000;
+  const delta = (a?: number, b?: number): number | undefined => (a === undefined || b === undefined || a < b ? undefined : a - b);
+  const perSec = (d?: number): number | undefined => (d === undefined ? undefined : round(d / dtSec, 3));
+  const dHits = delta(cur.hits, before.hits);
+  const dMisses = delta(cur.misses, before.misses);
+  const dEvicted = delta(cur.evicted, before.evicted);
+  const dSets = delta(cur.sets, before.sets);
+  const dCommands = delta(cur.commands, before.commands);
+  put(values, REDIS_KEYS.hitsPerSec, perSec(dHits));
+  put(values, REDIS_KEYS.missesPerSec, perSec(dMisses));
+  if (dHits !== undefined && dMisses !== undefined && dHits + dMisses > 0) put(values, REDIS_KEYS.hitPct, round((dHits / (dHits + dMisses)) * 100, 2));
+  put(values, REDIS_KEYS.evictedPerSec, perSec(dEvicted));
+  if (dEvicted !== undefined && dSets) put(values, REDIS_KEYS.evictionPct, round((dEvicted / dSets) * 100, 2));
+  put(values, REDIS_EXTRA_KEYS.setsPerSec, perSec(dSets));
+  put(values, REDIS_EXTRA_KEYS.expiredPerSec, perSec(delta(cur.expired, before.expired)));
+  put(values, REDIS_EXTRA_KEYS.rejectedConnectionsPerSec, perSec(delta(cur.rejected, before.rejected)));
+  put(values, REDIS_KEYS.opsPerSec, dCommands === undefined ? undefined : round(Math.max(0, dCommands - ownCommands) / dtSec, 3));
+}
+
 export function createRedisCollector(opts: RedisCollectorOptions): Collector {
   const timeoutMs = opts.timeoutMs ?? 3000;
   const db = Number(new URL(opts.url).pathname.slice(1) || 0);
@@ -105,40 +145,9 @@ export function createRedisCollector(opts: RedisCollectorOptions): Collector {
       const info = parseRedisInfo(text);
       const cur = counters(info, nowMs);
       const values: Record<string, number> = {};
-      const put = (key: string, v: number | undefined): void => {
-        if (v !== undefined && Number.isFinite(v)) values[key] = v;
-      };
-      const used = infoNumber(info, "used_memory");
-      const max = infoNumber(info, "maxmemory");
-      put(REDIS_KEYS.usedMemoryBytes, used);
-      put(REDIS_KEYS.maxMemoryBytes, max);
-      if (used !== undefined && max) put(REDIS_KEYS.memoryPct, round((used / max) * 100, 2));
-      const clients = infoNumber(info, "connected_clients");
-      put(REDIS_KEYS.clients, clients === undefined ? undefined : Math.max(0, clients - 1));
-      put(REDIS_KEYS.keys, [...info.keyspace.values()].reduce((s, d) => s + d.keys, 0));
-      put(REDIS_EXTRA_KEYS.usedMemoryRssBytes, infoNumber(info, "used_memory_rss"));
-      put(REDIS_EXTRA_KEYS.blockedClients, infoNumber(info, "blocked_clients"));
-
+      levelValues(info, values);
       const before = prev && prev.runId === cur.runId ? prev : undefined;
-      const dtSec = before ? (nowMs - before.nowMs) / 1000 : 0;
-      if (before && dtSec > 0) {
-        const delta = (a?: number, b?: number): number | undefined => (a === undefined || b === undefined || a < b ? undefined : a - b);
-        const perSec = (d?: number): number | undefined => (d === undefined ? undefined : round(d / dtSec, 3));
-        const dHits = delta(cur.hits, before.hits);
-        const dMisses = delta(cur.misses, before.misses);
-        const dEvicted = delta(cur.evicted, before.evicted);
-        const dSets = delta(cur.sets, before.sets);
-        const dCommands = delta(cur.commands, before.commands);
-        put(REDIS_KEYS.hitsPerSec, perSec(dHits));
-        put(REDIS_KEYS.missesPerSec, perSec(dMisses));
-        if (dHits !== undefined && dMisses !== undefined && dHits + dMisses > 0) put(REDIS_KEYS.hitPct, round((dHits / (dHits + dMisses)) * 100, 2));
-        put(REDIS_KEYS.evictedPerSec, perSec(dEvicted));
-        if (dEvicted !== undefined && dSets) put(REDIS_KEYS.evictionPct, round((dEvicted / dSets) * 100, 2));
-        put(REDIS_EXTRA_KEYS.setsPerSec, perSec(dSets));
-        put(REDIS_EXTRA_KEYS.expiredPerSec, perSec(delta(cur.expired, before.expired)));
-        put(REDIS_EXTRA_KEYS.rejectedConnectionsPerSec, perSec(delta(cur.rejected, before.rejected)));
-        put(REDIS_KEYS.opsPerSec, dCommands === undefined ? undefined : round(Math.max(0, dCommands - ownCommands) / dtSec, 3));
-      }
+      if (before && nowMs - before.nowMs > 0) rateValues(before, cur, ownCommands, values);
       prev = cur;
       ownCommands = 1; // this sample's INFO, counted by the next one
       const labels: Record<string, string> = { maxmemory_policy: info.fields.get("maxmemory_policy") ?? "unknown" };

@@ -8,7 +8,8 @@
 //   - stop() waits for running samples, takes a final sample (when the last tick is at least
 //     min(1 s, interval/2) old, so its rates are not noise), then closes every collector.
 import type { TelemetryLine } from "../core/types.js";
-import { errorMessage, realTimers, round, type Collector, type CollectorReading, type TelemetryTimers } from "./types.js";
+import { errorMessage, round, type Collector, type CollectorReading } from "./types.js";
+import { realClock, unrefTimer, type Clock, type TimerHandle } from "../core/clock.js";
 import { redactSecrets } from "../core/redact.js";
 
 export interface ScheduleOptions {
@@ -16,7 +17,8 @@ export interface ScheduleOptions {
   startedAtMs: number;
   /** Default 5000 (the seed's cadence). */
   intervalMs?: number;
-  timers?: TelemetryTimers;
+  /** Lines are stamped with its epochMs(); the real clock by default, a fake one in tests. */
+  clock?: Clock;
   /** Take one more sample on stop(). Default true. */
   finalSample?: boolean;
   /** Called when the sink throws (the line is lost; sampling goes on). */
@@ -31,10 +33,10 @@ export interface TelemetryHandle {
 export type TelemetrySink = (line: TelemetryLine) => void;
 
 export function scheduleCollectors(collectors: readonly Collector[], sink: TelemetrySink, opts: ScheduleOptions): TelemetryHandle {
-  const timers = opts.timers ?? realTimers;
+  const clock = opts.clock ?? realClock;
   const intervalMs = opts.intervalMs ?? 5000;
   const running = new Map<Collector, { promise: Promise<void>; sinceMs: number }>();
-  let timer: unknown;
+  let timer: TimerHandle | undefined;
   let stopping: Promise<void> | undefined;
   let lastTickMs = -Infinity;
 
@@ -73,7 +75,7 @@ export function scheduleCollectors(collectors: readonly Collector[], sink: Telem
   }
 
   function tick(): void {
-    const nowMs = timers.now();
+    const nowMs = clock.epochMs();
     lastTickMs = nowMs;
     for (const c of collectors) run(c, nowMs);
     scheduleNext(nowMs);
@@ -86,7 +88,7 @@ export function scheduleCollectors(collectors: readonly Collector[], sink: Telem
     // A grid point just after this tick (telemetry started a few ms before the load's t = 0)
     // would only find this tick's samples still running: the next one is due instead.
     if (dueMs - nowMs < intervalMs / 2) dueMs += intervalMs;
-    timer = timers.setTimeout(tick, Math.max(0, dueMs - nowMs));
+    timer = unrefTimer(clock.setTimeout(tick, Math.max(0, dueMs - nowMs)));
   }
 
   tick();
@@ -94,10 +96,10 @@ export function scheduleCollectors(collectors: readonly Collector[], sink: Telem
   return {
     stop() {
       stopping ??= (async () => {
-        if (timer !== undefined) timers.clearTimeout(timer);
+        if (timer !== undefined) clock.clearTimeout(timer);
         await Promise.all([...running.values()].map((r) => r.promise));
-        if (opts.finalSample !== false && timers.now() - lastTickMs >= Math.min(1000, intervalMs / 2)) {
-          const nowMs = timers.now();
+        if (opts.finalSample !== false && clock.epochMs() - lastTickMs >= Math.min(1000, intervalMs / 2)) {
+          const nowMs = clock.epochMs();
           for (const c of collectors) run(c, nowMs);
           await Promise.all([...running.values()].map((r) => r.promise));
         }

@@ -69,8 +69,9 @@ export function summarizeTelemetry(lines: readonly TelemetryLine[], opts: { incl
       if (opts.includeKey && !opts.includeKey(line.source, key)) continue;
       const sid = `${id}\u0000${key}`;
       const st = series.get(sid);
-      if (!st) series.set(sid, { source: line.source, ...(instance !== undefined ? { instance } : {}), key, samples: 1, min: v, mean: v, max: v, last: v, sum: v });
-      else {
+      if (!st) {
+        series.set(sid, { source: line.source, ...(instance !== undefined ? { instance } : {}), key, samples: 1, min: v, mean: v, max: v, last: v, sum: v });
+      } else {
         st.samples++;
         st.min = Math.min(st.min, v);
         st.max = Math.max(st.max, v);
@@ -115,7 +116,9 @@ export function formatTelemetryTable(summary: TelemetrySummary): string {
   const out = [table(srcRows)];
   if (summary.series.length > 0) {
     const rows = [["source", "value", "min", "mean", "max", "last"]];
-    for (const s of summary.series) rows.push([name(s.source, s.instance), s.key, formatCompact(s.min), formatCompact(s.mean), formatCompact(s.max), formatCompact(s.last)]);
+    for (const s of summary.series) {
+      rows.push([name(s.source, s.instance), s.key, formatCompact(s.min), formatCompact(s.mean), formatCompact(s.max), formatCompact(s.last)]);
+    }
     out.push(table(rows));
   }
   return out.join("\n\n") + "\n";

@@ -44,24 +44,6 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-/** The clock and timer the scheduler runs on (real ones by default, fakes in tests). */
-export interface TelemetryTimers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: TelemetryTimers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const h = setTimeout(fn, ms);
-    // A pending sample tick must not keep a finished CLI alive.
-    h.unref?.();
-    return h;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 /** Rounds to `digits` decimals (telemetry values are written to JSON; 15-digit noise helps no one). */
 export function round(value: number, digits = 3): number {
   const f = 10 ** digits;

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TelemetryLine } from "../../src/core/types.js";
 import { scheduleCollectors } from "../../src/telemetry/telemetry-scheduler.js";
-import type { Collector, CollectorReading, TelemetryTimers } from "../../src/telemetry/types.js";
+import type { Collector, CollectorReading } from "../../src/telemetry/types.js";
+import type { Clock } from "../../src/core/clock.js";
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -11,13 +12,14 @@ function fakeTimers(startMs: number) {
   let now = startMs;
   let seq = 0;
   const pending = new Map<number, { atMs: number; fn: () => void }>();
-  const timers: TelemetryTimers = {
+  const timers: Clock = {
     now: () => now,
+    epochMs: () => now,
     setTimeout: (fn, ms) => {
       pending.set(++seq, { atMs: now + ms, fn });
-      return seq;
+      return { id: seq };
     },
-    clearTimeout: (h) => void pending.delete(h as number),
+    clearTimeout: (h) => void pending.delete(h.id),
   };
   return {
     timers,
@@ -60,7 +62,7 @@ test("ticks fall on startedAt + k*interval, the first at once; t is seconds sinc
   const lines: TelemetryLine[] = [];
   const a = counting("a");
   const b = counting("b");
-  const h = scheduleCollectors([a, b], (l) => lines.push(l), { startedAtMs: 10_000, intervalMs: 1000, timers: clock.timers });
+  const h = scheduleCollectors([a, b], (l) => lines.push(l), { startedAtMs: 10_000, intervalMs: 1000, clock: clock.timers });
   await flush();
   await clock.advance(3_500);
   assert.deepEqual(a.samples, [10_000, 11_000, 12_000, 13_000]);
@@ -89,7 +91,7 @@ test("started late: the first sample is at once, then back on the run's grid", a
   const clock = fakeTimers(52_300);
   const a = counting("a");
   const lines: TelemetryLine[] = [];
-  const h = scheduleCollectors([a], (l) => lines.push(l), { startedAtMs: 50_000, intervalMs: 1000, timers: clock.timers, finalSample: false });
+  const h = scheduleCollectors([a], (l) => lines.push(l), { startedAtMs: 50_000, intervalMs: 1000, clock: clock.timers, finalSample: false });
   await clock.advance(1_000);
   assert.deepEqual(a.samples, [52_300, 53_000]);
   assert.deepEqual(lines.map((l) => l.t), [2.3, 3]);
@@ -101,7 +103,7 @@ test("started a few ms before t = 0: no second tick 20 ms after the first (it wo
   const clock = fakeTimers(49_980);
   const a = counting("a");
   const lines: TelemetryLine[] = [];
-  const h = scheduleCollectors([a], (l) => lines.push(l), { startedAtMs: 50_000, intervalMs: 1000, timers: clock.timers, finalSample: false });
+  const h = scheduleCollectors([a], (l) => lines.push(l), { startedAtMs: 50_000, intervalMs: 1000, clock: clock.timers, finalSample: false });
   await clock.advance(2_000);
   assert.deepEqual(a.samples, [49_980, 51_000]);
   assert.deepEqual(lines.map((l) => l.t), [-0.02, 1]);
@@ -123,7 +125,7 @@ test("a collector still sampling skips its tick, recorded as an ok=false line; t
     async close() {},
   };
   const fast = counting("fast");
-  const h = scheduleCollectors([slow, fast], (l) => lines.push(l), { startedAtMs: 0, intervalMs: 1000, timers: clock.timers, finalSample: false });
+  const h = scheduleCollectors([slow, fast], (l) => lines.push(l), { startedAtMs: 0, intervalMs: 1000, clock: clock.timers, finalSample: false });
   await clock.advance(2_000); // ticks at 1000 and 2000 find the first sample still running
   assert.equal(calls, 1);
   const skipped = lines.filter((l) => l.source === "slow");
@@ -160,7 +162,7 @@ test("a throwing sample becomes an ok=false line with the message, and the next 
       throw new Error("close fails too");
     },
   };
-  const h = scheduleCollectors([flaky], (l) => lines.push(l), { startedAtMs: 0, intervalMs: 5000, timers: clock.timers, finalSample: false });
+  const h = scheduleCollectors([flaky], (l) => lines.push(l), { startedAtMs: 0, intervalMs: 5000, clock: clock.timers, finalSample: false });
   await clock.advance(15_000);
   assert.deepEqual(
     lines.map((l) => [l.t, l.ok, l.error ?? null, l.values.v ?? null]),
@@ -186,7 +188,7 @@ test("a sink that throws loses that line only; onSinkError hears about it", asyn
       if (++writes === 2) throw new Error("disk full");
       kept.push(l);
     },
-    { startedAtMs: 0, intervalMs: 1000, timers: clock.timers, finalSample: false, onSinkError: (e) => sinkErrors.push((e as Error).message) },
+    { startedAtMs: 0, intervalMs: 1000, clock: clock.timers, finalSample: false, onSinkError: (e) => sinkErrors.push((e as Error).message) },
   );
   await clock.advance(2_000);
   assert.deepEqual(kept.map((l) => l.t), [0, 2]);
@@ -197,7 +199,7 @@ test("a sink that throws loses that line only; onSinkError hears about it", asyn
 test("no final sample when the last tick is too recent for meaningful rates", async () => {
   const clock = fakeTimers(0);
   const a = counting("a");
-  const h = scheduleCollectors([a], () => {}, { startedAtMs: 0, intervalMs: 5000, timers: clock.timers });
+  const h = scheduleCollectors([a], () => {}, { startedAtMs: 0, intervalMs: 5000, clock: clock.timers });
   await clock.advance(5_200); // last tick at 5000, 200 ms ago < min(1000, 2500)
   await h.stop();
   assert.deepEqual(a.samples, [0, 5000]);
