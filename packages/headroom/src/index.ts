@@ -56,7 +56,8 @@ export { startTelemetry, createCollectors, scheduleCollectors, createPrometheusC
 export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./core/telemetry-keys.js";
 // analysis (issue 5, issue 4 item 3): targets and verdicts, per-run analysis, capacity, USL, bottlenecks, search
 export type * from "./analysis/types.js";
-export { buildTargets, loadTargets, validateTargetsFile, judge, describeBound, worstVerdict, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";
+export { judge, describeBound, worstVerdict } from "./analysis/judge.js";
+export { buildTargets, loadTargets, validateTargetsFile, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";
 export { DEFAULT_TARGETS_FILE } from "./plan/targets-default.js";
 export { analyzeRun, type AnalyzeRunOptions } from "./analysis/analyze-run.js";
 export { analyzeCapacity, sustainedVsPeak, COMFORTABLE_FRACTION, type CapacityOptions } from "./analysis/capacity.js";

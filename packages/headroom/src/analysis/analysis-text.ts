@@ -1,6 +1,6 @@
 // Plain-text renderings of analysis results for the terminal (`headroom analyze`, `search`,
 // `fit usl`). Strings only; the CLI prints them.
-import { describeBound } from "../plan/targets.js";
+import { describeBound } from "./judge.js";
 import { describeSlo } from "./slo.js";
 import type { Bottleneck, CapacityAnalysis, RunAnalysis, SearchResult, UslFit } from "./types.js";
 

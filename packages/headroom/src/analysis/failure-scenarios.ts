@@ -7,7 +7,8 @@
 //   recovered  the first second of the span from which every RECOVERY_WINDOW_SEC window is within
 //              the level's p95 target with no errors; recovery time = that second - the fault's end
 // Each fault is judged against faultRecoverySec; the test takes the worst verdict. Pure: reads lines.
-import { judge, TARGET_METRICS, worstVerdict, type Targets } from "../plan/targets.js";
+import { TARGET_METRICS, type Targets } from "../plan/targets.js";
+import { judge, worstVerdict } from "./judge.js";
 import type { IntervalLine, LoadLevel, TelemetryLine } from "../core/types.js";
 import { FAULT_LABELS, type FaultKind, type ScheduledFault } from "../plan/faults.js";
 import { RECOVERY_WINDOW_SEC } from "./recovery.js";
