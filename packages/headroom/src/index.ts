@@ -37,7 +37,8 @@ export type * from "./planning/types.js";
 export { infrastructureSchema, parseInfrastructure, resolveInfrastructure, mergeInfrastructure } from "./planning/infrastructure.js";
 export { planCapacity, simulateDay, type PlanCapacityOptions } from "./planning/plan-capacity.js";
 export { replayAutoscaling, cpuPctAt, sloBoundRps, type ReplayOptions } from "./planning/autoscale.js";
-export { dailyTrafficCurve, rpsPerMinuteFromIntervals, scaleCurveToPeak } from "./planning/traffic-curve.js";
+export { dailyTrafficCurve, scaleCurveToPeak } from "./planning/traffic-curve.js";
+export { rpsPerMinuteFromIntervals } from "./analysis/rps-per-minute.js";
 export { perInstanceCapacity, autoscaleCapacity, usableCores } from "./planning/instance-capacity.js";
 export { connectionBudget } from "./planning/connection-budget.js";
 export { replicaPlan } from "./planning/replica-plan.js";
@@ -48,7 +49,7 @@ export { capacityFromRun, type RunData } from "./planning/capacity-from-run.js";
 export { capacityFromAnalysis, capacityFromRunAnalysis } from "./planning/capacity-from-analysis.js";
 export { mergeCapacityInputs, parseCapacityInputs } from "./planning/capacity-inputs.js";
 export { planningText, growthText, instancesChart, autoscaleSummaryText, connectionBudgetText } from "./planning/planning-text.js";
-export { MUEJAM_METRICS } from "./planning/app-metric-names.js";
+export { MUEJAM_METRICS } from "./core/app-metric-names.js";
 export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYaml, DEFAULT_ALERT_THRESHOLDS, type AlertRule, type AlertRulesOptions, type AlertThreshold, type AlertThresholds, type AlertKey } from "./report/ops/alert-rules.js";
 export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/ops/grafana-dashboard.js";
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
