@@ -76,7 +76,7 @@ export function phaseSpans(lines: IntervalLine[]): PhaseSpan[] {
 }
 
 /**
- * Builds chart series from interval lines (sorted by t). Call `initHistograms()` first for speed.
+ * Builds chart series from interval lines (sorted by t). Histograms decode with the WebAssembly build, loaded when metrics/histogram.ts loads.
  * `maxPoints` bounds the number of points per series (default 720).
  */
 export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSeries {

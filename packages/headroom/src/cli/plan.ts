@@ -16,7 +16,6 @@ import { runTest } from "../engine/run-test.js";
 import { checkOutDir } from "../store/out-dir.js";
 import { createRunStore } from "../store/run-store.js";
 import { EXIT, HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { parseDurationMs } from "../plan/duration.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { describeProfile, validateProfile, type Profile } from "../plan/profile.js";
@@ -410,7 +409,6 @@ async function plan(ctx: CommandContext, f: PlanFlags, argv: string[]): Promise<
   const outDir = resolve(io.cwd, f.out ?? join("runs", `plan-${newRunId(startedAt)}`));
   if (f.out) checkOutDir(outDir, f.force);
   makeDirectory(outDir);
-  await initHistograms();
   const tokenCount = Math.max(...tests.map((t) => peakUsers(t.profile)), stage?.maxUsers ?? 0, 1);
   const platformHandle = f.target ? externalPlatform(f) : await startDefaultPlatform(ctx, f, outDir, tokenCount, log);
   const abort = new AbortController();

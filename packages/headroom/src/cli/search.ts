@@ -16,7 +16,6 @@ import { checkReachable } from "../engine/preflight.js";
 import { defaultWorkers } from "../engine/run-test.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { EXIT, HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import type { Scenario } from "../plan/scenario-api.js";
@@ -205,7 +204,6 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
     if (!baseUrl) throw new HeadroomError("HR_MISSING_ARGUMENT", `scenario "${scenario.name}" has no host to send requests to`, "pass --host http://host:port (or set `host` in the scenario)");
   }
   await checkReachable(request?.url ?? baseUrl!);
-  await initHistograms();
 
   const outDir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", `search-${newRunId()}`);
   if (f.out) checkOutDir(outDir, f.force);
