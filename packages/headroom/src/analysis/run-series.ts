@@ -3,6 +3,7 @@
 // still draws a few hundred points). Percentiles of a bucket come from the merged histograms of
 // its seconds, never from averaging per-second percentiles.
 import { createHistogram, decodeHistogram, type Histogram } from "../metrics/histogram.js";
+import { coveredSeconds } from "../metrics/summary.js";
 import type { IntervalLine } from "../core/types.js";
 
 export interface LatencySeries {
@@ -97,7 +98,7 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
   };
   if (lines.length === 0) return empty;
   const t0 = lines[0]!.t;
-  const durationSec = lines[lines.length - 1]!.t + 1 - t0;
+  const durationSec = coveredSeconds(lines);
   const step = stepFor(durationSec, maxPoints);
   const n = Math.ceil(durationSec / step);
   const zeros = (): number[] => new Array<number>(n).fill(0);
