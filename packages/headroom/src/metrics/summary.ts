@@ -13,6 +13,11 @@ const round = (v: number, digits = 2): number => {
   return Math.round(v * f) / f;
 };
 
+/** Whether the generator was saturated in this second: its CPU per worker thread, or its event-loop lag, at the limit. */
+export function generatorHot(line: IntervalLine, workers = 1): boolean {
+  return line.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || line.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS;
+}
+
 /** Seconds the lines cover: from the first line's t to the last line's t + 1. */
 export function coveredSeconds(lines: IntervalLine[]): number {
   if (lines.length === 0) return 0;
