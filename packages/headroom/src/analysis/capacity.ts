@@ -61,7 +61,15 @@ function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
       const disturbed = list.length === 0 ? all[all.length - 1]!.disturbed : undefined;
       if (list.length === 0) list = all;
       const means = list.filter((s) => s.meanMs !== undefined).map((s) => s.meanMs!);
-      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}), ...(disturbed ? { disturbed } : {}) };
+      return {
+        load,
+        steps: list,
+        rps: mean(list.map((s) => s.rps)),
+        p95Ms: Math.max(...list.map((s) => s.p95Ms)),
+        errorPct: Math.max(...list.map((s) => s.errorPct)),
+        ...(means.length > 0 ? { meanMs: mean(means) } : {}),
+        ...(disturbed ? { disturbed } : {}),
+      };
     });
 }
 

@@ -169,7 +169,11 @@ export interface FailureScenariosOptions {
   level: LoadLevel;
 }
 
-export function analyzeFailureScenarios(intervals: readonly IntervalLine[], telemetry: readonly TelemetryLine[], opts: FailureScenariosOptions): FailureScenariosAnalysis {
+export function analyzeFailureScenarios(
+  intervals: readonly IntervalLine[],
+  telemetry: readonly TelemetryLine[],
+  opts: FailureScenariosOptions,
+): FailureScenariosAnalysis {
   const lines = [...intervals].sort((a, b) => a.t - b.t);
   const runEnd = lines.length ? lines[lines.length - 1]!.t + 1 : 0;
   const levelTargets = opts.targets.levels[opts.level];

@@ -151,8 +151,18 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     policy: o.policy,
     parameters: {
       ...(o.policy === "step"
-        ? { scale_up_cpu_pct: o.step.scaleUpCpuPct, scale_up_for_min: o.step.scaleUpForMin, scale_down_cpu_pct: o.step.scaleDownCpuPct, scale_down_for_min: o.step.scaleDownForMin }
-        : { target_cpu_pct: o.target.targetCpuPct, scale_out_for_min: o.target.scaleOutForMin, scale_in_for_min: o.target.scaleInForMin, scale_in_below_cpu_pct: round(downBound, 2) }),
+        ? {
+            scale_up_cpu_pct: o.step.scaleUpCpuPct,
+            scale_up_for_min: o.step.scaleUpForMin,
+            scale_down_cpu_pct: o.step.scaleDownCpuPct,
+            scale_down_for_min: o.step.scaleDownForMin,
+          }
+        : {
+            target_cpu_pct: o.target.targetCpuPct,
+            scale_out_for_min: o.target.scaleOutForMin,
+            scale_in_for_min: o.target.scaleInForMin,
+            scale_in_below_cpu_pct: round(downBound, 2),
+          }),
       cooldown_min: cooldownMin,
       startup_min: o.startupMin,
       min_instances: o.minInstances,
