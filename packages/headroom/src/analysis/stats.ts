@@ -110,8 +110,12 @@ export function studentTQuantile(q: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Standard normal CDF, through erfc so the tails keep their precision. */
+/**
+ * Standard normal CDF, through erfc so the tails keep their precision (fractional error < 1.2e-7).
+ * Exactly 0.5 at 0, so a zero test statistic gives a two-sided p of exactly 1.
+ */
 export function normalCdf(z: number): number {
+  if (z === 0) return 0.5;
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
