@@ -119,19 +119,16 @@ export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
+/** Numerical Recipes erfcc's polynomial in t, lowest power first (after the constant -1.26551223). */
+const ERFC_POLY = [1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
+
 function erfc(x: number): number {
   // Numerical Recipes erfcc: fractional error < 1.2e-7 everywhere.
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
+  // Horner's rule, innermost coefficient first: c0 + t (c1 + t (c2 + ...)).
+  const poly = ERFC_POLY.reduceRight((acc, c) => c + t * acc);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * poly);
   return x >= 0 ? r : 2 - r;
 }
 
