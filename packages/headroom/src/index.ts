@@ -2,6 +2,7 @@
 export * from "./core/errors.js";
 export * from "./core/types.js";
 export { createRunStore, readRunStore, type RunStore, type RunStoreWriter } from "./store/run-store.js";
+export { runStoreSummary } from "./store/run-store-summary.js";
 export { summarizeIntervals } from "./metrics/summary.js";
 export { initHistograms, createHistogram, encodeHistogram, decodeHistogram, mergeEncoded, latencyStatsMs, type LatencyStatsMs } from "./metrics/histogram.js";
 // reports: renderers of a run (HTML, Markdown, JSON, JUnit) and run comparison
