@@ -2,6 +2,7 @@
 export * from "./core/errors.js";
 export * from "./core/types.js";
 export { createRunStore, readRunStore, type RunStore, type RunStoreWriter } from "./store/run-store.js";
+export { runStoreSummary } from "./store/run-store-summary.js";
 export { summarizeIntervals } from "./metrics/summary.js";
 export { initHistograms, createHistogram, encodeHistogram, decodeHistogram, mergeEncoded, latencyStatsMs, type LatencyStatsMs } from "./metrics/histogram.js";
 // reports: renderers of a run (HTML, Markdown, JSON, JUnit) and run comparison
@@ -39,7 +40,8 @@ export type * from "./planning/types.js";
 export { infrastructureSchema, parseInfrastructure, resolveInfrastructure, mergeInfrastructure } from "./planning/infrastructure.js";
 export { planCapacity, simulateDay, type PlanCapacityOptions } from "./planning/plan-capacity.js";
 export { replayAutoscaling, cpuPctAt, sloBoundRps, type ReplayOptions } from "./planning/autoscale.js";
-export { dailyTrafficCurve, rpsPerMinuteFromIntervals, scaleCurveToPeak } from "./planning/traffic-curve.js";
+export { dailyTrafficCurve, scaleCurveToPeak } from "./planning/traffic-curve.js";
+export { rpsPerMinuteFromIntervals } from "./analysis/rps-per-minute.js";
 export { perInstanceCapacity, autoscaleCapacity, usableCores } from "./planning/instance-capacity.js";
 export { connectionBudget } from "./planning/connection-budget.js";
 export { replicaPlan } from "./planning/replica-plan.js";
@@ -50,7 +52,7 @@ export { capacityFromRun, type RunData } from "./planning/capacity-from-run.js";
 export { capacityFromAnalysis, capacityFromRunAnalysis } from "./planning/capacity-from-analysis.js";
 export { mergeCapacityInputs, parseCapacityInputs } from "./planning/capacity-inputs.js";
 export { planningText, growthText, instancesChart, autoscaleSummaryText, connectionBudgetText } from "./planning/planning-text.js";
-export { MUEJAM_METRICS } from "./planning/app-metric-names.js";
+export { MUEJAM_METRICS } from "./core/app-metric-names.js";
 export { alertRules, alertQueries, alertThresholdsFromTargets, prometheusRulesYaml, DEFAULT_ALERT_THRESHOLDS, type AlertRule, type AlertRulesOptions, type AlertThreshold, type AlertThresholds, type AlertKey } from "./report/ops/alert-rules.js";
 export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from "./report/ops/grafana-dashboard.js";
 // telemetry (issue 4 item 2): collectors of what the platform felt, sampled into the run store
@@ -60,10 +62,12 @@ export type { Clock, TimerHandle } from "./core/clock.js";
 export { POSTGRES_KEYS, REDIS_KEYS, PROCESS_KEYS, HOST_KEYS } from "./core/telemetry-keys.js";
 // analysis (issue 5, issue 4 item 3): targets and verdicts, per-run analysis, capacity, USL, bottlenecks, search
 export type * from "./analysis/types.js";
-export { buildTargets, loadTargets, validateTargetsFile, judge, describeBound, worstVerdict, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";
+export { judge, describeBound, worstVerdict } from "./analysis/judge.js";
+export { buildTargets, loadTargets, validateTargetsFile, TARGET_METRICS, LOAD_LEVELS, type Targets, type TargetsFile, type BoundSpec, type ResolvedBound, type MetricInfo } from "./plan/targets.js";
 export { DEFAULT_TARGETS_FILE } from "./plan/targets-default.js";
 export { analyzeRun, type AnalyzeRunOptions } from "./analysis/analyze-run.js";
-export { analyzeCapacity, sustainedVsPeak, COMFORTABLE_FRACTION, type CapacityOptions } from "./analysis/capacity.js";
+export { analyzeCapacity, COMFORTABLE_FRACTION, type CapacityOptions } from "./analysis/capacity.js";
+export { sustainedVsPeak } from "./analysis/sustained-vs-peak.js";
 export { stepFromLines, stepsFromRun, stepsFromRuns } from "./analysis/load-steps.js";
 export { fitUsl, uslThroughput, parseUslCsv, USL_MIN_POINTS, type UslPoint } from "./analysis/usl.js";
 export { findBottlenecks, slowStatements } from "./analysis/bottlenecks.js";

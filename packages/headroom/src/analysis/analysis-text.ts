@@ -1,6 +1,6 @@
 // Plain-text renderings of analysis results for the terminal (`headroom analyze`, `search`,
 // `fit usl`). Strings only; the CLI prints them.
-import { describeBound } from "../plan/targets.js";
+import { describeBound } from "./judge.js";
 import { describeSlo } from "./slo.js";
 import type { Bottleneck, CapacityAnalysis, RunAnalysis, SearchResult, UslFit } from "./types.js";
 
@@ -65,7 +65,10 @@ export function runAnalysisText(a: RunAnalysis): string {
     "\nEndpoints\n" +
       table(
         ["endpoint", "method", "requests", "failures", "429", "req/s", "avg ms", "p50 ms", "p95 ms", "p99 ms"],
-        a.endpoints.map((e) => [e.name, e.method, e.requests, e.failures, e.rateLimited, e.rps, e.latencyMs.avg, e.latencyMs.p50, e.latencyMs.p95, e.latencyMs.p99]),
+        a.endpoints.map((e) => {
+          const l = e.latencyMs;
+          return [e.name, e.method, e.requests, e.failures, e.rateLimited, e.rps, l.avg, l.p50, l.p95, l.p99];
+        }),
       ),
   );
   if (a.classes.length > 0) parts.push("\nUser classes\n" + table(["class", "requests", "failures", "429", "429 %", "success %"], a.classes.map((c) => [c.name, c.requests, c.failures, c.rateLimited, c.rateLimitedPct, c.successPct])));

@@ -83,7 +83,12 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
     cache,
     recovery,
     components,
-    generator: { limited: summary.generator.limited, ...(summary.generator.reason ? { reason: summary.generator.reason } : {}), cpuPct: summary.generator.cpuPct, eventLoopLagMsP99: summary.generator.eventLoopLagMsP99 },
+    generator: {
+      limited: summary.generator.limited,
+      ...(summary.generator.reason ? { reason: summary.generator.reason } : {}),
+      cpuPct: summary.generator.cpuPct,
+      eventLoopLagMsP99: summary.generator.eventLoopLagMsP99,
+    },
     bottlenecks,
     notes,
   };

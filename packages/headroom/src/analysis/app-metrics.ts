@@ -119,7 +119,10 @@ export function appPoolWait(scrapes: readonly PromScrape[]): { checkouts: number
 }
 
 /** Mean request duration (ms) by the value of `label` (e.g. cache=hit|miss), from the histogram's _sum and _count. */
-export function appDurationByLabel(scrapes: readonly PromScrape[], label: string): { byValue: Map<string, { count: number; meanMs: number }>; source: string } | undefined {
+export function appDurationByLabel(
+  scrapes: readonly PromScrape[],
+  label: string,
+): { byValue: Map<string, { count: number; meanMs: number }>; source: string } | undefined {
   const h = histogramMeanByLabel(scrapes, "requestDuration", label);
   if (!h) return undefined;
   const byValue = new Map([...h.byValue].map(([k, v]) => [k, { count: v.count, meanMs: v.mean * 1000 }]));
@@ -127,7 +130,9 @@ export function appDurationByLabel(scrapes: readonly PromScrape[], label: string
 }
 
 /** Mean database queries per request, by route (the N+1 signature is a high count on one route). */
-export function appQueriesPerRequest(scrapes: readonly PromScrape[]): { byRoute: Map<string, { count: number; mean: number }>; overall: number; source: string } | undefined {
+export function appQueriesPerRequest(
+  scrapes: readonly PromScrape[],
+): { byRoute: Map<string, { count: number; mean: number }>; overall: number; source: string } | undefined {
   const h = histogramMeanByLabel(scrapes, "queriesPerRequest", "route");
   if (!h) return undefined;
   let n = 0;

@@ -27,7 +27,9 @@ export function quietOrAll<T extends LoadStep>(steps: readonly T[]): T[] {
 }
 
 export function thinkTimeSec(steps: readonly LoadStep[]): number | undefined {
-  const zs = quietOrAll(steps).filter((s) => s.steady !== false && (s.users ?? 0) > 0 && s.rps > 0 && s.meanMs !== undefined).map((s) => s.users! / s.rps - s.meanMs! / 1000);
+  const zs = quietOrAll(steps)
+    .filter((s) => s.steady !== false && (s.users ?? 0) > 0 && s.rps > 0 && s.meanMs !== undefined)
+    .map((s) => s.users! / s.rps - s.meanMs! / 1000);
   const z = median(zs);
   return Number.isFinite(z) ? Math.max(0, z) : undefined;
 }

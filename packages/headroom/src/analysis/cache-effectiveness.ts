@@ -1,7 +1,8 @@
 // Cache effectiveness: hit and miss rates (the app's own counters, else Redis keyspace), the
 // latency of requests served from the cache vs from the database (the app's request-duration
 // histogram carries a `cache` label hit|miss), evictions, memory and policy.
-import { judge, type Targets } from "../plan/targets.js";
+import type { Targets } from "../plan/targets.js";
+import { judge } from "./judge.js";
 import { appDurationByLabel } from "./app-metrics.js";
 import type { RunSignals } from "./run-signals.js";
 import { round } from "./stats.js";

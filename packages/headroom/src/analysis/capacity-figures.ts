@@ -51,7 +51,8 @@ export function ceilingOf(ls: readonly Level[], unit: string, utilization?: Util
   // Or queueing (closed model): a level near X_max whose throughput fell well below the light-load
   // line N / (R0 + Z): its bottleneck is saturated, and the closed model's throughput there is X_max.
   const rMin = Math.min(...usable.map((l) => l.meanMs ?? Infinity));
-  const queued = thinkSec !== undefined && Number.isFinite(rMin) && rMin > 0 ? near.filter((l) => l.meanMs !== undefined && cycleEfficiency(l.load, l.rps, rMin, thinkSec) < SATURATED_EFFICIENCY) : [];
+  const canQueue = thinkSec !== undefined && Number.isFinite(rMin) && rMin > 0;
+  const queued = canQueue ? near.filter((l) => l.meanMs !== undefined && cycleEfficiency(l.load, l.rps, rMin, thinkSec) < SATURATED_EFFICIENCY) : [];
   if (heavier.length === 0 && queued.length > 0) {
     const q = queued[queued.length - 1]!;
     const evidence = `throughput levelled off at ${fmt(xMax)} req/s: ${near.map((l) => `${fmt(l.rps)} req/s at ${fmt(l.load)} ${unit}`).join(", ")}, with requests queueing (mean response time ${round(q.meanMs!, 0)} ms at ${fmt(q.load)} ${unit} against ${round(rMin, 0)} ms at light load, think time ${round(thinkSec! * 1000, 0)} ms: throughput ${round(cycleEfficiency(q.load, q.rps, rMin, thinkSec!) * 100, 0)}% of the light-load line N / (R0 + Z))`;

@@ -7,8 +7,9 @@ import { describeSlo, sloBreach } from "./slo.js";
 import { thinkTimeSec } from "./break-estimate.js";
 import { ambientCores, judgeNoise, OTHER_CPU_LIMIT_CORES, otherCpuLimit } from "./disturbance.js";
 import { ceilingOf, disturbedOf, judgedSteps, retestedOf, sloCapacityOf, type Level, type UtilizationEstimate } from "./capacity-figures.js";
-import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, RunAnalysis, SearchStep, Slo, SustainedVsPeakRow } from "./types.js";
+import type { CapacityAnalysis, CapacityFigure, Confidence, DegradationRow, LoadStep, SearchStep, Slo } from "./types.js";
 import { uslOnConcurrency } from "./usl-axis.js";
+import { Judgement, ORDER } from "./judgement.js";
 
 export interface CapacityOptions {
   slo: Slo;
@@ -31,20 +32,6 @@ export function sloBoundsLatency(slo: Slo): boolean {
 
 export const COMFORTABLE_FRACTION = 0.65;
 
-const ORDER: Confidence[] = ["high", "medium", "low"];
-
-class Judgement {
-  level: Confidence = "high";
-  reasons: string[] = [];
-  lower(to: Confidence, reason: string): void {
-    if (ORDER.indexOf(to) > ORDER.indexOf(this.level)) this.level = to;
-    if (to !== "high") this.reasons.push(reason);
-  }
-  reason(good: string): string {
-    return this.reasons.length > 0 ? this.reasons.join("; ") : good;
-  }
-}
-
 function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
   const by = new Map<number, LoadStep[]>();
   for (const s of steps) {
@@ -61,7 +48,15 @@ function levels(steps: readonly LoadStep[], model: "closed" | "open"): Level[] {
       const disturbed = list.length === 0 ? all[all.length - 1]!.disturbed : undefined;
       if (list.length === 0) list = all;
       const means = list.filter((s) => s.meanMs !== undefined).map((s) => s.meanMs!);
-      return { load, steps: list, rps: mean(list.map((s) => s.rps)), p95Ms: Math.max(...list.map((s) => s.p95Ms)), errorPct: Math.max(...list.map((s) => s.errorPct)), ...(means.length > 0 ? { meanMs: mean(means) } : {}), ...(disturbed ? { disturbed } : {}) };
+      return {
+        load,
+        steps: list,
+        rps: mean(list.map((s) => s.rps)),
+        p95Ms: Math.max(...list.map((s) => s.p95Ms)),
+        errorPct: Math.max(...list.map((s) => s.errorPct)),
+        ...(means.length > 0 ? { meanMs: mean(means) } : {}),
+        ...(disturbed ? { disturbed } : {}),
+      };
     });
 }
 
@@ -87,6 +82,80 @@ function figure(value: number | null, unit: string, j: Judgement, good: string, 
   return { value, unit, confidence: j.level, reason: j.reason(good), formula };
 }
 
+/** Judges each level: the SLO, then (open) whether it kept up with the offered rate, (closed) whether throughput still grew. */
+function judgeLevels(ls: Level[], model: "closed" | "open", slo: Slo, flatBreaks: boolean, minEff: number): void {
+  ls.forEach((lv, i) => {
+    // A search's steps arrive judged (SearchStep.ok / broke): keep its verdict and wording.
+    const judged = lv.steps.filter((s): s is SearchStep => typeof (s as SearchStep).ok === "boolean");
+    if (judged.length > 0) {
+      lv.breach = judged.find((s) => !s.ok)?.broke;
+      return;
+    }
+    if (model === "closed" && !flatBreaks) {
+      for (const s of lv.steps) lv.breach ??= sloBreach(s, slo);
+      return;
+    }
+    for (const s of lv.steps) lv.breach ??= sloBreach(s, slo);
+    if (lv.breach) return;
+    if (model === "open" && lv.rps < 0.9 * lv.load) lv.breach = `throughput ${round(lv.rps, 1)} req/s < 90% of the offered ${lv.load} req/s`;
+    else if (model === "closed") {
+      // Flatness is judged against a level clearly below this one: between 100 and 101 users
+      // the expected gain (1 %) is smaller than run-to-run noise, and "flat" would be noise.
+      const prev = ls.slice(0, i).filter((p) => p.load * MIN_LOAD_GAIN_FOR_FLATNESS <= lv.load).pop();
+      if (!prev) return;
+      const eff = (lv.rps / prev.rps - 1) / (lv.load / prev.load - 1);
+      if (prev.rps > 0 && eff < minEff) lv.breach = `throughput flat: +${round((lv.rps / prev.rps - 1) * 100, 1)}% for +${round((lv.load / prev.load - 1) * 100, 1)}% load`;
+    }
+  });
+}
+
+/** The confidence every figure starts from: points, repeats, the machine's noise, the generator, steadiness near the break. */
+function baseJudgement(
+  ls: Level[],
+  all: Level[],
+  noiseBar: number,
+  allDisturbed: boolean,
+  near: (Level | undefined)[],
+): { base: Judgement; cv: number | undefined } {
+  const base = new Judgement();
+  if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
+  else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
+  if (noiseBar > OTHER_CPU_LIMIT_CORES) base.lower("medium", `the machine was never quiet (other processes used ${round(noiseBar - OTHER_CPU_LIMIT_CORES, 2)} cores or more in every window): windows above ${noiseBar} cores were left out as disturbed`);
+  if (allDisturbed) base.lower("low", `every load level was disturbed (${all[all.length - 1]!.disturbed}): the figures are judged on disturbed windows`);
+  const repeated = ls.filter((l) => l.steps.length > 1);
+  const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
+  if (cv === undefined) base.lower("medium", "no load level was repeated, so run-to-run variance is unknown");
+  else if (cv > 0.1) base.lower("low", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
+  else if (cv > 0.05) base.lower("medium", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
+  const nearBreak = near.filter((l): l is Level => l !== undefined);
+  if (nearBreak.some((l) => l.steps.some((s) => s.generatorLimited))) base.lower("low", "the load generator was saturated near the break: the limit may be the generator's");
+  if (nearBreak.some((l) => l.steps.some((s) => s.steady === false))) base.lower("medium", "a step near the break did not reach a steady state before its time ran out");
+  return { base, cv };
+}
+
+/** The breaking point's confidence: the base, and how tightly the break is bracketed. */
+function breakJudgement(base: Judgement, ls: Level[], maxOk: Level | undefined, broken: Level | undefined, unit: string, sloText: string): Judgement {
+  const breakIdx = broken ? ls.indexOf(broken) : -1;
+  const passAboveBreak = breakIdx >= 0 ? ls.slice(breakIdx + 1).filter((l) => !l.breach) : [];
+  const brk = Judgement.from(base);
+  if (!broken) brk.lower("low", `no load level up to ${ls[ls.length - 1]?.load ?? 0} ${unit} broke ${sloText}: the break lies beyond the tested range`);
+  else if (maxOk && broken.load > LOOSE_BRACKET * maxOk.load) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
+  else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
+  if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
+  return brk;
+}
+
+function breakingPointOf(model: "closed" | "open", ls: Level[], maxOk: Level | undefined, broken: Level | undefined, brk: Judgement, unit: string): CapacityAnalysis["breakingPoint"] {
+  return {
+    users: model === "closed" ? (broken?.load ?? null) : null,
+    rps: broken ? round(model === "open" ? broken.load : broken.rps, 2) : null,
+    limit: broken?.breach ?? `not reached up to ${ls[ls.length - 1]?.load ?? 0} ${unit}`,
+    confidence: brk.level,
+    reason: brk.reason(`bracketed between ${maxOk?.load} (meets the SLO) and ${broken?.load} ${unit} (breaks it)`),
+    ...(broken && maxOk && broken.load > LOOSE_BRACKET * maxOk.load ? { lastGood: maxOk.load } : {}),
+  };
+}
+
 export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
   // Disturbance judged against the quietest window of them all (analysis/disturbance.ts); a
   // search's steps keep the judgement the search acted on (against the quietest window before them).
@@ -106,65 +175,20 @@ export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOpt
   const unit = model === "open" ? "req/s offered" : "users";
   const sloText = describeSlo(opts.slo);
 
-  // Judge each level: the SLO, then (open) whether it kept up with the offered rate, (closed) whether throughput still grew.
-  ls.forEach((lv, i) => {
-    // A search's steps arrive judged (SearchStep.ok / broke): keep its verdict and wording.
-    const judged = lv.steps.filter((s): s is SearchStep => typeof (s as SearchStep).ok === "boolean");
-    if (judged.length > 0) {
-      lv.breach = judged.find((s) => !s.ok)?.broke;
-      return;
-    }
-    if (model === "closed" && !flatBreaks) {
-      for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
-      return;
-    }
-    for (const s of lv.steps) lv.breach ??= sloBreach(s, opts.slo);
-    if (lv.breach) return;
-    if (model === "open" && lv.rps < 0.9 * lv.load) lv.breach = `throughput ${round(lv.rps, 1)} req/s < 90% of the offered ${lv.load} req/s`;
-    else if (model === "closed") {
-      // Flatness is judged against a level clearly below this one: between 100 and 101 users
-      // the expected gain (1 %) is smaller than run-to-run noise, and "flat" would be noise.
-      const prev = ls.slice(0, i).filter((p) => p.load * MIN_LOAD_GAIN_FOR_FLATNESS <= lv.load).pop();
-      if (!prev) return;
-      const eff = (lv.rps / prev.rps - 1) / (lv.load / prev.load - 1);
-      if (prev.rps > 0 && eff < minEff) lv.breach = `throughput flat: +${round((lv.rps / prev.rps - 1) * 100, 1)}% for +${round((lv.load / prev.load - 1) * 100, 1)}% load`;
-    }
-  });
+  judgeLevels(ls, model, opts.slo, flatBreaks, minEff);
   const breakIdx = ls.findIndex((l) => l.breach !== undefined);
   const broken = breakIdx >= 0 ? ls[breakIdx]! : undefined;
   const okLevels = (breakIdx >= 0 ? ls.slice(0, breakIdx) : ls).filter((l) => !l.breach);
   const maxOk = okLevels[okLevels.length - 1];
-  const passAboveBreak = breakIdx >= 0 ? ls.slice(breakIdx + 1).filter((l) => !l.breach) : [];
 
-  // Confidence: points, repeats, generator, bracket, monotonicity, steadiness.
-  const base = new Judgement();
-  if (ls.length < 3) base.lower("low", `only ${ls.length} load level${ls.length === 1 ? "" : "s"} measured`);
-  else if (ls.length < 5) base.lower("medium", `${ls.length} load levels measured (5 or more make a trustworthy curve)`);
-  if (noiseBar > OTHER_CPU_LIMIT_CORES) base.lower("medium", `the machine was never quiet (other processes used ${round(noiseBar - OTHER_CPU_LIMIT_CORES, 2)} cores or more in every window): windows above ${noiseBar} cores were left out as disturbed`);
-  if (allDisturbed) base.lower("low", `every load level was disturbed (${all[all.length - 1]!.disturbed}): the figures are judged on disturbed windows`);
-  const repeated = ls.filter((l) => l.steps.length > 1);
-  const cv = repeated.length > 0 ? Math.max(...repeated.map((l) => coefficientOfVariation(l.steps.map((s) => s.rps)))) : undefined;
-  if (cv === undefined) base.lower("medium", "no load level was repeated, so run-to-run variance is unknown");
-  else if (cv > 0.1) base.lower("low", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
-  else if (cv > 0.05) base.lower("medium", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
-  const nearBreak = [maxOk, broken].filter((l): l is Level => l !== undefined);
-  if (nearBreak.some((l) => l.steps.some((s) => s.generatorLimited))) base.lower("low", "the load generator was saturated near the break: the limit may be the generator's");
-  if (nearBreak.some((l) => l.steps.some((s) => s.steady === false))) base.lower("medium", "a step near the break did not reach a steady state before its time ran out");
-
-  const brk = new Judgement();
-  Object.assign(brk, { level: base.level, reasons: [...base.reasons] });
-  if (!broken) brk.lower("low", `no load level up to ${ls[ls.length - 1]?.load ?? 0} ${unit} broke ${sloText}: the break lies beyond the tested range`);
-  else if (maxOk && broken.load > LOOSE_BRACKET * maxOk.load) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
-  else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
-  if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
-
+  const { base, cv } = baseJudgement(ls, all, noiseBar, allDisturbed, [maxOk, broken]);
+  const brk = breakJudgement(base, ls, maxOk, broken, unit, sloText);
   const { usl, refused: uslRefused } = uslOnConcurrency(
     ls.map((l) => ({ load: l.load, rps: l.rps, ...(l.steps.some((s) => s.meanMs !== undefined) ? { meanMs: mean(l.steps.map((s) => s.meanMs ?? 0)) } : {}) })),
     model,
   );
   const ceiling = ceilingOf(ls, unit, opts.utilization, model === "closed" ? thinkTimeSec(ls.flatMap((l) => l.steps)) : undefined);
-  const maxRpsJ = new Judgement();
-  Object.assign(maxRpsJ, { level: base.level, reasons: [...base.reasons] });
+  const maxRpsJ = Judgement.from(base);
   if (ceiling.lowerBound) maxRpsJ.lower("low", "throughput never levelled off: the ceiling is a lower bound");
   else if (ceiling.confidence === "medium") maxRpsJ.lower("medium", "only two load levels on the throughput plateau");
   ceiling.confidence = maxRpsJ.level;
@@ -181,14 +205,7 @@ export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOpt
     sloCapacity: sloCapacityOf(model, maxOk, broken, brk.level, brk.reasons.join("; "), opts.tolerance ?? 0.1),
     disturbed: disturbedOf(steps),
     retested: retestedOf(steps),
-    breakingPoint: {
-      users: model === "closed" ? (broken?.load ?? null) : null,
-      rps: broken ? round(model === "open" ? broken.load : broken.rps, 2) : null,
-      limit: broken?.breach ?? `not reached up to ${ls[ls.length - 1]?.load ?? 0} ${unit}`,
-      confidence: brk.level,
-      reason: brk.reason(`bracketed between ${maxOk?.load} (meets the SLO) and ${broken?.load} ${unit} (breaks it)`),
-      ...(broken && maxOk && broken.load > LOOSE_BRACKET * maxOk.load ? { lastGood: maxOk.load } : {}),
-    },
+    breakingPoint: breakingPointOf(model, ls, maxOk, broken, brk, unit),
     comfortable: comfortable(ls, model, fraction, broken, maxOk, brk),
     degradation: ls.map((l) => degradationRow(l, model, opts.slo)),
     confidence: "high",
@@ -264,32 +281,4 @@ function degradationRow(l: Level, model: "closed" | "open", slo: Slo): Degradati
     row.verdict = "WARN";
   }
   return row;
-}
-
-/** The sustained-vs-peak table of the result documents, from the two runs' analyses. */
-export function sustainedVsPeak(sustained: RunAnalysis, peak: RunAnalysis): SustainedVsPeakRow[] {
-  const res = (a: RunAnalysis, id: string, stat: "avg" | "max"): number | undefined => a.resources.find((r) => r.metric === id)?.[stat];
-  const rows: [string, string, (a: RunAnalysis) => number | undefined][] = [
-    ["Users (peak)", "users", (a) => a.summary.peakUsers],
-    ["Throughput", "req/s", (a) => a.summary.requests.ratePerSec],
-    ["P50 latency", "ms", (a) => a.summary.latencyMs.p50],
-    ["P95 latency", "ms", (a) => a.summary.latencyMs.p95],
-    ["P99 latency", "ms", (a) => a.summary.latencyMs.p99],
-    ["Error rate", "%", (a) => (a.summary.requests.total > 0 ? round((a.summary.requests.failed / a.summary.requests.total) * 100, 3) : undefined)],
-    ["App CPU (mean)", "%", (a) => res(a, "app.cpuPct", "avg")],
-    ["App memory (max RSS)", "bytes", (a) => res(a, "app.rssBytes", "max")],
-    ["DB connections (max)", "connections", (a) => res(a, "db.connections", "max")],
-    ["DB pool in use (max)", "connections", (a) => res(a, "app.poolInUse", "max")],
-    ["Query latency (mean)", "ms", (a) => res(a, "db.meanQueryMs", "avg")],
-    ["Cache hit rate", "%", (a) => a.cache.hitPct],
-  ];
-  return rows.map(([metric, unit, f]) => {
-    const s = f(sustained);
-    const p = f(peak);
-    const row: SustainedVsPeakRow = { metric, unit };
-    if (s !== undefined) row.sustained = s;
-    if (p !== undefined) row.peak = p;
-    if (s !== undefined && p !== undefined && s !== 0) row.ratio = round(p / s, 3);
-    return row;
-  });
 }

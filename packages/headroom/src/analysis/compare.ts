@@ -16,6 +16,7 @@
 // detected a change of the bound's size (80 % power), the verdict is "inconclusive", with the
 // smallest change they could detect: run longer to tell.
 import { latencyStatsMs, mergeEncoded, decodeHistogram } from "../metrics/histogram.js";
+import { coveredSeconds } from "../metrics/summary.js";
 import type { IntervalLine } from "../core/types.js";
 import { comparabilityDifferences, type ComparedManifest } from "./compare-comparable.js";
 import { bootstrapPercentiles } from "./percentile-bootstrap.js";
@@ -119,7 +120,7 @@ interface Samples {
 
 /** Per-second samples and totals of one endpoint (or of all, when name is null). */
 function collect(lines: IntervalLine[], name: string | null): Samples {
-  const s: Samples = { requests: 0, failed: 0, durationSec: lines.length ? lines[lines.length - 1]!.t + 1 - lines[0]!.t : 0, hists: [], seconds: [], perSecond: { p50Ms: [], p95Ms: [], p99Ms: [], rps: [] }, method: "" };
+  const s: Samples = { requests: 0, failed: 0, durationSec: coveredSeconds(lines), hists: [], seconds: [], perSecond: { p50Ms: [], p95Ms: [], p99Ms: [], rps: [] }, method: "" };
   for (const line of lines) {
     const eps = name === null ? Object.values(line.endpoints) : line.endpoints[name] ? [line.endpoints[name]!] : [];
     let requests = 0;
@@ -254,7 +255,12 @@ export const COMPARE_METHOD =
   "Figures come from the merged histograms and counts of each whole run, and the tests test those figures: each latency percentile by a z-test of log(B / A) with standard errors from a circular block bootstrap over each run's seconds (blocks of about the cube root of the seconds, 400 replicates, percentiles of the merged counts), combined by Bonferroni (p = 2 x the smaller) with Mann-Whitney U on the per-second percentiles; throughput by Mann-Whitney U on per-second request counts; the error rate by a two-proportion z-test; Holm-Bonferroni adjusted over all tests of the comparison. A regression is a significant worsening beyond the bound (and at least 1 ms of latency or 0.1 percentage points of error rate). Inconclusive: not significant, and the runs were too short to detect a change of the bound's size (80 % power); the smallest change they could detect is given.";
 
 export function compareRuns(a: CompareInput, b: CompareInput, options: CompareOptions = {}): RunComparison {
-  const o: Required<CompareOptions> = { maxRegressionPct: options.maxRegressionPct ?? 10, alpha: options.alpha ?? 0.05, minLatencyDeltaMs: options.minLatencyDeltaMs ?? 1, minErrorDeltaPct: options.minErrorDeltaPct ?? 0.1 };
+  const o: Required<CompareOptions> = {
+    maxRegressionPct: options.maxRegressionPct ?? 10,
+    alpha: options.alpha ?? 0.05,
+    minLatencyDeltaMs: options.minLatencyDeltaMs ?? 1,
+    minErrorDeltaPct: options.minErrorDeltaPct ?? 0.1,
+  };
   const names = new Set<string>();
   for (const l of [...a.intervals, ...b.intervals]) for (const n of Object.keys(l.endpoints)) names.add(n);
   const overall = compareOne("overall", collect(a.intervals, null), collect(b.intervals, null));
@@ -276,8 +282,9 @@ export function compareRuns(a: CompareInput, b: CompareInput, options: CompareOp
       if (m.verdict === "regression") regressions.push(describeChange(ep.name, m));
     }
   }
-  const ref = (x: CompareInput): RunRef => ({ dir: x.dir, name: x.manifest.name, startedAt: x.manifest.startedAt, durationSec: x.intervals.length ? x.intervals[x.intervals.length - 1]!.t + 1 - x.intervals[0]!.t : 0 });
+  const ref = (x: CompareInput): RunRef => ({ dir: x.dir, name: x.manifest.name, startedAt: x.manifest.startedAt, durationSec: coveredSeconds(x.intervals) });
   const [refA, refB] = [ref(a), ref(b)];
   const differences = comparabilityDifferences(a.manifest, b.manifest, refA.durationSec, refB.durationSec);
-  return { a: refA, b: refB, options: o, overall, endpoints, regressions, regression: regressions.length > 0, comparable: differences.length === 0, differences, method: COMPARE_METHOD };
+  const comparable = differences.length === 0;
+  return { a: refA, b: refB, options: o, overall, endpoints, regressions, regression: regressions.length > 0, comparable, differences, method: COMPARE_METHOD };
 }

@@ -2,7 +2,7 @@
 // no summary.json (status still "running"); Ctrl-C or SIGTERM stops it early ("interrupted"); a
 // scenario error stops it ("failed"). Such a run covers only part of its profile, so its figures
 // cannot be judged as the profile's: it is INCOMPLETE, never PASS, whatever its metrics show.
-import { worstVerdict } from "../plan/targets.js";
+import { worstVerdict } from "./judge.js";
 import type { RunStore } from "../store/run-store.js";
 import type { MetricVerdict, RunVerdict } from "./types.js";
 

@@ -11,7 +11,7 @@
 import { OTHERS_KEYS } from "../telemetry/others-collector.js";
 import type { IntervalLine, TelemetryLine } from "../core/types.js";
 import { round } from "./stats.js";
-import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "../metrics/summary.js";
+import { generatorHot } from "../metrics/summary.js";
 import type { LoadStep } from "./types.js";
 
 /** Other processes using more than this many cores on average over a window (above the ambient, on a machine never quiet) disturb it. */
@@ -37,7 +37,7 @@ export interface Noise {
 
 export function noiseOf(lines: readonly IntervalLine[], telemetry: readonly TelemetryLine[], workers = 1): Noise {
   const noise: Noise = {};
-  const hot = lines.filter((l) => l.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || l.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS).length;
+  const hot = lines.filter((l) => generatorHot(l, workers)).length;
   if (lines.length > 0 && hot >= 2 && hot / lines.length >= 0.1) {
     const lag = Math.max(...lines.map((l) => l.generator.eventLoopLagMsP99));
     const cpu = Math.max(...lines.map((l) => l.generator.cpuPct / Math.max(1, workers)));

@@ -7,11 +7,13 @@
 //   recovered  the first second of the span from which every RECOVERY_WINDOW_SEC window is within
 //              the level's p95 target with no errors; recovery time = that second - the fault's end
 // Each fault is judged against faultRecoverySec; the test takes the worst verdict. Pure: reads lines.
-import { judge, TARGET_METRICS, worstVerdict, type Targets } from "../plan/targets.js";
+import { TARGET_METRICS, type Targets } from "../plan/targets.js";
+import { judge, worstVerdict } from "./judge.js";
 import type { IntervalLine, LoadLevel, TelemetryLine } from "../core/types.js";
-import { FAULT_LABELS, type FaultKind, type ScheduledFault } from "../plan/faults.js";
+import { FAULT_LABELS, type ScheduledFault } from "../plan/faults.js";
 import { RECOVERY_WINDOW_SEC } from "./recovery.js";
-import type { MetricVerdict, TargetBound, Verdict } from "./types.js";
+import type { MetricVerdict, TargetBound } from "./types.js";
+import type { FailureScenariosAnalysis, FaultResult, ReadinessSeen, SecondRow, WindowFigures } from "./failure-scenario-types.js";
 import { windowStats } from "./windows.js";
 
 /** Seconds before a fault that describe the platform undisturbed. */
@@ -20,78 +22,7 @@ export const BEFORE_SEC = 5;
 export const FAIL_OPEN_METRIC = "muejam_rate_limiter_fail_open_total";
 export const DEFAULT_RECOVERY_BOUND: TargetBound = { direction: "max", target: 10, acceptable: 20, unacceptable: 20, unit: "s" };
 
-export interface WindowFigures {
-  startSec: number;
-  endSec: number;
-  requests: number;
-  failures: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-/** One second of the per-second table around a fault. */
-export interface SecondRow {
-  t: number;
-  requests: number;
-  failures: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** Readiness answers seen in the second, e.g. "200", "503", "none" (no answer). */
-  readiness: string[];
-}
-
-export interface ReadinessSeen {
-  polls: number;
-  notReady: number;
-  /** In words: "stayed ready (12 polls answered 200)", "503 from 6.1 s to 6.6 s: postgres: ...". */
-  text: string;
-  /** The last poll of the span answered 200 (undefined when no poll fell in it). */
-  readyAfter?: boolean;
-}
-
-export interface FaultResult {
-  index: number;
-  kind: FaultKind;
-  label: string;
-  status: "measured" | "not measured";
-  /** Why not measured. */
-  reason?: string;
-  /** Planned and actual injection (seconds after t = 0). */
-  plannedAtSec: number;
-  atSec?: number;
-  endSec?: number;
-  durationSec?: number;
-  detail?: string;
-  /** Connections terminated or processes stopped. */
-  affected?: number;
-  before?: WindowFigures;
-  window?: WindowFigures;
-  /** Failures in the window by error class or status ("status 503", "reset"). */
-  errors?: Record<string, number>;
-  recoveredAtSec?: number;
-  recoverySec?: number;
-  /** Why it did not recover, or how it did. */
-  recoveryText: string;
-  readiness?: ReadinessSeen;
-  /** Requests the limiter let through because Redis could not answer (fail-open counter increase). */
-  failOpen?: number;
-  failOpenText?: string;
-  verdict: Verdict;
-  verdictReason: string;
-  seconds: SecondRow[];
-}
-
-export interface FailureScenariosAnalysis {
-  level: LoadLevel;
-  criteria: { p95Ms: number; stableSec: number; recovery: TargetBound };
-  faults: FaultResult[];
-  verdict: Verdict;
-  /** Per-second requests, failures, p99 and max over the whole run (the timeline chart). */
-  timeline: SecondRow[];
-  notes: string[];
-}
+export type { FailureScenariosAnalysis, FaultResult, ReadinessSeen, SecondRow, WindowFigures } from "./failure-scenario-types.js";
 
 function secondRow(l: IntervalLine, readiness: string[]): SecondRow {
   const w = windowStats([l]);
@@ -168,7 +99,109 @@ export interface FailureScenariosOptions {
   level: LoadLevel;
 }
 
-export function analyzeFailureScenarios(intervals: readonly IntervalLine[], telemetry: readonly TelemetryLine[], opts: FailureScenariosOptions): FailureScenariosAnalysis {
+/** What every fault of one run is measured against: the run's lines and telemetry, split by source. */
+interface FaultContext {
+  lines: IntervalLine[];
+  runEnd: number;
+  p95Ms: number;
+  recovery: TargetBound;
+  polls: TelemetryLine[];
+  prom: TelemetryLine[];
+  events: TelemetryLine[];
+  timeline: SecondRow[];
+  measuredStarts: number[];
+  notes: string[];
+}
+
+/** Sets the recovery text and verdict of a measured fault: recovered within the bound, and ready again. */
+function judgeRecovery(result: FaultResult, recAt: number | undefined, spanEndAfterFault: number, c: FaultContext): void {
+  const { p95Ms, recovery: bound } = c;
+  const endSec = result.endSec!;
+  if (recAt === undefined) {
+    result.recoveryText = `not recovered: p95 ≤ ${p95Ms} ms with no errors was not held for ${RECOVERY_WINDOW_SEC} s in the ${spanEndAfterFault} s after the fault`;
+    result.verdict = "FAIL";
+    result.verdictReason = result.recoveryText;
+  } else {
+    result.recoveredAtSec = recAt;
+    result.recoverySec = Math.max(0, Math.round((recAt - endSec) * 10) / 10);
+    result.recoveryText = `${result.recoverySec} s (from ${recAt} s, p95 ≤ ${p95Ms} ms and no errors held ${RECOVERY_WINDOW_SEC} s)`;
+    const j = judge(result.recoverySec, bound);
+    result.verdict = j.verdict;
+    result.verdictReason = `recovered in ${result.recoverySec} s against < ${bound.target} s (acceptable < ${bound.acceptable} s)`;
+  }
+  if (result.readiness && result.readiness.readyAfter === false) {
+    result.verdict = "FAIL";
+    result.verdictReason += "; the readiness endpoint was still not ready when the span ended";
+  }
+}
+
+/** One injected fault: the seconds before it, its window, the errors, readiness and recovery after it. */
+function measuredFault(f: ScheduledFault, ev: TelemetryLine, base: FaultBase, c: FaultContext): FaultResult {
+  const { lines, events, measuredStarts, polls, prom } = c;
+  const atSec = ev.values.startT!;
+  const endSec = ev.values.endT ?? atSec;
+  const prevStart = measuredStarts.filter((s) => s < atSec).at(-1);
+  const prevEnd = prevStart === undefined ? 0 : Math.floor(events.find((e) => e.values.startT === prevStart)?.values.endT ?? prevStart) + 1;
+  const nextStart = measuredStarts.find((s) => s > atSec) ?? c.runEnd;
+  const at0 = Math.floor(atSec);
+  const windowEnd = Math.floor(endSec) + 1;
+  const spanEnd = Math.max(windowEnd, Math.floor(nextStart));
+  const before = figures(lines, Math.max(prevEnd, at0 - BEFORE_SEC), at0);
+  const window = figures(lines, at0, windowEnd);
+  const span = lines.filter((l) => l.t >= Math.floor(endSec) && l.t < spanEnd);
+  const recAt = recoveredAt(span, c.p95Ms);
+  const readiness = readinessSeen(polls, atSec - 0.5, spanEnd);
+  const failOpen = f.kind === "redis-pause" ? counterIncrease(prom, FAIL_OPEN_METRIC, atSec, windowEnd) : undefined;
+  const result: FaultResult = {
+    ...base,
+    status: "measured",
+    atSec,
+    endSec,
+    durationSec: Math.round((endSec - atSec) * 100) / 100,
+    ...(ev.labels?.detail ? { detail: ev.labels.detail } : {}),
+    affected: ev.values.affected ?? 0,
+    before,
+    window,
+    errors: errorsIn(lines.filter((l) => l.t >= at0 && l.t < spanEnd)),
+    recoveryText: "",
+    ...(readiness ? { readiness } : {}),
+    verdict: "NOT_MEASURED",
+    verdictReason: "",
+    seconds: c.timeline.filter((r) => r.t >= before.startSec && r.t < Math.min(spanEnd, (recAt ?? windowEnd) + RECOVERY_WINDOW_SEC + 1)),
+  };
+  if (f.kind === "redis-pause") {
+    if (failOpen !== undefined) result.failOpen = failOpen;
+    result.failOpenText =
+      failOpen === undefined ? `not measured: the app exposes no ${FAIL_OPEN_METRIC}` : `${failOpen} request(s) let through by the limiter while Redis could not answer (${FAIL_OPEN_METRIC})`;
+  }
+  judgeRecovery(result, recAt, spanEnd - Math.floor(endSec), c);
+  if (failOpen === undefined && f.kind === "redis-pause" && prom.length === 0) c.notes.push("no Prometheus telemetry: the limiter's fail-open counter was not read");
+  return result;
+}
+
+type FaultBase = Pick<FaultResult, "index" | "kind" | "label" | "plannedAtSec" | "seconds">;
+
+/** One planned fault: measured, or why not (never injected, or its injection failed). */
+function faultResult(f: ScheduledFault, c: FaultContext): FaultResult {
+  const label = FAULT_LABELS[f.kind];
+  const ev = c.events.find((e) => e.values.index === f.index);
+  const base = { index: f.index, kind: f.kind, label, plannedAtSec: f.atSec, seconds: [] as SecondRow[] };
+  if (!ev) {
+    const reason = f.atSec >= c.runEnd ? `the run ended before the fault was due at ${f.atSec} s` : "the fault was not injected (the run stopped first)";
+    return { ...base, status: "not measured", reason, recoveryText: "not measured", verdict: "NOT_MEASURED", verdictReason: "not injected" };
+  }
+  if (!ev.ok || ev.values.startT === undefined) {
+    const reason = (ev.error ?? "not measured").replace(/^not measured: /, "");
+    return { ...base, status: "not measured", reason, ...(ev.labels?.detail ? { detail: ev.labels.detail } : {}), recoveryText: "not measured", verdict: "NOT_MEASURED", verdictReason: reason };
+  }
+  return measuredFault(f, ev, base, c);
+}
+
+export function analyzeFailureScenarios(
+  intervals: readonly IntervalLine[],
+  telemetry: readonly TelemetryLine[],
+  opts: FailureScenariosOptions,
+): FailureScenariosAnalysis {
   const lines = [...intervals].sort((a, b) => a.t - b.t);
   const runEnd = lines.length ? lines[lines.length - 1]!.t + 1 : 0;
   const levelTargets = opts.targets.levels[opts.level];
@@ -186,71 +219,8 @@ export function analyzeFailureScenarios(intervals: readonly IntervalLine[], tele
   const timeline = lines.map((l) => secondRow(l, readinessBySec.get(l.t) ?? []));
   const notes: string[] = [];
   const measuredStarts = events.filter((e) => e.ok && e.values.startT !== undefined).map((e) => e.values.startT!).sort((a, b) => a - b);
-
-  const faults = opts.planned.map((f): FaultResult => {
-    const label = FAULT_LABELS[f.kind];
-    const ev = events.find((e) => e.values.index === f.index);
-    const base = { index: f.index, kind: f.kind, label, plannedAtSec: f.atSec, seconds: [] as SecondRow[] };
-    if (!ev) return { ...base, status: "not measured", reason: f.atSec >= runEnd ? `the run ended before the fault was due at ${f.atSec} s` : "the fault was not injected (the run stopped first)", recoveryText: "not measured", verdict: "NOT_MEASURED", verdictReason: "not injected" };
-    if (!ev.ok || ev.values.startT === undefined) {
-      const reason = (ev.error ?? "not measured").replace(/^not measured: /, "");
-      return { ...base, status: "not measured", reason, ...(ev.labels?.detail ? { detail: ev.labels.detail } : {}), recoveryText: "not measured", verdict: "NOT_MEASURED", verdictReason: reason };
-    }
-    const atSec = ev.values.startT;
-    const endSec = ev.values.endT ?? atSec;
-    const prevStart = measuredStarts.filter((s) => s < atSec).at(-1);
-    const prevEnd = prevStart === undefined ? 0 : Math.floor(events.find((e) => e.values.startT === prevStart)?.values.endT ?? prevStart) + 1;
-    const nextStart = measuredStarts.find((s) => s > atSec) ?? runEnd;
-    const at0 = Math.floor(atSec);
-    const windowEnd = Math.floor(endSec) + 1;
-    const spanEnd = Math.max(windowEnd, Math.floor(nextStart));
-    const before = figures(lines, Math.max(prevEnd, at0 - BEFORE_SEC), at0);
-    const window = figures(lines, at0, windowEnd);
-    const span = lines.filter((l) => l.t >= Math.floor(endSec) && l.t < spanEnd);
-    const recAt = recoveredAt(span, p95Ms);
-    const readiness = readinessSeen(polls, atSec - 0.5, spanEnd);
-    const failOpen = f.kind === "redis-pause" ? counterIncrease(prom, FAIL_OPEN_METRIC, atSec, windowEnd) : undefined;
-    const result: FaultResult = {
-      ...base,
-      status: "measured",
-      atSec,
-      endSec,
-      durationSec: Math.round((endSec - atSec) * 100) / 100,
-      ...(ev.labels?.detail ? { detail: ev.labels.detail } : {}),
-      affected: ev.values.affected ?? 0,
-      before,
-      window,
-      errors: errorsIn(lines.filter((l) => l.t >= at0 && l.t < spanEnd)),
-      recoveryText: "",
-      ...(readiness ? { readiness } : {}),
-      verdict: "NOT_MEASURED",
-      verdictReason: "",
-      seconds: timeline.filter((r) => r.t >= before.startSec && r.t < Math.min(spanEnd, (recAt ?? windowEnd) + RECOVERY_WINDOW_SEC + 1)),
-    };
-    if (f.kind === "redis-pause") {
-      if (failOpen !== undefined) result.failOpen = failOpen;
-      result.failOpenText = failOpen === undefined ? `not measured: the app exposes no ${FAIL_OPEN_METRIC}` : `${failOpen} request(s) let through by the limiter while Redis could not answer (${FAIL_OPEN_METRIC})`;
-    }
-    const bound = recovery;
-    if (recAt === undefined) {
-      result.recoveryText = `not recovered: p95 ≤ ${p95Ms} ms with no errors was not held for ${RECOVERY_WINDOW_SEC} s in the ${spanEnd - Math.floor(endSec)} s after the fault`;
-      result.verdict = "FAIL";
-      result.verdictReason = result.recoveryText;
-    } else {
-      result.recoveredAtSec = recAt;
-      result.recoverySec = Math.max(0, Math.round((recAt - endSec) * 10) / 10);
-      result.recoveryText = `${result.recoverySec} s (from ${recAt} s, p95 ≤ ${p95Ms} ms and no errors held ${RECOVERY_WINDOW_SEC} s)`;
-      const j = judge(result.recoverySec, bound);
-      result.verdict = j.verdict;
-      result.verdictReason = `recovered in ${result.recoverySec} s against < ${bound.target} s (acceptable < ${bound.acceptable} s)`;
-    }
-    if (readiness && readiness.readyAfter === false) {
-      result.verdict = "FAIL";
-      result.verdictReason += "; the readiness endpoint was still not ready when the span ended";
-    }
-    if (failOpen === undefined && f.kind === "redis-pause" && prom.length === 0) notes.push("no Prometheus telemetry: the limiter's fail-open counter was not read");
-    return result;
-  });
+  const context: FaultContext = { lines, runEnd, p95Ms, recovery, polls, prom, events, timeline, measuredStarts, notes };
+  const faults = opts.planned.map((f) => faultResult(f, context));
   const verdict = worstVerdict(faults.map((f) => f.verdict));
   if (polls.length === 0) notes.push("readiness was not polled (no readiness endpoint answered)");
   return { level: opts.level, criteria: { p95Ms, stableSec: RECOVERY_WINDOW_SEC, recovery }, faults, verdict, timeline, notes };

@@ -4,14 +4,14 @@ import type { RunStore } from "../store/run-store.js";
 import type { IntervalLine } from "../core/types.js";
 import { describeNoise, noiseOf } from "./disturbance.js";
 import { round } from "./stats.js";
-import { GENERATOR_CPU_LIMIT_PCT, GENERATOR_LAG_LIMIT_MS } from "../metrics/summary.js";
+import { generatorHot } from "../metrics/summary.js";
 import type { LoadStep } from "./types.js";
 import { loadOf, phaseSpans, windowStats } from "./windows.js";
 
 /** The generator was the limit in a tenth of the seconds or more (the rule of summary.ts). */
 export function generatorLimitedLines(lines: readonly IntervalLine[], workers = 1): boolean {
   if (lines.length === 0) return false;
-  const hot = lines.filter((l) => l.generator.cpuPct / Math.max(1, workers) >= GENERATOR_CPU_LIMIT_PCT || l.generator.eventLoopLagMsP99 >= GENERATOR_LAG_LIMIT_MS).length;
+  const hot = lines.filter((l) => generatorHot(l, workers)).length;
   return hot / lines.length >= 0.1;
 }
 

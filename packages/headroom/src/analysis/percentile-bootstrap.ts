@@ -54,7 +54,9 @@ function unitsOf(seconds: string[][]): { grid: number[]; units: Unit[] } {
   const units: Unit[] = [];
   for (let from = 0; from < perSecond.length; from += chunk) {
     const sum = new Map<number, number>();
-    for (const s of perSecond.slice(from, from + chunk)) for (const p of s) p.valuesUs.forEach((v, i) => sum.set(at.get(v)!, (sum.get(at.get(v)!) ?? 0) + p.counts[i]!));
+    for (const s of perSecond.slice(from, from + chunk)) {
+      for (const p of s) p.valuesUs.forEach((v, i) => sum.set(at.get(v)!, (sum.get(at.get(v)!) ?? 0) + p.counts[i]!));
+    }
     const idx = Int32Array.from(sum.keys());
     units.push({ idx, counts: Float64Array.from(idx, (i) => sum.get(i)!) });
   }
@@ -103,5 +105,6 @@ export function bootstrapPercentiles(seconds: string[][], ps: number[], seed = 1
     });
   }
   const sd = (sum: number[], sq: number[], k: number): number => (used > 1 ? Math.sqrt(Math.max(0, (sq[k]! - sum[k]! ** 2 / used) / (used - 1))) : 0);
-  return { valuesMs, stdErrMs: ps.map((_, k) => sd(sums, squares, k)), stdErrLog: ps.map((_, k) => sd(logSums, logSquares, k)), units: n, blockLength, replicates: used };
+  const stdErrMs = ps.map((_, k) => sd(sums, squares, k));
+  return { valuesMs, stdErrMs, stdErrLog: ps.map((_, k) => sd(logSums, logSquares, k)), units: n, blockLength, replicates: used };
 }

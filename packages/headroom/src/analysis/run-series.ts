@@ -3,6 +3,7 @@
 // still draws a few hundred points). Percentiles of a bucket come from the merged histograms of
 // its seconds, never from averaging per-second percentiles.
 import { createHistogram, decodeHistogram, type Histogram } from "../metrics/histogram.js";
+import { coveredSeconds } from "../metrics/summary.js";
 import type { IntervalLine } from "../core/types.js";
 
 export interface LatencySeries {
@@ -75,12 +76,8 @@ export function phaseSpans(lines: IntervalLine[]): PhaseSpan[] {
   return spans;
 }
 
-/**
- * Builds chart series from interval lines (sorted by t). Call `initHistograms()` first for speed.
- * `maxPoints` bounds the number of points per series (default 720).
- */
-export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSeries {
-  const empty: RunSeries = {
+function emptySeries(): RunSeries {
+  return {
     stepSec: 1,
     tSec: [],
     users: [],
@@ -95,51 +92,78 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
     phases: [],
     generator: { cpuPct: [], eventLoopLagMsP99: [] },
   };
-  if (lines.length === 0) return empty;
-  const t0 = lines[0]!.t;
-  const durationSec = lines[lines.length - 1]!.t + 1 - t0;
-  const step = stepFor(durationSec, maxPoints);
-  const n = Math.ceil(durationSec / step);
-  const zeros = (): number[] => new Array<number>(n).fill(0);
-  const secondsIn = (i: number): number => Math.min(step, durationSec - i * step);
+}
 
-  const series: RunSeries = { ...empty, stepSec: step, tSec: Array.from({ length: n }, (_, i) => i * step), users: zeros(), requestsPerSec: zeros(), failedPerSec: zeros(), rateLimitedPerSec: zeros(), droppedPerSec: zeros(), generator: { cpuPct: zeros(), eventLoopLagMsP99: zeros() } };
-  const hasTargetRate = lines.some((l) => l.targetRate !== undefined);
-  if (hasTargetRate) series.targetRatePerSec = zeros();
-  const endpointCounts = new Map<string, { method: string; requests: number[]; hists: (Histogram | undefined)[]; total: number }>();
-  const overallHists: (Histogram | undefined)[] = new Array<Histogram | undefined>(n).fill(undefined);
-
-  for (const line of lines) {
-    const i = Math.floor((line.t - t0) / step);
-    series.users[i] = line.users;
-    series.generator.cpuPct[i] = Math.max(series.generator.cpuPct[i]!, Math.round(line.generator.cpuPct * 10) / 10);
-    series.generator.eventLoopLagMsP99[i] = Math.max(series.generator.eventLoopLagMsP99[i]!, Math.round(line.generator.eventLoopLagMsP99 * 100) / 100);
-    series.droppedPerSec[i]! += line.dropped;
-    if (series.targetRatePerSec) series.targetRatePerSec[i]! += line.targetRate ?? 0;
-    for (const [name, ep] of Object.entries(line.endpoints)) {
-      let agg = endpointCounts.get(name);
-      if (!agg) endpointCounts.set(name, (agg = { method: ep.method, requests: zeros(), hists: new Array<Histogram | undefined>(n).fill(undefined), total: 0 }));
-      agg.requests[i]! += ep.requests;
-      agg.total += ep.requests;
-      series.requestsPerSec[i]! += ep.requests;
-      series.failedPerSec[i]! += ep.failed;
-      series.rateLimitedPerSec[i]! += ep.status["429"] ?? 0;
-      for (const [cls, count] of Object.entries(ep.errors)) {
-        if (!count) continue;
-        (series.errorsPerSec[cls] ??= zeros())[i]! += count;
-      }
-      if (!ep.hist) continue;
-      const d = decodeHistogram(ep.hist);
-      (agg.hists[i] ??= createHistogram()).add(d);
-      (overallHists[i] ??= createHistogram()).add(d);
-      d.destroy();
-    }
-    for (const [cls, c] of Object.entries(line.classes ?? {})) {
-      (series.rateLimitedByClassPerSec[cls] ??= zeros())[i]! += c.rateLimited;
-    }
+/** Percentile series of per-point histograms (destroyed as they are read). */
+function latencySeries(hists: (Histogram | undefined)[]): LatencySeries {
+  const out: LatencySeries = { p50Ms: [], p95Ms: [], p99Ms: [] };
+  for (const h of hists) {
+    const [p50, p95, p99] = percentilesMs(h);
+    out.p50Ms.push(p50);
+    out.p95Ms.push(p95);
+    out.p99Ms.push(p99);
+    h?.destroy();
   }
+  return out;
+}
 
-  const perSec = (values: number[]): number[] => values.map((v, i) => round3(v / secondsIn(i)));
+interface EndpointCounts {
+  method: string;
+  requests: number[];
+  hists: (Histogram | undefined)[];
+  total: number;
+}
+
+/** Counts per point, before they become rates; histograms merged per point. */
+interface SeriesFold {
+  series: RunSeries;
+  endpoints: Map<string, EndpointCounts>;
+  overallHists: (Histogram | undefined)[];
+  zeros: () => number[];
+}
+
+/** Adds one line's endpoints into point `i`. */
+function addEndpoints(fold: SeriesFold, line: IntervalLine, i: number): void {
+  const { series, zeros } = fold;
+  for (const [name, ep] of Object.entries(line.endpoints)) {
+    let agg = fold.endpoints.get(name);
+    if (!agg) {
+      agg = { method: ep.method, requests: zeros(), hists: new Array<Histogram | undefined>(series.tSec.length).fill(undefined), total: 0 };
+      fold.endpoints.set(name, agg);
+    }
+    agg.requests[i]! += ep.requests;
+    agg.total += ep.requests;
+    series.requestsPerSec[i]! += ep.requests;
+    series.failedPerSec[i]! += ep.failed;
+    series.rateLimitedPerSec[i]! += ep.status["429"] ?? 0;
+    for (const [cls, count] of Object.entries(ep.errors)) {
+      if (!count) continue;
+      (series.errorsPerSec[cls] ??= zeros())[i]! += count;
+    }
+    if (!ep.hist) continue;
+    const d = decodeHistogram(ep.hist);
+    (agg.hists[i] ??= createHistogram()).add(d);
+    (fold.overallHists[i] ??= createHistogram()).add(d);
+    d.destroy();
+  }
+}
+
+/** Adds one line into point `i`. */
+function addLine(fold: SeriesFold, line: IntervalLine, i: number): void {
+  const { series, zeros } = fold;
+  series.users[i] = line.users;
+  series.generator.cpuPct[i] = Math.max(series.generator.cpuPct[i]!, Math.round(line.generator.cpuPct * 10) / 10);
+  series.generator.eventLoopLagMsP99[i] = Math.max(series.generator.eventLoopLagMsP99[i]!, Math.round(line.generator.eventLoopLagMsP99 * 100) / 100);
+  series.droppedPerSec[i]! += line.dropped;
+  if (series.targetRatePerSec) series.targetRatePerSec[i]! += line.targetRate ?? 0;
+  addEndpoints(fold, line, i);
+  for (const [cls, c] of Object.entries(line.classes ?? {})) {
+    (series.rateLimitedByClassPerSec[cls] ??= zeros())[i]! += c.rateLimited;
+  }
+}
+
+/** Turns the counts per point into rates per second. */
+function countsToRates(series: RunSeries, perSec: (values: number[]) => number[]): void {
   series.requestsPerSec = perSec(series.requestsPerSec);
   series.failedPerSec = perSec(series.failedPerSec);
   series.rateLimitedPerSec = perSec(series.rateLimitedPerSec);
@@ -147,21 +171,42 @@ export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSerie
   if (series.targetRatePerSec) series.targetRatePerSec = perSec(series.targetRatePerSec);
   for (const k of Object.keys(series.errorsPerSec)) series.errorsPerSec[k] = perSec(series.errorsPerSec[k]!);
   for (const k of Object.keys(series.rateLimitedByClassPerSec)) series.rateLimitedByClassPerSec[k] = perSec(series.rateLimitedByClassPerSec[k]!);
+}
 
-  const latency = (hists: (Histogram | undefined)[]): LatencySeries => {
-    const out: LatencySeries = { p50Ms: [], p95Ms: [], p99Ms: [] };
-    for (const h of hists) {
-      const [p50, p95, p99] = percentilesMs(h);
-      out.p50Ms.push(p50);
-      out.p95Ms.push(p95);
-      out.p99Ms.push(p99);
-      h?.destroy();
-    }
-    return out;
+/**
+ * Builds chart series from interval lines (sorted by t). `maxPoints` bounds the number of points
+ * per series (default 720).
+ */
+export function buildRunSeries(lines: IntervalLine[], maxPoints = 720): RunSeries {
+  const empty = emptySeries();
+  if (lines.length === 0) return empty;
+  const t0 = lines[0]!.t;
+  const durationSec = coveredSeconds(lines);
+  const step = stepFor(durationSec, maxPoints);
+  const n = Math.ceil(durationSec / step);
+  const zeros = (): number[] => new Array<number>(n).fill(0);
+  const secondsIn = (i: number): number => Math.min(step, durationSec - i * step);
+
+  const series: RunSeries = {
+    ...empty,
+    stepSec: step,
+    tSec: Array.from({ length: n }, (_, i) => i * step),
+    users: zeros(),
+    requestsPerSec: zeros(),
+    failedPerSec: zeros(),
+    rateLimitedPerSec: zeros(),
+    droppedPerSec: zeros(),
+    generator: { cpuPct: zeros(), eventLoopLagMsP99: zeros() },
   };
-  series.overall = latency(overallHists);
-  const ordered = [...endpointCounts.entries()].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0]));
-  series.endpoints = ordered.map(([name, agg]) => ({ name, method: agg.method, requestsPerSec: perSec(agg.requests), ...latency(agg.hists) }));
+  if (lines.some((l) => l.targetRate !== undefined)) series.targetRatePerSec = zeros();
+  const fold: SeriesFold = { series, endpoints: new Map(), overallHists: new Array<Histogram | undefined>(n).fill(undefined), zeros };
+  for (const line of lines) addLine(fold, line, Math.floor((line.t - t0) / step));
+
+  const perSec = (values: number[]): number[] => values.map((v, i) => round3(v / secondsIn(i)));
+  countsToRates(series, perSec);
+  series.overall = latencySeries(fold.overallHists);
+  const ordered = [...fold.endpoints.entries()].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0]));
+  series.endpoints = ordered.map(([name, agg]) => ({ name, method: agg.method, requestsPerSec: perSec(agg.requests), ...latencySeries(agg.hists) }));
   series.phases = phaseSpans(lines);
   return series;
 }

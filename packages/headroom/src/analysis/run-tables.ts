@@ -1,6 +1,7 @@
 // The tables of one run: per phase, per endpoint, per user class (429 share), and the error
 // rate per third of the run. Latency always comes from merged histograms of the rows' seconds.
-import { judge, type Targets } from "../plan/targets.js";
+import type { Targets } from "../plan/targets.js";
+import { judge } from "./judge.js";
 import type { IntervalLine, LoadLevel, RunSummary } from "../core/types.js";
 import { round } from "./stats.js";
 import type { ClassRow, EndpointRow, ErrorThird, PhaseRow } from "./types.js";

@@ -11,15 +11,7 @@
 // Seconds of one run are not fully independent (latency drifts), which makes the p-values
 // somewhat optimistic; the practical bound (--max-regression) is the second guard.
 
-/** Standard normal CDF (Abramowitz-Stegun 26.2.17, absolute error < 7.5e-8). */
-export function normalCdf(z: number): number {
-  if (!Number.isFinite(z)) return z > 0 ? 1 : 0;
-  if (z === 0) return 0.5;
-  const t = 1 / (1 + 0.2316419 * Math.abs(z));
-  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  const tail = (Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
-  return z >= 0 ? 1 - tail : tail;
-}
+import { normalCdf } from "./stats.js";
 
 const twoSided = (z: number): number => Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
 

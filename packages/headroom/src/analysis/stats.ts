@@ -38,7 +38,10 @@ export function minMaxAvg(xs: readonly number[]): { min: number; avg: number; ma
   return { min, avg: mean(xs), max };
 }
 
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
+];
 
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
@@ -107,18 +110,25 @@ export function studentTQuantile(q: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Standard normal CDF, through erfc so the tails keep their precision. */
+/**
+ * Standard normal CDF, through erfc so the tails keep their precision (fractional error < 1.2e-7).
+ * Exactly 0.5 at 0, so a zero test statistic gives a two-sided p of exactly 1.
+ */
 export function normalCdf(z: number): number {
+  if (z === 0) return 0.5;
   return 0.5 * erfc(-z / Math.SQRT2);
 }
+
+/** Numerical Recipes erfcc's polynomial in t, lowest power first (after the constant -1.26551223). */
+const ERFC_POLY = [1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
 
 function erfc(x: number): number {
   // Numerical Recipes erfcc: fractional error < 1.2e-7 everywhere.
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  // Horner's rule, innermost coefficient first: c0 + t (c1 + t (c2 + ...)).
+  const poly = ERFC_POLY.reduceRight((acc, c) => c + t * acc);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * poly);
   return x >= 0 ? r : 2 - r;
 }
 

@@ -137,7 +137,8 @@ export function fitUsl(points: readonly UslPoint[]): UslFit {
   let best: { p: Params; cost: number; iterations: number; converged: boolean; free: number[] } | undefined;
   let iterations = 0;
   for (const free of faces) {
-    const start = linearStart(points, free) ?? [free.includes(0) ? 0.01 : 0, free.includes(1) ? 1e-4 : 0, Math.max(...points.map((p) => p.throughput / p.concurrency))];
+    const gammaStart = Math.max(...points.map((p) => p.throughput / p.concurrency));
+    const start = linearStart(points, free) ?? [free.includes(0) ? 0.01 : 0, free.includes(1) ? 1e-4 : 0, gammaStart];
     if (!free.includes(0)) start[0] = 0;
     if (!free.includes(1)) start[1] = 0;
     const r = levenbergMarquardt(points, start, free);

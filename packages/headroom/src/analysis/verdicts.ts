@@ -11,7 +11,8 @@
 //   query latency         mean of the samples' mean_query_ms, weighted by queries per second
 //   cache hit rate        hits / (hits + misses) over the run: the app's own counters when it
 //                         exposes them, else Redis keyspace hits and misses
-import { TARGET_METRICS, judge, type ResolvedBound, type Targets } from "../plan/targets.js";
+import { TARGET_METRICS, type ResolvedBound, type Targets } from "../plan/targets.js";
+import { judge } from "./judge.js";
 import { appCacheCounts } from "./app-metrics.js";
 import { steadyPoints, type RunSignals } from "./run-signals.js";
 import { describeMixLimit, mixThroughputLimit } from "./mix-throughput.js";

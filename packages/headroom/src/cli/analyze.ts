@@ -7,7 +7,6 @@ import { analyzeRun } from "../analysis/analyze-run.js";
 import { runAnalysisText } from "../analysis/analysis-text.js";
 import { measuredVerdictsOnly } from "../analysis/measured-verdicts.js";
 import { EXIT, HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
 import { readRunStore } from "../store/run-store.js";
 import type { LoadLevel } from "../core/types.js";
@@ -40,7 +39,6 @@ Examples:
     .action(async (run: string, f: { targets?: string; level?: string; json?: boolean }) => {
       const level = parseLevel(f.level);
       const targets = loadTargets(f.targets ? resolve(ctx.io.cwd, f.targets) : undefined);
-      await initHistograms();
       const full = analyzeRun(readRunStore(resolve(ctx.io.cwd, run)), targets, level ? { level } : {});
       const analysis = f.targets ? full : measuredVerdictsOnly(full);
       ctx.io.stdout.write(f.json ? JSON.stringify(analysis) + "\n" : runAnalysisText(analysis));

@@ -11,7 +11,6 @@ import { checkRunId } from "../k8s/stream-target.js";
 import { writeMergedRun } from "../k8s/write-merged.js";
 import { EXIT, HeadroomError } from "../core/errors.js";
 import { parseSegment } from "../engine/segments.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { checkOutDir } from "../store/out-dir.js";
 import type { CommandContext } from "./main.js";
 import { mergedRunText } from "./merge.js";
@@ -60,7 +59,6 @@ late or stopped early: named in its manifest), 2 bad usage, 3 nothing arrived wi
       const everyMs = parsePositiveDurationSec(f.every, "--every") * 1000;
       const out = resolve(ctx.io.cwd, f.out);
       checkOutDir(out, f.force);
-      await initHistograms();
       const redis = await openRedis(f.redis, "--redis", "give the Redis the hosts stream to (their --stream URL without the run id)");
       const reader = new StreamReader(redis, runId);
       const startedMs = Date.now();

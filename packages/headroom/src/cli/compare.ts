@@ -4,7 +4,6 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT, HeadroomError, formatError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { compareRuns } from "../analysis/compare.js";
 import { comparabilityWarning, renderComparisonMarkdown, renderComparisonText } from "../report/markdown/compare-render.js";
 import { readRunStore } from "../store/run-store.js";
@@ -71,7 +70,6 @@ Examples:
       if (flags.json && flags.md) throw new HeadroomError("HR_CONFLICTING_FLAGS", "--json and --md were both given; compare prints one format", "choose one of --json or --md (or neither for the text table)");
       const maxRegressionPct = parsePercent(flags.maxRegression, "--max-regression");
       const alpha = parseAlpha(flags.alpha);
-      await initHistograms();
       const a = readRunStore(resolve(ctx.io.cwd, runA));
       const b = readRunStore(resolve(ctx.io.cwd, runB));
       const before = { dir: runA, manifest: a.manifest, intervals: a.intervals };

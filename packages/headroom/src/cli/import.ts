@@ -7,7 +7,6 @@ import type { Command } from "commander";
 import { HeadroomError } from "../core/errors.js";
 import { convertLocustModule } from "../import/locust-scenario.js";
 import { parsePythonFile } from "../import/python-ast.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { INTERVALS_FILE, MANIFEST_FILE, SUMMARY_FILE, TELEMETRY_FILE } from "../core/types.js";
 import type { CommandContext } from "./main.js";
 
@@ -90,7 +89,6 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/locust-old"));
       refuseOverwrite(out, flags.force);
       clearRunFiles(out);
-      await initHistograms();
       const { importLocustCsv } = await import("../import/locust-csv.js");
       done(flags.out!, importLocustCsv(resolve(ctx.io.cwd, prefix), out, flags.name));
     });
@@ -106,7 +104,6 @@ function registerResults(cmd: Command, ctx: CommandContext): void {
       const out = resolve(ctx.io.cwd, needOut(flags.out, "--out runs/k6-old"));
       refuseOverwrite(out, flags.force);
       clearRunFiles(out);
-      await initHistograms();
       const { importK6 } = await import("../import/k6-results.js");
       done(flags.out!, importK6(resolve(ctx.io.cwd, file), out, flags.name));
     });

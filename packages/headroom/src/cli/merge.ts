@@ -5,7 +5,6 @@ import type { Command } from "commander";
 import { mergeRunParts } from "../k8s/merge-runs.js";
 import { readRunParts, writeMergedRun } from "../k8s/write-merged.js";
 import { EXIT } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { checkOutDir } from "../store/out-dir.js";
 import type { Manifest, RunSummary } from "../core/types.js";
 import type { CommandContext } from "./main.js";
@@ -43,7 +42,6 @@ partial. Exit codes: 0 merged and whole, 130 merged but partial, 2 bad usage, 3 
 Multi-host tests: docs/distributed.md`,
     )
     .action(async (runs: string[], f: { out: string; force?: boolean }) => {
-      await initHistograms();
       const out = resolve(ctx.io.cwd, f.out);
       checkOutDir(out, f.force);
       const merged = mergeRunParts(readRunParts(runs.map((r) => resolve(ctx.io.cwd, r))));

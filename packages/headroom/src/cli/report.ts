@@ -6,7 +6,6 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { analyzeRun } from "../analysis/analyze-run.js";
 import { HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { LOAD_LEVELS, loadTargets } from "../plan/targets.js";
 import type { LoadLevel } from "../core/types.js";
 import { renderHtmlReport } from "../report/html/html-report.js";
@@ -95,7 +94,6 @@ Examples:
       const formats = parseFormats(flags.format);
       const level = parseLevel(flags.level);
       const targets = loadTargets(flags.targets ? resolve(ctx.io.cwd, flags.targets) : undefined);
-      await initHistograms();
       const store = readRunStore(resolve(ctx.io.cwd, run));
       const analysis = analyzeRun(store, targets, level ? { level } : {});
       const model = runReportModel(await measureRun(store), { analysis });

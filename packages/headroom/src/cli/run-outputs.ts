@@ -5,7 +5,6 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ThresholdTracker, type ThresholdResult } from "../analysis/thresholds.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { RemoteWriteExporter } from "../store/remote-write.js";
 import type { Threshold } from "../plan/thresholds.js";
 import { intervalJsonLines } from "../store/interval-json.js";
@@ -38,8 +37,6 @@ export interface RunSinks {
 }
 
 export async function openRunSinks(o: RunSinksOptions): Promise<RunSinks> {
-  // Histograms made before the WASM build loads cannot take the engine's (WASM) ones.
-  await initHistograms();
   const written: string[] = [];
   const prepare = (path: string): string => {
     const abs = resolve(o.cwd, path);

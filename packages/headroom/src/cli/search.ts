@@ -14,7 +14,6 @@ import { checkReachable } from "../engine/preflight.js";
 import { defaultWorkers } from "../engine/run-test.js";
 import type { SingleRequest } from "../engine/single-request.js";
 import { HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { parseDurationMs, parsePositiveDurationSec } from "../plan/duration.js";
 import { checkScenarioFile, loadScenario } from "../plan/load-scenario.js";
 import type { Scenario } from "../plan/scenario-api.js";
@@ -235,7 +234,6 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   const base = withTarget(flags, target);
   const { model, slo } = base;
   await checkReachable(target.request?.url ?? target.baseUrl!);
-  await initHistograms();
 
   const outDir = f.out ? resolve(io.cwd, f.out) : join(io.cwd, "runs", `search-${newRunId()}`);
   if (f.out) checkOutDir(outDir, f.force);

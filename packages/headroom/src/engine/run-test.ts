@@ -5,7 +5,6 @@
 import { availableParallelism } from "node:os";
 import { summarizeIntervals } from "../metrics/summary.js";
 import { HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { DEFAULT_TIMEOUT_MS, validateProfile, type Profile } from "../plan/profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import { readRunStore, type RunStoreWriter } from "../store/run-store.js";
@@ -57,7 +56,6 @@ export async function runTest(opts: RunTestOptions): Promise<RunSummary> {
   if (!opts.scenario === !opts.request) {
     throw new HeadroomError("HR_BAD_ARGUMENT", "runTest needs exactly one of `scenario` or `request`", "pass a scenario loaded with loadScenario(path), or a single request { url }");
   }
-  await initHistograms();
   const manifest = readRunStore(store.dir).manifest;
   const lines: IntervalLine[] = [];
   // A host's share of a multi-host test is marked, so the hosts' streams merge by second later.

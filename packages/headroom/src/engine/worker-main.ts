@@ -2,7 +2,6 @@
 // profile from the shared start time, and posts one partial interval line per second.
 import { parentPort, workerData } from "node:worker_threads";
 import { HeadroomError } from "../core/errors.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { loadScenario } from "../plan/load-scenario.js";
 import { DEFAULT_TIMEOUT_MS } from "../plan/profile.js";
 import { mathRng, seededRng } from "../core/rng.js";
@@ -23,7 +22,6 @@ const toWire = (e: unknown): WireError => {
 };
 
 async function main(): Promise<void> {
-  await initHistograms();
   const stop = new AbortController();
   let startEpochMs = 0;
   const started = new Promise<void>((resolve) => {

@@ -10,8 +10,15 @@ export interface HistogramPoints {
   total: number;
 }
 
+/** The JavaScript histogram's iterator over recorded values, which hdr-histogram-js does not declare. */
+interface RecordedValues {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}
+
 export function histogramPoints(encoded: string): HistogramPoints {
-  const h = hdr.decodeFromCompressedBase64(encoded, 32, false) as unknown as hdr.Histogram & { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } };
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false) as unknown as hdr.Histogram & { recordedValuesIterator: RecordedValues };
   const out: HistogramPoints = { valuesUs: [], counts: [], total: 0 };
   const it = h.recordedValuesIterator;
   it.reset();

@@ -6,14 +6,25 @@ export type Histogram = hdr.Histogram;
 
 /** Highest latency a histogram tracks: one hour, in microseconds (auto-resize covers the rest). */
 const HIGHEST_US = 3_600_000_000;
-let wasmReady = false;
 
-/** Loads the WebAssembly build of hdr-histogram-js (4-6x faster); idempotent. */
-export async function initHistograms(): Promise<void> {
-  if (wasmReady) return;
-  await hdr.initWebAssembly();
-  wasmReady = true;
+/**
+ * The WebAssembly build of hdr-histogram-js (4-6x faster) is loaded once, when this module loads,
+ * so every importer (worker threads included: they import the recorder, which imports this) builds
+ * WebAssembly histograms without an init call first. Should it fail to load, histograms fall back
+ * to the JavaScript build: the same numbers, slower.
+ */
+async function loadWasm(): Promise<boolean> {
+  try {
+    await hdr.initWebAssembly();
+    return true;
+  } catch {
+    return false;
+  }
 }
+const wasmReady = await loadWasm();
+
+/** Kept for callers of the earlier API: the histograms are ready at load, so there is nothing left to wait for. */
+export async function initHistograms(): Promise<void> {}
 
 export function histogramsUseWasm(): boolean {
   return wasmReady;

@@ -3,7 +3,7 @@
 // with --targets overrides any level or metric, and `null` removes one.
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import type { MetricScope, TargetBound, TargetMetric, Tier, Verdict } from "../core/verdict.js";
+import type { MetricScope, TargetBound, TargetMetric } from "../core/verdict.js";
 import { HeadroomError } from "../core/errors.js";
 import type { LoadLevel } from "../core/types.js";
 import { DEFAULT_TARGETS_FILE } from "./targets-default.js";
@@ -177,29 +177,4 @@ export function readTargetsFile(path: string, withoutIt = "the defaults"): Targe
 export function loadTargets(path?: string): Targets {
   if (!path) return buildTargets();
   return buildTargets([{ file: readTargetsFile(path), name: path }]);
-}
-
-/** Where `value` falls among the bounds, and the verdict that follows. */
-export function judge(value: number, bound: TargetBound): { verdict: Exclude<Verdict, "NOT_MEASURED">; tier: Tier } {
-  const within = (limit: number): boolean => (bound.direction === "max" ? value <= limit : value >= limit);
-  // "< 500" in the seed's tables: a value exactly on a target bound counts as meeting it.
-  if (within(bound.target)) return { verdict: "PASS", tier: "target" };
-  if (within(bound.acceptable)) return { verdict: "WARN", tier: "acceptable" };
-  if (within(bound.unacceptable ?? bound.acceptable)) return { verdict: "FAIL", tier: "degraded" };
-  return { verdict: "FAIL", tier: "unacceptable" };
-}
-
-/** "< 500 ms (acceptable < 1000)" */
-export function describeBound(b: TargetBound): string {
-  const op = b.direction === "max" ? "<" : ">";
-  const unit = b.unit === "%" ? "%" : ` ${b.unit}`;
-  const acc = b.acceptable === b.target ? "" : ` (acceptable ${op} ${b.acceptable}${unit})`;
-  return `${op} ${b.target}${unit}${acc}`;
-}
-
-/** Worst of the verdicts; NOT_MEASURED only when every one is. */
-export function worstVerdict(verdicts: Verdict[]): Verdict {
-  const order: Verdict[] = ["FAIL", "WARN", "PASS"];
-  for (const v of order) if (verdicts.includes(v)) return v;
-  return "NOT_MEASURED";
 }

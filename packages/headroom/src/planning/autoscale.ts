@@ -64,10 +64,24 @@ function targetDecision(p: TargetPolicy, up: number, down: number, serving: numb
   return null;
 }
 
-export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
+/** The CPU bounds and cooldown of the replayed policy. */
+interface PolicyBounds {
+  upBound: number;
+  downBound: number;
+  cooldownMin: number;
+}
+
+function policyBounds(o: ReplayOptions): PolicyBounds {
+  return {
+    upBound: o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct,
+    downBound: o.policy === "step" ? o.step.scaleDownCpuPct : (o.target.targetCpuPct * o.target.scaleInBelowPct) / 100,
+    cooldownMin: o.policy === "step" ? o.step.cooldownMin : o.target.cooldownMin,
+  };
+}
+
+/** Minute by minute: the instances serving, the CPU they run at, and each scaling action the policy takes. */
+function simulate(o: ReplayOptions, bound: number, b: PolicyBounds): { minutes: AutoscaleMinute[]; actions: AutoscaleAction[]; instanceMinutes: number } {
   const clamp = (n: number): number => Math.max(o.minInstances, Math.min(o.maxInstances, n));
-  const flapWindowMin = o.flapWindowMin ?? 30;
-  const bound = sloBoundRps(o.capacity);
   let serving = clamp(o.initialInstances ?? o.minInstances);
   let starting: number[] = []; // minute each starting instance begins serving
   const minutes: AutoscaleMinute[] = [];
@@ -76,10 +90,6 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
   let down = 0;
   let lastActionMinute = -Infinity;
   let instanceMinutes = 0;
-  const upBound = o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct;
-  const downBound = o.policy === "step" ? o.step.scaleDownCpuPct : (o.target.targetCpuPct * o.target.scaleInBelowPct) / 100;
-  const cooldownMin = o.policy === "step" ? o.step.cooldownMin : o.target.cooldownMin;
-
   for (let minute = 0; minute < o.rpsPerMinute.length; minute++) {
     serving += starting.filter((m) => m <= minute).length;
     starting = starting.filter((m) => m > minute);
@@ -90,9 +100,9 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     minutes.push({ minute, rps: round(rps), instances: serving, desired, cpuPct: round(cpuPct, 1), overSlo: perInstance > bound });
     instanceMinutes += desired;
 
-    up = cpuPct > upBound ? up + 1 : 0;
-    down = cpuPct < downBound ? down + 1 : 0;
-    if (minute - lastActionMinute < cooldownMin) continue;
+    up = cpuPct > b.upBound ? up + 1 : 0;
+    down = cpuPct < b.downBound ? down + 1 : 0;
+    if (minute - lastActionMinute < b.cooldownMin) continue;
     const d = o.policy === "step" ? stepDecision(o.step, up, down, desired) : targetDecision(o.target, up, down, serving, cpuPct);
     if (!d) continue;
     const to = clamp(d.to);
@@ -113,30 +123,43 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     up = 0;
     down = 0;
   }
+  return { minutes, actions, instanceMinutes };
+}
 
+/** Reversals: an action opposite to the one before it within `flapWindowMin`. */
+function countFlaps(actions: readonly AutoscaleAction[], flapWindowMin: number): number {
   let flaps = 0;
   for (let i = 1; i < actions.length; i++) {
     const a = actions[i]!;
     const prev = actions[i - 1]!;
     if (a.direction !== prev.direction && a.minute - prev.minute <= flapWindowMin) flaps++;
   }
-  const over = minutes.filter((m) => m.overSlo);
-  const advice: string[] = [];
-  if (o.capacity.sloRpsPerInstance !== null) {
-    const cpuAtSlo = cpuPctAt(o.capacity, o.capacity.sloRpsPerInstance);
-    const cpuBound = o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct;
-    // Far below any CPU bound: CPU does not track what limits the platform, so no CPU rule can.
-    const slo = o.capacity.sloRpsPerInstance;
-    if (cpuAtSlo < 30)
-      advice.push(
-        `CPU does not track the limit: at the SLO bound (${round(slo, 1)} req/s per instance) the app uses ${round(cpuAtSlo, 1)} % CPU, so a CPU rule scales too late; scale on requests per instance instead (for example target ${Math.floor(slo * 0.8)} req/s per instance, 80 % of the bound, with the load balancer's request count per target)`,
-      );
-    else if (cpuAtSlo <= cpuBound)
-      advice.push(
-        `the SLO bound (${round(o.capacity.sloRpsPerInstance, 1)} req/s per instance) is reached at ${round(cpuAtSlo, 1)} % CPU, at or below the ${o.policy === "step" ? "scale-up" : "target"} CPU of ${cpuBound} %: the policy acts only after latency has passed the SLO; ${o.policy === "step" ? "scale up" : "target"} below ${Math.floor(cpuAtSlo * 0.9)} % CPU`,
-      );
+  return flaps;
+}
+
+/** Whether a CPU rule can see the SLO bound coming at all. */
+function cpuRuleAdvice(o: ReplayOptions): string[] {
+  if (o.capacity.sloRpsPerInstance === null) return [];
+  const cpuAtSlo = cpuPctAt(o.capacity, o.capacity.sloRpsPerInstance);
+  const cpuBound = o.policy === "step" ? o.step.scaleUpCpuPct : o.target.targetCpuPct;
+  // Far below any CPU bound: CPU does not track what limits the platform, so no CPU rule can.
+  const slo = o.capacity.sloRpsPerInstance;
+  if (cpuAtSlo < 30) {
+    return [
+      `CPU does not track the limit: at the SLO bound (${round(slo, 1)} req/s per instance) the app uses ${round(cpuAtSlo, 1)} % CPU, so a CPU rule scales too late; scale on requests per instance instead (for example target ${Math.floor(slo * 0.8)} req/s per instance, 80 % of the bound, with the load balancer's request count per target)`,
+    ];
   }
-  const atMax = over.filter((m) => m.desired >= o.maxInstances);
+  if (cpuAtSlo <= cpuBound) {
+    return [
+      `the SLO bound (${round(o.capacity.sloRpsPerInstance, 1)} req/s per instance) is reached at ${round(cpuAtSlo, 1)} % CPU, at or below the ${o.policy === "step" ? "scale-up" : "target"} CPU of ${cpuBound} %: the policy acts only after latency has passed the SLO; ${o.policy === "step" ? "scale up" : "target"} below ${Math.floor(cpuAtSlo * 0.9)} % CPU`,
+    ];
+  }
+  return [];
+}
+
+function replayAdvice(o: ReplayOptions, minutes: readonly AutoscaleMinute[], bound: number, flaps: number, flapWindowMin: number): string[] {
+  const advice = cpuRuleAdvice(o);
+  const atMax = minutes.filter((m) => m.overSlo && m.desired >= o.maxInstances);
   if (atMax.length > 0) {
     const worst = Math.max(...atMax.map((m) => m.rps));
     const need = Math.ceil(worst / bound);
@@ -147,20 +170,44 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
   if (seen !== undefined && busiest > seen)
     advice.push(`load reaches ${round(busiest, 1)} req/s per instance, beyond the ${round(seen, 1)} req/s measured: CPU there is extrapolated from the measured line; measure the SLO bound with a load search before trusting these minutes`);
   if (flaps > 0) advice.push(`${flaps} reversal(s) within ${flapWindowMin} min: widen the gap between the scale-up and scale-down bounds or lengthen the scale-down window`);
+  return advice;
+}
+
+function policyParameters(o: ReplayOptions, b: PolicyBounds, bound: number): AutoscaleResult["parameters"] {
+  return {
+    ...(o.policy === "step"
+      ? {
+          scale_up_cpu_pct: o.step.scaleUpCpuPct,
+          scale_up_for_min: o.step.scaleUpForMin,
+          scale_down_cpu_pct: o.step.scaleDownCpuPct,
+          scale_down_for_min: o.step.scaleDownForMin,
+        }
+      : {
+          target_cpu_pct: o.target.targetCpuPct,
+          scale_out_for_min: o.target.scaleOutForMin,
+          scale_in_for_min: o.target.scaleInForMin,
+          scale_in_below_cpu_pct: round(b.downBound, 2),
+        }),
+    cooldown_min: b.cooldownMin,
+    startup_min: o.startupMin,
+    min_instances: o.minInstances,
+    max_instances: o.maxInstances,
+    idle_cpu_pct: round(o.capacity.idleCpuPct, 3),
+    cpu_pct_per_rps: round(o.capacity.cpuPctPerRps, 5),
+    slo_rps_per_instance: Number.isFinite(bound) ? round(bound, 2) : "none",
+  };
+}
+
+export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
+  const flapWindowMin = o.flapWindowMin ?? 30;
+  const bound = sloBoundRps(o.capacity);
+  const bounds = policyBounds(o);
+  const { minutes, actions, instanceMinutes } = simulate(o, bound, bounds);
+  const flaps = countFlaps(actions, flapWindowMin);
+  const over = minutes.filter((m) => m.overSlo);
   return {
     policy: o.policy,
-    parameters: {
-      ...(o.policy === "step"
-        ? { scale_up_cpu_pct: o.step.scaleUpCpuPct, scale_up_for_min: o.step.scaleUpForMin, scale_down_cpu_pct: o.step.scaleDownCpuPct, scale_down_for_min: o.step.scaleDownForMin }
-        : { target_cpu_pct: o.target.targetCpuPct, scale_out_for_min: o.target.scaleOutForMin, scale_in_for_min: o.target.scaleInForMin, scale_in_below_cpu_pct: round(downBound, 2) }),
-      cooldown_min: cooldownMin,
-      startup_min: o.startupMin,
-      min_instances: o.minInstances,
-      max_instances: o.maxInstances,
-      idle_cpu_pct: round(o.capacity.idleCpuPct, 3),
-      cpu_pct_per_rps: round(o.capacity.cpuPctPerRps, 5),
-      slo_rps_per_instance: Number.isFinite(bound) ? round(bound, 2) : "none",
-    },
+    parameters: policyParameters(o, bounds, bound),
     minutes,
     actions,
     minutesOverSlo: over.length,
@@ -170,7 +217,7 @@ export function replayAutoscaling(o: ReplayOptions): AutoscaleResult {
     instanceHours: round(instanceMinutes / 60, 2),
     peakInstances: minutes.reduce((m, x) => Math.max(m, x.instances), 0),
     minInstancesSeen: minutes.length === 0 ? 0 : minutes.reduce((m, x) => Math.min(m, x.instances), Infinity),
-    advice,
+    advice: replayAdvice(o, minutes, bound, flaps, flapWindowMin),
     ...(o.capacity.sloRpsPerInstance === null ? { sloNote: "SLO bound per instance not measured: minutes at CPU saturation (100 % of usable cores) are counted instead" } : {}),
   };
 }

@@ -60,5 +60,17 @@ export function connectionBudget(infra: InfrastructureModel, instances: number, 
     .filter((p, i, a) => a.indexOf(p) === i)
     .sort((a, b) => a - b)
     .map((p) => ({ pool: p, ...directFit(availableV, p) }));
-  return { available, demand, headroom, maxInstancesDirect, pgbouncerAtInstances, maxInstancesWithPgbouncer, measuredPeakPerInstance, byPool, instances, needsPgbouncer: demandV > availableV };
+  const needsPgbouncer = demandV > availableV;
+  return {
+    available,
+    demand,
+    headroom,
+    maxInstancesDirect,
+    pgbouncerAtInstances,
+    maxInstancesWithPgbouncer,
+    measuredPeakPerInstance,
+    byPool,
+    instances,
+    needsPgbouncer,
+  };
 }

@@ -14,7 +14,8 @@ export const MIN_CLUSTER_SHARDS = 3;
 
 /** Average and peak of max(min_instances, ceil(rps / planning_rps_per_instance)) over the minutes of the daily curve. */
 export function averageNeededInstances(infra: InfrastructureModel, peakRps: number, planningRpsPerInstance: number): { average: number; peak: number } {
-  const needed = dailyTrafficCurve(infra.traffic.dailyShape, peakRps).map((rps) => Math.max(infra.app.minInstances, Math.ceil(rps / planningRpsPerInstance - 1e-9)));
+  const instancesFor = (rps: number): number => Math.max(infra.app.minInstances, Math.ceil(rps / planningRpsPerInstance - 1e-9));
+  const needed = dailyTrafficCurve(infra.traffic.dailyShape, peakRps).map(instancesFor);
   return { average: needed.reduce((a, b) => a + b, 0) / needed.length, peak: Math.max(...needed) };
 }
 

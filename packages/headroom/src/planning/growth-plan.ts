@@ -25,7 +25,9 @@ export function usersAtMonth(periods: GrowthPeriod[], monthlyGrowthPctAfter: num
     const b = periods[i + 1]!;
     if (month > b.month) continue;
     const f = (month - a.month) / (b.month - a.month);
-    const users = a.expectedUsers > 0 && b.expectedUsers > 0 ? a.expectedUsers * (b.expectedUsers / a.expectedUsers) ** f : a.expectedUsers + (b.expectedUsers - a.expectedUsers) * f;
+    // Geometric between two positive counts (growth compounds), linear from or to zero.
+    const geometric = a.expectedUsers > 0 && b.expectedUsers > 0;
+    const users = geometric ? a.expectedUsers * (b.expectedUsers / a.expectedUsers) ** f : a.expectedUsers + (b.expectedUsers - a.expectedUsers) * f;
     return { users, ratio: a.peakConcurrencyRatio + (b.peakConcurrencyRatio - a.peakConcurrencyRatio) * f };
   }
   const last = periods[periods.length - 1]!;

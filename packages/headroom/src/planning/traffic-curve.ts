@@ -1,7 +1,5 @@
 // Traffic curves for the autoscaling replay: a day built from 24 hourly factors times a peak RPS,
-// or the RPS per minute of a measured run.
-import type { IntervalLine } from "../core/types.js";
-
+// or the RPS per minute of a measured run (analysis/rps-per-minute.ts) scaled to a peak.
 export const MINUTES_PER_DAY = 1440;
 
 /**
@@ -21,26 +19,6 @@ export function dailyTrafficCurve(hourlyShape: number[], peakRps: number): numbe
     out.push(peakRps * (a + ((b - a) * (m % 60)) / 60));
   }
   return out;
-}
-
-/** Requests per second, averaged over each whole or partial minute of a run's interval lines. */
-export function rpsPerMinuteFromIntervals(lines: IntervalLine[]): number[] {
-  if (lines.length === 0) return [];
-  const t0 = lines[0]!.t;
-  const requests: number[] = [];
-  const seconds: number[] = [];
-  for (const l of lines) {
-    const m = Math.floor((l.t - t0) / 60);
-    while (requests.length <= m) {
-      requests.push(0);
-      seconds.push(0);
-    }
-    let n = 0;
-    for (const e of Object.values(l.endpoints)) n += e.requests;
-    requests[m]! += n;
-    seconds[m]! += 1;
-  }
-  return requests.map((r, i) => (seconds[i]! > 0 ? r / seconds[i]! : 0));
 }
 
 /** Multiplies a curve so its busiest minute carries `peakRps` (a measured shape at a projected size). */

@@ -88,7 +88,13 @@ export class RemoteWriteExporter {
     return out;
   }
 
-  private secondSeries(add: (n: string, l: Record<string, string>, v: number) => void, labels: Record<string, string>, requests: number, failed: number, h: Histogram | undefined): void {
+  private secondSeries(
+    add: (n: string, l: Record<string, string>, v: number) => void,
+    labels: Record<string, string>,
+    requests: number,
+    failed: number,
+    h: Histogram | undefined,
+  ): void {
     add("headroom_requests_per_second", labels, requests);
     add("headroom_failures_per_second", labels, failed);
     if (h && h.totalCount > 0) {

@@ -76,7 +76,7 @@ export interface RunStore {
   manifest: Manifest;
   intervals: IntervalLine[];
   telemetry: TelemetryLine[];
-  /** As written at the end of the run; absent for a killed run (rebuild it with summarizeRun). */
+  /** As written at the end of the run; absent for a killed run (runStoreSummary folds one from the intervals). */
   summary?: RunSummary;
   /** Lines that could not be parsed (a torn last line of a killed run), by file. */
   skippedLines: number;

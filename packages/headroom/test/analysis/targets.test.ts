@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DEFAULT_TARGETS_FILE } from "../../src/plan/targets-default.js";
-import { buildTargets, describeBound, judge, loadTargets, validateTargetsFile, worstVerdict } from "../../src/plan/targets.js";
+import { buildTargets, loadTargets, validateTargetsFile } from "../../src/plan/targets.js";
+import { describeBound, judge, worstVerdict } from "../../src/analysis/judge.js";
 import { HeadroomError } from "../../src/core/errors.js";
 
 const ROOT = new URL("../../../../", import.meta.url).pathname;

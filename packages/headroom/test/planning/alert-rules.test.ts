@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { MUEJAM_METRICS } from "../../src/planning/app-metric-names.js";
+import { MUEJAM_METRICS } from "../../src/core/app-metric-names.js";
 import { DEFAULT_ALERT_THRESHOLDS, alertQueries, alertRules, alertThresholdsFromTargets, prometheusRulesYaml, type AlertRulesOptions } from "../../src/report/ops/alert-rules.js";
 import { grafanaDashboard } from "../../src/report/ops/grafana-dashboard.js";
 

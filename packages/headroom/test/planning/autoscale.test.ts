@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { replayAutoscaling, type ReplayOptions } from "../../src/planning/autoscale.js";
-import { dailyTrafficCurve, rpsPerMinuteFromIntervals, scaleCurveToPeak } from "../../src/planning/traffic-curve.js";
+import { dailyTrafficCurve, scaleCurveToPeak } from "../../src/planning/traffic-curve.js";
+import { rpsPerMinuteFromIntervals } from "../../src/analysis/rps-per-minute.js";
 import type { IntervalLine } from "../../src/core/types.js";
 
 // A model where CPU % = RPS per instance (idle 0, 1 % per req/s): every CPU figure below is hand-computed from it.

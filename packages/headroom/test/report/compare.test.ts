@@ -11,7 +11,8 @@ import { initHistograms } from "../../src/metrics/histogram.js";
 import { compareRuns, type CompareInput } from "../../src/analysis/compare.js";
 import { renderComparisonMarkdown, renderComparisonText } from "../../src/report/markdown/compare-render.js";
 import { readRunStore } from "../../src/store/run-store.js";
-import { holmAdjust, mannWhitneyU, normalCdf, twoProportionZ } from "../../src/analysis/significance.js";
+import { holmAdjust, mannWhitneyU, twoProportionZ } from "../../src/analysis/significance.js";
+import { normalCdf } from "../../src/analysis/stats.js";
 import { buildIntervals, fixtureManifest, writeFixtureRun, type FixtureOptions } from "./fixture-run.js";
 import { queueRun } from "./queue-runs.js";
 

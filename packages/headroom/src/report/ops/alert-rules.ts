@@ -6,7 +6,7 @@
 // Grafana dashboard, so a panel shows exactly what its alert watches.
 import type { TargetMetric } from "../../analysis/types.js";
 import type { LevelTargetsFile, TargetsFile } from "../../plan/targets.js";
-import { MUEJAM_METRICS as M } from "../../planning/app-metric-names.js";
+import { MUEJAM_METRICS as M } from "../../core/app-metric-names.js";
 import type { LoadLevel } from "../../core/types.js";
 
 export type AlertKey = "p95Latency" | "errorRate" | "cpu" | "memory" | "dbConnections" | "cacheHitRate";

@@ -3,7 +3,7 @@
 // event-loop lag, then headroom's own run metrics (live via `headroom run --out prometheus-rw=URL`).
 // Each panel that has an alert uses the alert's PromQL and draws its warning and critical
 // thresholds, so what the dashboard shows is what the alert watches.
-import { MUEJAM_METRICS as M } from "../../planning/app-metric-names.js";
+import { MUEJAM_METRICS as M } from "../../core/app-metric-names.js";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_SELECTOR, alertQueries, type AlertRulesOptions, type AlertThreshold } from "./alert-rules.js";
 
 export interface GrafanaTarget {

@@ -1,4 +1,4 @@
-// The MueJam API's Prometheus metric names that planning, the alert rules and the dashboard use.
+// The MueJam API's Prometheus metric names that analysis, planning, the alert rules and the dashboard use.
 // The source of truth is apps/backend/src/metrics.ts (METRIC); headroom keeps its own copy so the
 // tool does not depend on the reference app, and a test checks the two agree.
 export const MUEJAM_METRICS = {
