@@ -46,7 +46,7 @@ export function analyzeRun(store: RunStore, targets: Targets = buildTargets(), o
   if (store.skippedLines > 0) notes.push(`${store.skippedLines} unreadable lines were skipped (a run killed mid-write leaves a torn last line)`);
   const incomplete = incompleteReason(store, summary.durationSec);
   if (incomplete) notes.push(`INCOMPLETE: ${incomplete}; the verdicts below judge only what was recorded`);
-  // A merged multi-host run names the hosts that are missing seconds (distributed/merge-runs.ts).
+  // A merged multi-host run names the hosts that are missing seconds (k8s/merge-runs.ts).
   notes.push(...(store.manifest.notes ?? []).filter((n) => n.startsWith("PARTIAL: ")));
   for (const g of telemetryGaps(store.telemetry)) {
     if (g.failed > 0) notes.push(`telemetry ${g.source}: ${g.failed} of ${g.samples} samples failed${g.errors.length > 0 ? ` (${g.errors.slice(0, 2).join("; ")})` : ""}`);

@@ -1,5 +1,5 @@
 // The failure-scenarios analysis: for each fault injected during a run (telemetry source "fault",
-// see suite/fault-injector.ts), its impact and its recovery, from the interval lines:
+// see faults/fault-injector.ts), its impact and its recovery, from the interval lines:
 //   before     the seconds before the fault (at most BEFORE_SEC, none of a previous fault's span)
 //   window     the fault's seconds: from its injection to the second its end falls in (requests
 //              held by a stall complete there)

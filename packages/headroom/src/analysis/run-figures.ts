@@ -2,7 +2,6 @@
 // interval lines when a killed run left none), the user mix, the time series and the server
 // panels. Reports are drawn from these and never read a store's lines or histograms themselves.
 import { summarizeIntervals } from "../metrics/summary.js";
-import { initHistograms } from "../metrics/histogram.js";
 import type { RunStore } from "../store/run-store.js";
 import type { IntervalLine, Manifest, RunSummary } from "../core/types.js";
 import { buildRunSeries, type RunSeries } from "./run-series.js";
@@ -45,7 +44,6 @@ export function summaryOf(store: RunStore): { summary: RunSummary; rebuilt: bool
 
 /** Everything a run's report draws, measured from its store. */
 export async function measureRun(store: RunStore, opts: RunFiguresOptions = {}): Promise<RunFigures> {
-  await initHistograms();
   const { summary, rebuilt } = summaryOf(store);
   return {
     manifest: store.manifest,

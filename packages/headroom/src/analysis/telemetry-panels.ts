@@ -1,5 +1,5 @@
 // Server-side panels for the report (measured here, drawn by report/html): CPU, memory, database connections and cache hit rate over
-// time, from the telemetry lines of a run (keys in store/telemetry-keys.ts). A failed sample
+// time, from the telemetry lines of a run (keys in core/telemetry-keys.ts). A failed sample
 // becomes a gap in its line, and the gaps are counted so the report can say so.
 import { appMetricName, appPoolSeries } from "./app-metrics.js";
 import { promCounterRate, promScrapes, type Point, type PromScrape } from "./telemetry-series.js";

@@ -1,5 +1,5 @@
 // `headroom k8s job SCENARIO --hosts N --image IMAGE -- [run flags]`: the manifests of a test split
-// across N pods (distributed/k8s-job.ts) as YAML, to `kubectl apply -f`.
+// across N pods (k8s/k8s-job.ts) as YAML, to `kubectl apply -f`.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";

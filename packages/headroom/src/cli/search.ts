@@ -1,6 +1,6 @@
 // `headroom search`: finds the breaking point of a single URL or a scenario. Each step is a run
 // directory under the search's output directory, held until steady; the algorithm is
-// analysis/search.ts, the steps run through suite/search-runner.ts; this file parses flags and prints.
+// analysis/capacity-search.ts, the steps run through jobs/search-runner.ts; this file parses flags and prints.
 //   headroom search --url URL [--model closed|open] [--slo "p95<500ms,errors<1%"] [--json]
 //   headroom search FILE.ts --host URL [--model closed|open] ...
 import { join, resolve } from "node:path";

@@ -96,7 +96,7 @@ export interface Manifest {
   endedAt?: string;
   status: RunStatus;
   notes?: string[];
-  /** A test split across hosts: this host's segment, or (a merged run) every part (distributed/merge-runs.ts). */
+  /** A test split across hosts: this host's segment, or (a merged run) every part (k8s/merge-runs.ts). */
   distributed?: DistributedInfo;
 }
 

@@ -6,7 +6,6 @@
 import { HeadroomError, isHeadroomError } from "../core/errors.js";
 import { stepsFromRuns } from "../analysis/load-steps.js";
 import type { Slo } from "../analysis/types.js";
-import { initHistograms } from "../metrics/histogram.js";
 import { peakUsers, type SuiteScale } from "../plan/scale-profile.js";
 import type { Scenario } from "../plan/scenario-api.js";
 import type { Targets } from "../plan/targets.js";
@@ -193,7 +192,6 @@ async function measure(o: PlanJobOptions, t: RunningTarget, onEvent: OnEvent): P
 }
 
 export async function runPlanJob(o: PlanJobOptions, onEvent: (e: PlanJobEvent) => void = () => {}): Promise<PlanJobResult> {
-  await initHistograms();
   const t = await startTarget(o, onEvent);
   onEvent({ kind: "target-ready", url: t.url });
   try {

@@ -54,7 +54,7 @@ export interface Profile {
   classOverrides?: Record<string, ClassOverride>;
   /**
    * Faults injected while the profile runs (the failure-scenarios test of `headroom plan`; see
-   * suite/faults.ts). The engine ignores them; the suite runner injects them at their second.
+   * plan/faults.ts). The engine ignores them; the suite runner injects them at their second.
    */
   faults?: FaultSpec[];
   /**
