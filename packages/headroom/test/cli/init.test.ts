@@ -105,7 +105,7 @@ test("init --from openapi.yaml writes a scenario that type-checks and runs again
   assert.deepEqual([config.target, config.plan.suite], [base, "load/app.scenario.ts"]);
   seen.length = 0;
   const run = memoryIo({}, cwd);
-  assert.equal(await main(["run", "load/app.scenario.ts", "--users", "4", "--duration", "2s", "--workers", "1", "--var", "token=t0k", "--out", "run1"], run), 0, run.err());
+  assert.equal(await main(["run", "load/app.scenario.ts", "--users", "4", "--duration", "2s", "--workers", "1", "--var", "token=t0k", "--seed", "1", "--out", "run1"], run), 0, run.err());
   assert.ok(seen.some((r) => r.startsWith("GET /v1/pets/p-7")), seen.join(", "));
   assert.ok(seen.some((r) => r === "GET /v1/pets?limit=20"), seen.join(", "));
   assert.ok(readdirSync(join(cwd, "run1")).includes("summary.json"));
