@@ -2,8 +2,8 @@
 // step breaks, 2. bisect the bracket, 3. re-test a load that broke below one that passed, 4. repeat
 // the best good load, 5. measure recovery.
 import { analyzeCapacity, COMFORTABLE_FRACTION, sloBoundsLatency } from "./capacity.js";
-import { estimateBreakUsers } from "./break-estimate.js";
-import { judgeNoise } from "./disturbance.js";
+import { estimateBreakUsers, thinkTimeSec } from "./break-estimate.js";
+import { ambientCores, judgeNoise, otherCpuLimit } from "./disturbance.js";
 import { describeSlo, sloBreach } from "./slo.js";
 import type { RecoveryRunner, SearchOptions, StepLoad, StepRunner } from "./search.js";
 import type { CapacityAnalysis, LoadStep, SearchResult, SearchStep } from "./types.js";
@@ -147,6 +147,7 @@ export class CapacitySearch {
           : undefined;
       if (!why || !this.budgetLeft()) break;
       const wasDisturbed = s.disturbed !== undefined;
+      if (wasDisturbed && this.opts.waitForQuiet) await this.opts.waitForQuiet(otherCpuLimit(ambientCores([...(this.opts.priorSteps ?? []), ...this.steps])));
       s = await this.run(load, "retest", why);
       if (s && wasDisturbed) this.persistentNoise = s.disturbed !== undefined;
     }
@@ -155,7 +156,9 @@ export class CapacitySearch {
 
   private estimate(): { users: number; saturated: boolean } | undefined {
     const o = this.opts;
-    return this.whole && o.thinkSec !== undefined ? estimateBreakUsers([...(o.priorSteps ?? []), ...this.steps], o.slo, o.thinkSec) : undefined;
+    const steps = [...(o.priorSteps ?? []), ...this.steps];
+    const think = o.thinkSec ?? (o.measureThink ? thinkTimeSec(steps) : undefined);
+    return this.whole && think !== undefined ? estimateBreakUsers(steps, o.slo, think) : undefined;
   }
 
   /** Moves the bounds by a measured step at `load`. */

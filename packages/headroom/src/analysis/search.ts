@@ -51,6 +51,16 @@ export interface SearchOptions {
   stopBefore?: () => string | undefined;
   /** Closed model: the users' think time in seconds (N / X − R of the profiles' steps), for the break estimate. */
   thinkSec?: number;
+  /**
+   * Closed model without a known think time (`headroom search`): take it from the search's own
+   * quiet steps (N / X − R, Little's law) once one is measured, for the break estimate.
+   */
+  measureThink?: boolean;
+  /**
+   * Called before a disturbed step is measured again, with the other-process CPU bar (cores) it
+   * must come under: waits (bounded) for the machine to be quiet. Absent: measure again at once.
+   */
+  waitForQuiet?: (limitCores: number) => Promise<void>;
   /** Steps measured before the search (a plan's profiles): one that broke below a load the search passed is re-tested. */
   priorSteps?: readonly LoadStep[];
   /** Times a disturbed (or, with retestUnsteady, unsteady) step is measured again at most. Default 1. */

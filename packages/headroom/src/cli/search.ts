@@ -26,6 +26,7 @@ import { checkOutDir } from "../store/out-dir.js";
 import { collect, parseHttpUrl, parseNumber, parseThink, parseVar } from "./flags.js";
 import type { CommandContext } from "./main.js";
 import { HOSTS_HELP, parseHosts } from "./hosts-flag.js";
+import { quietWaiter } from "../jobs/quiet-wait.js";
 import { parseHeader } from "./run.js";
 import { finishSearch, stepLine } from "./search-result.js";
 
@@ -80,6 +81,17 @@ function telemetryConfig(f: SearchFlags): TelemetryConfig | undefined {
   if (f.appPort) c.processes = { port: parseNumber(f.appPort, "--app-port", { min: 1, integer: true }) };
   if (f.hostMetrics) c.host = true;
   return Object.keys(c).length > 0 ? c : undefined;
+}
+
+/**
+ * The search always measures the other processes on this machine (a step they disturbed is
+ * re-tested, never judged): all but the target's own when it listens on this machine.
+ */
+function withOthers(config: TelemetryConfig | undefined, url: string, appPort: string | undefined): TelemetryConfig {
+  const u = new URL(url);
+  const loopback = /^(127\.|localhost$|\[::1\]$)/.test(u.hostname);
+  const port = appPort !== undefined ? Number(appPort) : loopback ? Number(u.port || (u.protocol === "https:" ? 443 : 80)) : undefined;
+  return { ...(config ?? {}), others: port !== undefined ? { port } : {} };
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -231,7 +243,8 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
   const flags = flagOptions(f, io);
   const targets = loadTargets(f.targets ? resolve(io.cwd, f.targets) : undefined);
   const target = await searchTarget(file, f, io);
-  const base = withTarget(flags, target);
+  const measured = withTarget(flags, target);
+  const base = { ...measured, telemetry: withOthers(measured.telemetry, target.request?.url ?? target.baseUrl!, f.appPort) };
   const { model, slo } = base;
   await checkReachable(target.request?.url ?? target.baseUrl!);
 
@@ -258,13 +271,15 @@ async function searchCommand(file: string | undefined, f: SearchFlags, ctx: Comm
         maxSteps: parseNumber(f.maxSteps, "--max-steps", { min: 1, integer: true }),
         tolerance: parseNumber(f.tolerance, "--tolerance", { min: 0.001 }),
         repeat: f.repeat,
+        ...(model === "closed" ? { measureThink: true } : {}),
+        waitForQuiet: quietWaiter({ others: base.telemetry.others ?? {}, maxWaitMs: 15_000, signal: stop.signal, onWait: (m) => io.stderr.write(`${m}\n`) }),
         signal: stop.signal,
         onStep: (s) => log.write(stepLine(runner.stepDirs.length, s, model)),
       },
       runner.runStep,
       f.recovery ? runner.runRecovery : undefined,
     );
-    const telemetry = base.telemetry !== undefined;
+    const telemetry = measured.telemetry !== undefined;
     const end = { io, slo, growth, outDir, targets, telemetry, aborted: stop.signal.aborted, analyze: runner.analyzeFirstBroken };
     return finishSearch(result, { ...end, ...(f.json ? { json: true } : {}) });
   } finally {

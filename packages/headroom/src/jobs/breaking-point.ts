@@ -5,7 +5,7 @@
 // The quick plan gives the stage a hard time budget and stops stepping when it is spent; the
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
-import { searchCapacity } from "../analysis/search.js";
+import { searchCapacity, type SearchOptions } from "../analysis/search.js";
 import { describeSlo } from "../analysis/slo.js";
 import type { LoadStep, SearchResult, SearchStep, Slo } from "../analysis/types.js";
 import type { Scenario } from "../plan/scenario-api.js";
@@ -15,6 +15,7 @@ import type { PlanSearch, PlanSearchOutcome } from "../report/model/plan-report-
 import type { IntervalLine } from "../core/types.js";
 import type { TelemetryConfig } from "../telemetry/types.js";
 import { createSearchRunner, type SearchRunner } from "./search-runner.js";
+import { quietWaiter } from "./quiet-wait.js";
 
 /** How the stage steps: the quick plan's short steps in a time budget, or the search command's defaults. */
 export interface SearchStageSettings {
@@ -67,6 +68,8 @@ export const SEARCH_MAX_USERS = 16_000;
 
 /** Seconds a step takes beyond its own (store, telemetry, stop): a step needs its length plus this left in the budget. */
 const STEP_OVERHEAD_SEC = 0.5;
+/** Longest wait for a quiet machine before a disturbed step is measured again. */
+const QUIET_WAIT_MS = 15_000;
 
 export type BreakingPointEvent =
   | { kind: "search-start"; dir: string; startUsers: number; maxUsers: number; slo: Slo; budgetSec?: number }
@@ -150,6 +153,11 @@ function stageBudget(s: SearchStageSettings, now: () => number) {
       if (disturbed) creditMs += now() - stepStartMs;
       stepStartMs = now();
     },
+    /** Time spent waiting for a quiet machine before a re-test is given back like a disturbed step's. */
+    waited: (ms: number): void => {
+      creditMs += ms;
+    },
+    shortestStep,
   };
   return budget;
 }
@@ -189,6 +197,26 @@ function stageRunner(opts: BreakingPointOptions, dir: string, leftSec: () => num
     onStepStart: ({ index, load, pass, durationSec }) => opts.onEvent?.({ kind: "search-step-start", index, users: load.users ?? 0, pass, durationSec }),
     onInterval: (line) => opts.onEvent?.({ kind: "search-interval", line }),
   });
+}
+
+/** Before a disturbed step's re-test: wait up to 15 s (within the budget) for the other processes to go quiet. */
+function quietWait(opts: BreakingPointOptions, budget: ReturnType<typeof stageBudget>): Pick<SearchOptions, "waitForQuiet"> {
+  const others = opts.telemetry?.others;
+  if (!others) return {};
+  const wait = quietWaiter({
+    others,
+    maxWaitMs: QUIET_WAIT_MS,
+    leftMs: () => (budget.leftSec() - budget.shortestStep - STEP_OVERHEAD_SEC) * 1000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onWait: (message) => opts.onEvent?.({ kind: "search-warning", message }),
+  });
+  return {
+    waitForQuiet: async (limitCores) => {
+      const started = Date.now();
+      await wait(limitCores);
+      budget.waited(Date.now() - started);
+    },
+  };
 }
 
 /** The stage's result as the documents read it. */
@@ -240,6 +268,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       ...(opts.priorSteps ? { priorSteps: opts.priorSteps } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       stopBefore: budget.stopBefore,
+      ...quietWait(opts, budget),
       onStep: (step) => {
         budget.stepDone(step.disturbed);
         opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
