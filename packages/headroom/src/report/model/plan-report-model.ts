@@ -8,6 +8,7 @@ import type { HostInfo } from "../../core/types.js";
 import type { PlanCharts } from "../html/chart-files.js";
 import type { PlanHeadline } from "./headline.js";
 import type { RunReportModel } from "./run-report-model.js";
+import type { SearchStageSettings } from "../../plan/search-stage.js";
 
 export interface SuiteRun {
   /** The profile the run executed: "baseline", "peak", "sustained", "spike", "rate-limiting", "database-stress", "cache-performance", ... */
@@ -72,18 +73,7 @@ export interface PlanSearch {
   maxUsers: number;
   /** The most users a step ran. */
   maxTestedUsers: number;
-  settings: {
-    stepSec: number;
-    rampSec?: number;
-    warmupSec: number;
-    windowSec: number;
-    repeat: boolean;
-    recovery?: { holdSec: number; settleSec: number };
-    maxSteps: number;
-    tolerance: number;
-    growth: number;
-    budgetSec?: number;
-  };
+  settings: SearchStageSettings;
   elapsedSec: number;
   outcome: PlanSearchOutcome;
   /** The load generator, not the platform, limited the first broken step (or the heaviest one). */
