@@ -40,6 +40,17 @@ export function thinkTimeSec(steps: readonly LoadStep[]): number | undefined {
  */
 export const SATURATED_EFFICIENCY = 0.8;
 
+/**
+ * A closed-model step is queueing when its mean response time is this many times the light-load R0
+ * (and QUEUE_MIN_MS above it). With a think time much longer than R0 the throughput stays near the
+ * light-load line well past the knee (R = N / X − Z grows while X hardly falls), so the response
+ * time tells sooner than the throughput that the busiest resource is saturated: its completion rate
+ * is then X_max.
+ */
+export const QUEUEING_FACTOR = 5;
+const QUEUE_MIN_MS = 20;
+const queueing = (meanMs: number, r0Ms: number): boolean => meanMs >= QUEUEING_FACTOR * r0Ms && meanMs - r0Ms >= QUEUE_MIN_MS;
+
 /** X (R0 + Z) / N: 1 on the light-load line, falling as requests queue. */
 export function cycleEfficiency(users: number, rps: number, r0Ms: number, thinkSec: number): number {
   return users > 0 ? (rps * (r0Ms / 1000 + thinkSec)) / users : 1;
@@ -61,7 +72,7 @@ export function estimateBreakUsers(steps: readonly LoadStep[], slo: Slo, thinkSe
   for (const s of usable) {
     const ratio = Math.min(1, s.meanMs! / pick(s)!);
     const users = s.rps * ((bound / 1000) * ratio + thinkSec);
-    const saturated = s.users !== undefined && cycleEfficiency(s.users, s.rps, rMin, thinkSec) < SATURATED_EFFICIENCY;
+    const saturated = s.users !== undefined && (cycleEfficiency(s.users, s.rps, rMin, thinkSec) < SATURATED_EFFICIENCY || queueing(s.meanMs!, rMin));
     // A saturated step's estimate beats any lower bound. Among saturated steps, the one whose
     // latency lies nearest the bound (its mean/p95 shape is the break's); among lower bounds, the largest.
     const off = Math.abs(Math.log(pick(s)! / bound));
