@@ -224,22 +224,23 @@ export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOpt
 }
 
 function comfortable(ls: Level[], model: "closed" | "open", fraction: number, broken: Level | undefined, maxOk: Level | undefined, brk: Judgement): CapacityAnalysis["comfortable"] {
-  // A loosely bracketed break (a search that ran out of time) may lie just above the last good
-  // load: a fraction of the broken load could then exceed the break itself, so the fraction is
-  // taken of the last good load instead.
-  const loose = broken !== undefined && maxOk !== undefined && broken.load > LOOSE_BRACKET * maxOk.load;
-  const basis = loose ? maxOk : (broken ?? maxOk);
+  // The comfortable capacity is a share of the capacity within the SLO (the heaviest load that met
+  // it), never of the load that broke it: the break lies somewhere above that load, up to the
+  // bracket's width.
+  const basis = maxOk;
   if (!basis) return { users: null, rps: null, fraction, confidence: "low", reason: "no load level met the SLO" };
   const load = model === "closed" ? Math.floor(fraction * basis.load) : round(fraction * basis.load, 2);
   const rps = model === "closed" ? round(rpsAt(ls, load), 2) : load;
   const unit = model === "closed" ? "users" : "req/s offered";
-  const of = loose
-    ? `the heaviest load that met the SLO (${basis.load} ${unit}; the break lies between it and ${broken.load}, so the lower end is used)`
-    : broken
-      ? `the breaking point (${broken.load})`
-      : `the largest load tested (${basis.load}; the break was not reached, so this is a floor)`;
-  const basisName = loose ? "the heaviest load that met the SLO" : broken ? "the breaking point" : "the largest load tested";
-  return { users: model === "closed" ? load : null, rps, fraction, confidence: brk.level, basis: basisName, reason: `${Math.round(fraction * 100)}% of ${of}${model === "closed" ? `; throughput there interpolated from the measured steps` : ""}${brk.reasons.length > 0 ? `; ${brk.reasons.join("; ")}` : ""}` };
+  const loose = broken !== undefined && broken.load > LOOSE_BRACKET * basis.load;
+  const of = !broken
+    ? `the largest load tested (${basis.load}; the break was not reached, so this is a floor)`
+    : loose
+      ? `the heaviest load that met the SLO (${basis.load} ${unit}; the break lies between it and ${broken.load}, so the lower end is used)`
+      : `the heaviest load that met the SLO (${basis.load} ${unit}; ${broken.load} broke it)`;
+  const basisName = broken ? "the heaviest load that met the SLO" : "the largest load tested";
+  const interpolated = model === "closed" ? `; throughput there interpolated from the measured steps` : "";
+  return { users: model === "closed" ? load : null, rps, fraction, confidence: brk.level, basis: basisName, reason: `${Math.round(fraction * 100)}% of ${of}${interpolated}${brk.reasons.length > 0 ? `; ${brk.reasons.join("; ")}` : ""}` };
 }
 
 /**

@@ -60,7 +60,7 @@ test("search on a fake closed system: lands on the SLO's break with the operatio
   assert.equal(c.ceiling.lowerBound, false);
   assert.match(c.ceiling.evidence, /levelled off at 200 req\/s/);
   assert.equal(r.maxRps, 200);
-  assert.equal(r.comfortable.users, Math.floor(0.65 * r.breakingPoint.users!));
+  assert.equal(r.comfortable.users, Math.floor(0.65 * c.sloCapacity.users!));
   const knee = r.detail.capacity.knee!;
   assert.ok(Math.abs(knee.value! - 48) < 0.01, `knee ${knee.value}`);
   assert.equal(r.detail.steps.filter((s) => s.pass === "repeat").length, 1);
@@ -216,11 +216,11 @@ test("capacity: a loosely bracketed break keeps the comfortable capacity below t
   assert.equal(loose.breakingPoint.lastGood, 8000);
   assert.equal(loose.comfortable.users, 5200); // 65 % of 8000, not 65 % of 16000 (10,400 could lie past the break)
   assert.match(loose.comfortable.reason, /heaviest load that met the SLO \(8000 users; the break lies between it and 16000/);
-  // Bisected to within 25 %: the fraction is of the break, and no bracket is shown.
+  // Bisected to within 25 %: no bracket is shown, and the fraction is still of the capacity within the SLO.
   const tight = analyzeCapacity([at(2000, 600, 5), at(4000, 1200, 8), at(7000, 2100, 30), at(8000, 2300, 900)], { slo: { p95Ms: 500 } });
   assert.equal(tight.breakingPoint.lastGood, undefined);
-  assert.equal(tight.comfortable.users, 5200);
-  assert.match(tight.comfortable.reason, /^65% of the breaking point \(8000\)/);
+  assert.equal(tight.comfortable.users, 4550);
+  assert.match(tight.comfortable.reason, /^65% of the heaviest load that met the SLO \(7000 users; 8000 broke it\)/);
 });
 
 test("a step cut short by Ctrl-C is not judged: no false break from the interruption", async () => {
