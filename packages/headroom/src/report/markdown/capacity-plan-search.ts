@@ -6,7 +6,7 @@ import type { PlanSearch } from "../model/plan-report-model.js";
 import { formatInt, formatMs, formatNumber, formatPct } from "../format.js";
 import { mdTable } from "./markdown.js";
 
-/** "in the search's 30 s time budget" / "at the search's cap of 16,000 users" / ...: why the search stopped without a break. */
+/** "in the search's 36 s time budget" / "at the search's cap of 16,000 users" / ...: why the search stopped without a break. */
 function stoppedBy(s: PlanSearch): string {
   switch (s.outcome) {
     case "budget":
