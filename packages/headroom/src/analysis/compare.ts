@@ -221,7 +221,7 @@ function boundDelta(c: MetricChange, o: Required<CompareOptions>): number {
   return Math.max(relative, c.metric === "errorPct" ? o.minErrorDeltaPct : c.metric === "rps" ? 0 : o.minLatencyDeltaMs);
 }
 
-function judge(c: MetricChange, o: Required<CompareOptions>): ChangeVerdict {
+function regressionVerdict(c: MetricChange, o: Required<CompareOptions>): ChangeVerdict {
   if (!c.test) return "not compared";
   const info = COMPARE_METRICS.find((m) => m.metric === c.metric)!;
   const delta = c.b - c.a;
@@ -278,7 +278,7 @@ export function compareRuns(a: CompareInput, b: CompareInput, options: CompareOp
   const regressions: string[] = [];
   for (const ep of [overall, ...endpoints]) {
     for (const m of ep.metrics) {
-      m.verdict = judge(m, o);
+      m.verdict = regressionVerdict(m, o);
       if (m.verdict === "regression") regressions.push(describeChange(ep.name, m));
     }
   }
