@@ -121,7 +121,7 @@ export class CapacitySearch {
   private async run(load: number, pass: SearchStep["pass"], retest?: string): Promise<SearchStep | undefined> {
     const o = this.opts;
     // Disturbance judged against the quietest window so far (a machine never quiet raises the bar).
-    const measured = judgeNoise([...(o.priorSteps ?? []), ...this.steps, await this.runStep(this.asLoad(load), this.steps.length, pass)]).pop()!;
+    const measured = judgeNoise([...(o.priorSteps ?? []), ...this.steps, await this.runStep(this.asLoad(load), this.steps.length, pass)], o.slo).pop()!;
     // A step cut short by Ctrl-C measured the interruption, not the load: it is not judged.
     if (o.signal?.aborted) return undefined;
     const broke = this.breach(measured, load);

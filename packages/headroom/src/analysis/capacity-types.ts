@@ -35,7 +35,9 @@ export interface LoadStep {
    */
   disturbed?: string;
   /** The facts `disturbed` is judged on: other processes' CPU over the window, the generator's limit (analysis/disturbance.ts). */
-  noise?: { otherCpuCores?: number; busiest?: string; generator?: string };
+  noise?: { otherCpuCores?: number; busiest?: string; generator?: string; generatorLagMs?: number; generatorLost?: boolean };
+  /** The generator was limited, yet the step broke the SLO by more than its lag could add: judged a break (analysis/disturbance.ts). */
+  lagOutweighed?: string;
   /** Arrivals dropped for lack of capacity (open model). */
   dropped?: number;
   /** Run directory (and phase) the step came from. */

@@ -128,7 +128,9 @@ function baseJudgement(
   else if (cv > 0.1) base.lower("low", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
   else if (cv > 0.05) base.lower("medium", `repeats of a load level differ by ${round(cv * 100, 1)}% (CV of throughput)`);
   const nearBreak = near.filter((l): l is Level => l !== undefined);
-  if (nearBreak.some((l) => l.steps.some((s) => s.generatorLimited))) base.lower("low", "the load generator was saturated near the break: the limit may be the generator's");
+  const limitedNear = nearBreak.flatMap((l) => l.steps.filter((s) => s.generatorLimited));
+  if (limitedNear.some((s) => !s.lagOutweighed)) base.lower("low", "the load generator was saturated near the break: the limit may be the generator's");
+  else if (limitedNear.length > 0) base.lower("medium", "the load generator was limited near the break, but the step broke the SLO by more than its event-loop lag could add");
   if (nearBreak.some((l) => l.steps.some((s) => s.steady === false))) base.lower("medium", "a step near the break did not reach a steady state before its time ran out");
   return { base, cv };
 }
@@ -159,7 +161,7 @@ function breakingPointOf(model: "closed" | "open", ls: Level[], maxOk: Level | u
 export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOptions): CapacityAnalysis {
   // Disturbance judged against the quietest window of them all (analysis/disturbance.ts); a
   // search's steps keep the judgement the search acted on (against the quietest window before them).
-  const rejudged = judgeNoise(measured);
+  const rejudged = judgeNoise(measured, opts.slo);
   const steps = measured.map((s, i) => (typeof (s as SearchStep).ok === "boolean" ? s : rejudged[i]!));
   const noiseBar = otherCpuLimit(ambientCores(steps));
   const model = opts.model ?? (steps.some((s) => s.targetRate !== undefined) ? "open" : "closed");

@@ -1,6 +1,7 @@
 // The live view of `headroom plan`: the platform's startup lines, which test runs, how far along
 // it is, and a line per finished test, and a line per step of the breaking-point search. Built on
 // the run command's per-second progress sink.
+import { generatorNote } from "../analysis/disturbance.js";
 import { describeSlo } from "../analysis/slo.js";
 import type { BreakingPointEvent } from "../jobs/breaking-point.js";
 import type { PlanJobEvent } from "../jobs/plan-job.js";
@@ -57,7 +58,7 @@ export function breakingPointProgress(out: { write(s: string): unknown; isTTY?: 
         sink?.end();
         sink = undefined;
         const s = e.step;
-        out.write(`  step ${e.index + 1}: ${s.users} users: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${s.generatorLimited ? " (generator-limited)" : ""}${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`);
+        out.write(`  step ${e.index + 1}: ${s.users} users: ${s.rps.toFixed(1)} req/s, p95 ${s.p95Ms.toFixed(1)} ms, errors ${s.errorPct.toFixed(2)}%${generatorNote(s)}${s.steady === false ? " (not steady)" : ""} -> ${s.ok ? "ok" : `broke: ${s.broke}`}\n`);
         break;
       }
       case "search-end": {

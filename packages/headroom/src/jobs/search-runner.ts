@@ -132,7 +132,10 @@ function measureStep(opts: SearchRunnerOptions, load: StepLoad, source: string, 
   const step = stepFromLines(measured, { ...(opts.model === "open" ? { targetRate: load.rate! } : { users: load.users! }), source, ...(steady !== undefined ? { steady } : {}), workers: opts.workers });
   step.noise = noiseOf(measured, telemetry, noiseWorkers);
   // A lost generator process is the generator failing the step: said with the noise, so the search's re-judging keeps it.
-  if (run.lost) step.noise.generator = [run.lost, step.noise.generator].filter(Boolean).join("; ");
+  if (run.lost) {
+    step.noise.generator = [run.lost, step.noise.generator].filter(Boolean).join("; ");
+    step.noise.generatorLost = true;
+  }
   const disturbed = describeNoise(step.noise);
   if (disturbed) step.disturbed = disturbed;
   return step;

@@ -38,7 +38,7 @@ const MAX_START_FACTOR = 3;
  * heaviest tested, nor the cap. Without usable profiles, `fallback` (twice the peak users).
  */
 export function planSearchStart(prior: readonly LoadStep[], stores: readonly RunStore[], slo: Slo, fallback: number, maxUsers: number): SearchStart {
-  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0));
+  const steps = judgeNoise(prior.filter((s) => (s.users ?? 0) > 0), slo);
   const thinkSec = thinkTimeSec(steps);
   const usable = quietOrAll(steps);
   if (thinkSec === undefined || usable.length === 0) return { startUsers: Math.min(fallback, maxUsers), priorSteps: [...steps], how: `twice the peak profile's users (${fallback}): the profiles measured no usable step` };

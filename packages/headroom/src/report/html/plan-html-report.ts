@@ -1,6 +1,7 @@
 // The plan's report.html: one self-contained page over the whole suite: how each test did (with a
 // link to its own page), capacity and the scalability curve, degradation by load level,
 // bottlenecks, and planning (autoscaling replay, growth, cost, connection budget).
+import { generatorNote } from "../../analysis/disturbance.js";
 import type { CapacityPlanning } from "../../planning/types.js";
 import { escapeXml as e } from "../escape.js";
 import { failureRun, failureScenariosHtml } from "../markdown/failure-scenarios.js";
@@ -30,7 +31,7 @@ function testsSection(m: PlanReportModel): string {
 function searchSection(m: PlanReportModel): string {
   const s = m.search;
   if (!s) return "";
-  const rows = s.result.detail.steps.map((st, i) => [String(i + 1), e(st.pass), formatInt(st.users ?? 0), formatNumber(st.rps, 4), formatMs(st.p95Ms), formatPct(st.errorPct), st.ok ? badge("PASS") : badge("FAIL"), e(`${st.ok ? "ok" : `broke: ${st.broke ?? "SLO"}`}${st.generatorLimited ? " (generator-limited)" : ""}`)]);
+  const rows = s.result.detail.steps.map((st, i) => [String(i + 1), e(st.pass), formatInt(st.users ?? 0), formatNumber(st.rps, 4), formatMs(st.p95Ms), formatPct(st.errorPct), st.ok ? badge("PASS") : badge("FAIL"), e(`${st.ok ? "ok" : `broke: ${st.broke ?? "SLO"}`}${generatorNote(st)}`)]);
   const notReached = m.capacity?.breakingPoint.users == null ? `<p>${e(searchNotReached(s))}</p>` : "";
   const generator = s.generatorLimited ? `<p class="absent">${e(`The load generator limited the search: ${s.generatorReason ?? "its CPU or event loop was saturated"}.`)}</p>` : "";
   return `<h3>Breaking-point search</h3><p>${e(searchSummaryLine(s).replace(/`/g, ""))}</p>${notReached}${table(["Step", "Pass", "Users", "req/s", "P95 ms", "Error %", "Verdict", "Result"], rows, [true, false, true, true, true, true, false, false])}${generator}`;

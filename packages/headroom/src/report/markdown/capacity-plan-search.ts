@@ -1,6 +1,7 @@
 // The breaking-point search of a plan in words and tables: why it stopped, what it reached, and
 // its steps (users, req/s, p95, errors, ok/broke). The capacity plan, the performance summary and
 // the HTML report draw on these.
+import { generatorNote } from "../../analysis/disturbance.js";
 import type { CapacityAnalysis, UslFit } from "../../analysis/types.js";
 import type { PlanSearch } from "../model/plan-report-model.js";
 import { formatInt, formatMs, formatNumber, formatPct } from "../format.js";
@@ -44,7 +45,7 @@ export function searchStepsTable(s: PlanSearch): string {
     formatNumber(st.rps, 4),
     formatMs(st.p95Ms),
     `${formatPct(st.errorPct)}%`,
-    `${st.ok ? "ok" : `broke: ${st.broke ?? "SLO"}`}${st.generatorLimited ? " (generator-limited)" : ""}${st.steady === false ? " (not steady)" : ""}`,
+    `${st.ok ? "ok" : `broke: ${st.broke ?? "SLO"}`}${generatorNote(st)}${st.steady === false ? " (not steady)" : ""}`,
   ]);
   return mdTable(["Step", "Pass", "Users", "req/s", "P95 ms", "Errors", "Result"], rows, ["right", "left", "right", "right", "right", "right", "left"]);
 }
