@@ -57,6 +57,15 @@ export function cycleEfficiency(users: number, rps: number, r0Ms: number, thinkS
 }
 
 /**
+ * A closed-model step past the knee: its throughput fell below SATURATED_EFFICIENCY of the
+ * light-load line, or its mean response time shows requests queueing (QUEUEING_FACTOR x R0): its
+ * bottleneck is saturated, and its throughput is X_max's.
+ */
+export function pastTheKnee(users: number, rps: number, meanMs: number, r0Ms: number, thinkSec: number): boolean {
+  return cycleEfficiency(users, rps, r0Ms, thinkSec) < SATURATED_EFFICIENCY || queueing(meanMs, r0Ms);
+}
+
+/**
  * The users at which the SLO's latency bound is crossed, estimated from the steps, or undefined.
  * `saturated`: the estimate comes from a step past the knee, where it is the break itself;
  * otherwise it is a lower bound (the steps' throughput was still below X_max).
@@ -72,7 +81,7 @@ export function estimateBreakUsers(steps: readonly LoadStep[], slo: Slo, thinkSe
   for (const s of usable) {
     const ratio = Math.min(1, s.meanMs! / pick(s)!);
     const users = s.rps * ((bound / 1000) * ratio + thinkSec);
-    const saturated = s.users !== undefined && (cycleEfficiency(s.users, s.rps, rMin, thinkSec) < SATURATED_EFFICIENCY || queueing(s.meanMs!, rMin));
+    const saturated = s.users !== undefined && pastTheKnee(s.users, s.rps, s.meanMs!, rMin, thinkSec);
     // A saturated step's estimate beats any lower bound. Among saturated steps, the one whose
     // latency lies nearest the bound (its mean/p95 shape is the break's); among lower bounds, the largest.
     const off = Math.abs(Math.log(pick(s)! / bound));

@@ -5,7 +5,7 @@
 //   the CAPACITY WITHIN THE SLO, the heaviest load that met the SLO bracketed by the first load
 //   above it that broke it.
 // Disturbed levels (analysis/disturbance.ts) take part in neither; re-tests are listed.
-import { cycleEfficiency, SATURATED_EFFICIENCY } from "./break-estimate.js";
+import { cycleEfficiency, pastTheKnee } from "./break-estimate.js";
 import { round } from "./stats.js";
 import type { CapacityAnalysis, Confidence, LoadStep, SearchStep } from "./types.js";
 
@@ -48,11 +48,12 @@ export function ceilingOf(ls: readonly Level[], unit: string, utilization?: Util
   const near = usable.filter((l) => l.rps >= PLATEAU_SHARE * xMax);
   const first = near[0]!;
   const heavier = near.filter((l) => l.load >= PLATEAU_LOAD_GAIN * first.load);
-  // Or queueing (closed model): a level near X_max whose throughput fell well below the light-load
-  // line N / (R0 + Z): its bottleneck is saturated, and the closed model's throughput there is X_max.
+  // Or queueing (closed model): a level near X_max past the knee (its throughput well below the
+  // light-load line N / (R0 + Z), or its mean response time many times R0): its bottleneck is
+  // saturated, and the closed model's throughput there is X_max.
   const rMin = Math.min(...usable.map((l) => l.meanMs ?? Infinity));
   const canQueue = thinkSec !== undefined && Number.isFinite(rMin) && rMin > 0;
-  const queued = canQueue ? near.filter((l) => l.meanMs !== undefined && cycleEfficiency(l.load, l.rps, rMin, thinkSec) < SATURATED_EFFICIENCY) : [];
+  const queued = canQueue ? near.filter((l) => l.meanMs !== undefined && pastTheKnee(l.load, l.rps, l.meanMs, rMin, thinkSec)) : [];
   if (heavier.length === 0 && queued.length > 0) {
     const q = queued[queued.length - 1]!;
     const evidence = `throughput levelled off at ${fmt(xMax)} req/s: ${near.map((l) => `${fmt(l.rps)} req/s at ${fmt(l.load)} ${unit}`).join(", ")}, with requests queueing (mean response time ${round(q.meanMs!, 0)} ms at ${fmt(q.load)} ${unit} against ${round(rMin, 0)} ms at light load, think time ${round(thinkSec! * 1000, 0)} ms: throughput ${round(cycleEfficiency(q.load, q.rps, rMin, thinkSec!) * 100, 0)}% of the light-load line N / (R0 + Z))`;

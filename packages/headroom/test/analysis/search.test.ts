@@ -237,3 +237,18 @@ test("a step cut short by Ctrl-C is not judged: no false break from the interrup
   assert.equal(r.breakingPoint.users, null);
   assert.match(r.detail.stopReason, /^interrupted before the break was found/);
 });
+
+test("capacity: a step whose mean response time shows requests queueing places the ceiling, though its throughput stays near the light-load line", () => {
+  // The MueJam API on the 2-core lab machine (a quick plan's search, think time about 4 s): at
+  // 11,856 users the mean response time was 292 ms against 3 ms at light load (throughput still
+  // 88 % of the light-load line, since the think time dwarfs R): past the knee.
+  const at = (users: number, rps: number, p95Ms: number, meanMs: number): LoadStep => ({ users, rps, p95Ms, meanMs, errorPct: 0, requests: rps * 3, durationSec: 3 });
+  const steps = [at(1000, 291.8, 7.9, 2.95), at(2964, 858.7, 7.2, 3.5), at(5928, 1722, 8.75, 4.47), at(11856, 2979.7, 1056.8, 291.6), at(10613, 3097.3, 26.7, 9.9), at(11664, 3278, 75.7, 26.2)];
+  const c = analyzeCapacity(steps, { slo: { p95Ms: 500, errorPct: 1 } });
+  assert.equal(c.ceiling.lowerBound, false, c.ceiling.evidence);
+  assert.equal(c.ceiling.value, 3278);
+  assert.match(c.ceiling.evidence, /requests queueing \(mean response time 292 ms at 11,856 users against 3 ms at light load/);
+  // Without the queueing signal (means no higher than a few R0) it stays a lower bound.
+  const calm = analyzeCapacity(steps.map((s) => (s.users! > 10000 ? { ...s, meanMs: 9 } : s)), { slo: { p95Ms: 500, errorPct: 1 } });
+  assert.equal(calm.ceiling.lowerBound, true);
+});
