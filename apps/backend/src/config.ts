@@ -20,6 +20,15 @@ export const POOL_SIZE_MAX = 50;
 /** The pool size the `tiny-pool` lab fault forces. */
 export const TINY_POOL_SIZE = 2;
 
+/**
+ * The listen backlog: connections the kernel queues until the server accepts them. Node's default,
+ * 511, overflows when a load balancer or load generator opens thousands of connections at once
+ * (the turned-away SYNs are retried after 1 s). The kernel caps it at net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG_DEFAULT = 4096;
+export const LISTEN_BACKLOG_MAX = 65535;
+const LISTEN_BACKLOG_HINT = `set MUEJAM_LISTEN_BACKLOG to a whole number from 1 to ${LISTEN_BACKLOG_MAX} (default ${LISTEN_BACKLOG_DEFAULT}), or leave it unset; the kernel caps it at net.core.somaxconn`;
+
 export interface RateLimits {
   /** Every request of an authenticated user (the load-test configuration of the seed). */
   userPerMin: number;
@@ -80,6 +89,8 @@ export interface AppConfigInput {
   cacheTtls?: Partial<CacheTtls>;
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
+  /** The backlog passed to listen() (LISTEN_BACKLOG_DEFAULT when absent). */
+  listenBacklog?: number;
 }
 
 export interface AppConfig {
@@ -101,6 +112,7 @@ export interface AppConfig {
   cacheTtls: CacheTtls;
   requestTimeoutMs: number;
   bodyLimitBytes: number;
+  listenBacklog: number;
 }
 
 function isLabFault(name: string): name is LabFault {
@@ -163,6 +175,7 @@ export function resolveConfig(input: AppConfigInput): AppConfig {
     cacheTtls: { trendingSec: 60, storySec: 300, profileSec: 300, ...input.cacheTtls },
     requestTimeoutMs: input.requestTimeoutMs ?? 30_000,
     bodyLimitBytes: input.bodyLimitBytes ?? 16 * 1024,
+    listenBacklog: positiveInt("listen backlog", input.listenBacklog ?? LISTEN_BACKLOG_DEFAULT, 1, LISTEN_BACKLOG_MAX, LISTEN_BACKLOG_HINT),
   };
 }
 
@@ -206,10 +219,10 @@ function envFlag(value: string | undefined): boolean | undefined {
   throw new ConfigError(`flag value "${value}" is not a boolean; expected 1/0, true/false, yes/no or on/off`, "fix the environment variable");
 }
 
-function envInt(name: string, value: string | undefined): number | undefined {
+function envInt(name: string, value: string | undefined, hint = `fix ${name}`): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new ConfigError(`${name} is "${value}"; expected a whole number`, `fix ${name}`);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} is "${value}"; expected a whole number`, hint);
   return n;
 }
 
@@ -239,6 +252,7 @@ export function configInputFromEnv(env: Record<string, string | undefined>): Omi
     redisPrefix: env.MUEJAM_REDIS_PREFIX || undefined,
     redisCoolDownMs: envInt("MUEJAM_REDIS_COOL_DOWN_MS", env.MUEJAM_REDIS_COOL_DOWN_MS),
     poolSize: envInt("MUEJAM_POOL_SIZE", env.MUEJAM_POOL_SIZE),
+    listenBacklog: envInt("MUEJAM_LISTEN_BACKLOG", env.MUEJAM_LISTEN_BACKLOG, LISTEN_BACKLOG_HINT),
     pgbouncer: envFlag(env.MUEJAM_PGBOUNCER),
     tokenSecret: env.MUEJAM_TOKEN_SECRET || undefined,
     rateLimits: limitsOff ? false : limits,

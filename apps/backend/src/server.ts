@@ -1,4 +1,4 @@
-// One API instance on a port: build, listen, and drain on close (stop accepting, finish the
+// One API instance on a port: build, listen (with the configured backlog), and drain on close (stop accepting, finish the
 // requests in flight, close idle keep-alive connections, then the pools).
 import { build, type BuildOptions, type MueJamApp } from "./app.js";
 import { checkTokenSecret } from "./config.js";
@@ -19,7 +19,10 @@ export async function startServer(opts: BuildOptions & { port: number; host: str
     await app.close();
     throw err;
   }
-  await app.listen({ port: opts.port, host: opts.host });
+  // The backlog (default 4096, MUEJAM_LISTEN_BACKLOG) rather than Node's 511: bursts of new
+  // connections otherwise overflow the accept queue, and clients wait 1-3 s for SYN retries.
+  // Under node:cluster the primary's listening socket takes the workers' backlog.
+  await app.listen({ port: opts.port, host: opts.host, backlog: app.muejam.config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
   let closing: Promise<void> | undefined;

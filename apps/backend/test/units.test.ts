@@ -58,6 +58,23 @@ describe("settings", () => {
     assert.equal(resolveConfig({ ...configInputFromEnv({ MUEJAM_REDIS_COOL_DOWN_MS: "250" }), databaseUrl: DB }).redisCoolDownMs, 250);
   });
 
+  it("the listen backlog: 4096 by default, 1-65535, from MUEJAM_LISTEN_BACKLOG; bad values name the value, the range and the variable", () => {
+    const fromEnv = (v: string | undefined): number => resolveConfig({ ...configInputFromEnv({ MUEJAM_LISTEN_BACKLOG: v }), databaseUrl: DB }).listenBacklog;
+    assert.equal(resolveConfig({ databaseUrl: DB }).listenBacklog, 4096);
+    assert.equal(fromEnv(undefined), 4096);
+    assert.equal(fromEnv(""), 4096);
+    assert.equal(fromEnv("8192"), 8192);
+    assert.equal(fromEnv("1"), 1);
+    assert.equal(fromEnv("65535"), 65535);
+    const outOfRange = (v: string) => (e: ConfigError) =>
+      e.message === `listen backlog is ${v}; expected a whole number from 1 to 65535` && /MUEJAM_LISTEN_BACKLOG/.test(e.hint) && /somaxconn/.test(e.hint);
+    for (const v of ["0", "65536", "-5"]) assert.throws(() => fromEnv(v), outOfRange(v), v);
+    for (const v of ["lots", "4096.5", "4k"]) {
+      assert.throws(() => configInputFromEnv({ MUEJAM_LISTEN_BACKLOG: v }), (e: ConfigError) => e.message === `MUEJAM_LISTEN_BACKLOG is "${v}"; expected a whole number` && /from 1 to 65535/.test(e.hint), v);
+    }
+    assert.throws(() => resolveConfig({ databaseUrl: DB, listenBacklog: 100.5 }), outOfRange("100.5"));
+  });
+
   it("faults need lab mode and known names", () => {
     assert.throws(() => resolveConfig({ databaseUrl: DB, faults: ["cache-off"] }), (e: ConfigError) => /without lab mode/.test(e.message) && /--lab/.test(e.hint));
     assert.throws(() => resolveConfig({ databaseUrl: DB, lab: true, faults: ["cache-of"] }), (e: ConfigError) => /unknown lab fault "cache-of"; expected one of tiny-pool/.test(e.message));

@@ -2,6 +2,7 @@
 // one API instance in this process or N cluster workers; drains everything on SIGTERM/SIGINT.
 // The last startup line is machine-readable: `muejam: listening {"url":...,"pids":[...]}`
 // (startPlatform waits for it).
+import { readFileSync } from "node:fs";
 import { APP_VERSION, type BuildOptions } from "../app.js";
 import { startClusterPrimary, type ClusterHandle } from "../cluster.js";
 import { checkTokenSecret, configInputFromEnv, resolveConfig, type AppConfigInput } from "../config.js";
@@ -137,5 +138,18 @@ function describeConfig(config: ReturnType<typeof resolveConfig>, instances: num
   say(config.rateLimits ? `rate limits: ${config.rateLimits.userPerMin}/min per user, ${config.rateLimits.anonReadPerMin} reads and ${config.rateLimits.anonWritePerMin} writes/min per anonymous IP, ${config.rateLimits.submissionsPerHour} submissions/hour per user` : "rate limits: OFF (MUEJAM_RATE_LIMITS=off)");
   if (config.tokenSecretIsDefault) say(`MUEJAM_TOKEN_SECRET is not set: using the development default secret (${config.lab ? "lab mode" : "loopback only"}; tokens minted with the same default work)`);
   if (config.trustProxy.length > 0) say(`X-Forwarded-For is trusted from ${config.trustProxy.join(", ")} only (MUEJAM_TRUST_PROXY): the client is the rightmost hop not in that list`);
+  const somaxconn = readSomaxconn();
+  const capped = somaxconn !== undefined && somaxconn < config.listenBacklog ? `; the kernel caps it at net.core.somaxconn = ${somaxconn}: raise that too` : "";
+  say(`listen backlog ${config.listenBacklog} (MUEJAM_LISTEN_BACKLOG)${capped}`);
   if (config.lab) say(`LAB MODE: faults ${config.faults.size ? [...config.faults].join(", ") : "none"} enabled`);
+}
+
+/** net.core.somaxconn of this network namespace (Linux), the cap on any listen backlog. */
+function readSomaxconn(): number | undefined {
+  try {
+    const v = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8").trim());
+    return Number.isInteger(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -32,6 +32,31 @@ export function maxOf(s: RunSignals, id: string): number | undefined {
   return r ? Math.max(...r.points.map((p) => p.v)) : undefined;
 }
 
+export interface RateTotal {
+  total: number;
+  peak: number;
+  samplesWith: number;
+  samples: number;
+  source: string;
+}
+
+/**
+ * A per-second rate sampled every few seconds, added up over the run: each sample's rate times
+ * the time since the sample before (the first one's, the typical gap). `samplesWith`: samples
+ * whose rate was above zero.
+ */
+export function rateTotal(s: RunSignals, id: string): RateTotal | undefined {
+  const r = s.readings.get(id);
+  if (!r || r.points.length === 0) return undefined;
+  const pts = [...r.points].sort((a, b) => a.t - b.t);
+  const gaps = pts.slice(1).map((p, k) => p.t - pts[k]!.t).sort((a, b) => a - b);
+  const typical = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1;
+  let total = 0;
+  pts.forEach((p, k) => (total += p.v * (k > 0 ? p.t - pts[k - 1]!.t : typical)));
+  const peak = Math.max(...pts.map((p) => p.v));
+  return { total: Math.round(total), peak, samplesWith: pts.filter((p) => p.v > 0).length, samples: pts.length, source: r.source };
+}
+
 export function slowestEndpoint(s: RunSignals): Evidence | undefined {
   const e = [...s.summary.endpoints].filter((x) => x.requests > 0).sort((a, b) => b.latencyMs.p95 - a.latencyMs.p95)[0];
   return e ? { what: `slowest endpoint (p95): ${e.name}`, value: e.latencyMs.p95, unit: "ms", source: "intervals (merged histogram)" } : undefined;

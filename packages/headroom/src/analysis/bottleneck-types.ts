@@ -24,6 +24,7 @@ export type BottleneckKind =
   | "cache"
   | "cache-evictions"
   | "network"
+  | "accept-queue"
   | "generator";
 
 export interface Bottleneck {

@@ -7,7 +7,7 @@
 // leak trend...), so a healthy run gets no primary. When a cause and its symptoms both fire (N+1
 // queries keep the pool busy and the CPU hot), the symptoms are discounted below the cause.
 import { appCpu, appMemory, connectionLeak, eventLoop } from "./bottleneck-app-rules.js";
-import { cacheEvictions, cacheRule, generator, network } from "./bottleneck-cache-network-rules.js";
+import { acceptQueue, cacheEvictions, cacheRule, generator, network } from "./bottleneck-cache-network-rules.js";
 import { dbConnections, dbLocks, dbPool, dbQueries, dbSlowQueries } from "./bottleneck-database-rules.js";
 import type { BottleneckInputs, Finding } from "./bottleneck-rule-kit.js";
 import { round } from "./stats.js";
@@ -39,6 +39,7 @@ const RULES = [
   appCpu,
   eventLoop,
   network,
+  acceptQueue,
 ];
 
 export function findBottlenecks(inputs: BottleneckInputs): Bottleneck[] {

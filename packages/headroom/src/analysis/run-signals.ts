@@ -60,6 +60,9 @@ const TELEMETRY_READINGS: TelemetryReading[] = [
   { id: "host.netRxBytesPerSec", component: "network", label: "Network received", unit: "bytes/s", from: { source: "host", key: HOST_KEYS.netRxBytesPerSec } },
   { id: "host.netTxBytesPerSec", component: "network", label: "Network sent", unit: "bytes/s", from: { source: "host", key: HOST_KEYS.netTxBytesPerSec } },
   { id: "host.load1", component: "host", label: "Load average (1 min)", unit: "", from: { source: "host", key: HOST_KEYS.load1 } },
+  { id: "host.listenOverflowsPerSec", component: "network", label: "Listen queue overflows (connections turned away)", unit: "/s", from: { source: "host", key: HOST_KEYS.listenOverflowsPerSec } },
+  { id: "host.listenDropsPerSec", component: "network", label: "Listen drops (SYNs dropped at a listener)", unit: "/s", from: { source: "host", key: HOST_KEYS.listenDropsPerSec } },
+  { id: "host.tcpTimeoutsPerSec", component: "network", label: "TCP retransmission timeouts", unit: "/s", from: { source: "host", key: HOST_KEYS.tcpTimeoutsPerSec } },
 ];
 
 /** Readings computed from other readings or from the app's Prometheus metrics. */

@@ -55,6 +55,10 @@ export const HOST_KEYS = {
   netTxBytesPerSec: "net_tx_bytes_per_sec",
   load1: "load1",
   cores: "cores",
+  // /proc/net/netstat TcpExt counters of the collector's network namespace, per second:
+  listenOverflowsPerSec: "listen_overflows_per_sec", // ListenOverflows: a full accept queue turned a connection away
+  listenDropsPerSec: "listen_drops_per_sec", // ListenDrops: SYNs dropped at a listener (overflows included)
+  tcpTimeoutsPerSec: "tcp_timeouts_per_sec", // TCPTimeouts: retransmission timeouts (a dropped SYN is retried after 1 s)
 } as const;
 
 // source "prometheus": every sample of the scraped endpoint, keyed `name` or `name{k="v",...}`

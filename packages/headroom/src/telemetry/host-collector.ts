@@ -5,12 +5,15 @@
 // Network: net_rx/tx_bytes_per_sec sum every interface except loopback ("lo"); loopback traffic
 // is reported apart as net_lo_rx/tx_bytes_per_sec, because a target on 127.0.0.1 moves all its
 // bytes there and summing both would double-count a load test that leaves the machine.
+// Listen queue: listen_overflows/drops_per_sec and tcp_timeouts_per_sec from the TcpExt counters
+// of /proc/net/netstat. They count every listener of the network namespace: connections a full
+// accept queue turned away (the client's SYN is retried after 1 s, then 3 s).
 // Parts that fail (say statfs) are left out and named in the `errors` label; the reading fails
 // only when nothing could be read.
 import { readFile, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { HOST_KEYS } from "../core/telemetry-keys.js";
-import { parseKeyValues, parseLoadavg, parseNetDev, parseProcStat, type CpuTimes, type NetBytes } from "./proc-files.js";
+import { parseKeyValues, parseLoadavg, parseNetDev, parseNetstat, parseProcStat, type CpuTimes, type NetBytes } from "./proc-files.js";
 import { errorMessage, round, type Collector } from "./types.js";
 
 /** Host keys beyond HOST_KEYS (loopback traffic and free disk). */
@@ -30,6 +33,19 @@ interface Mark {
   cpu?: CpuTimes;
   /** With the time it was read: after a failed read the rate spans back to the last good one. */
   net?: { atMs: number; ext: NetBytes; lo: NetBytes };
+  tcp?: { atMs: number; counters: Map<string, number> };
+}
+
+/** TcpExt counter -> the per-second key it is reported as. */
+const TCP_EXT_RATES: [counter: string, key: string][] = [
+  ["ListenOverflows", HOST_KEYS.listenOverflowsPerSec],
+  ["ListenDrops", HOST_KEYS.listenDropsPerSec],
+  ["TCPTimeouts", HOST_KEYS.tcpTimeoutsPerSec],
+];
+
+/** A counter's rate; one that went down (reset) gives no rate rather than a negative one. */
+function perSec(now: number | undefined, was: number | undefined, dtSec: number, digits: number): number | undefined {
+  return now !== undefined && was !== undefined && now >= was ? round((now - was) / dtSec, digits) : undefined;
 }
 
 function sumNet(ifaces: Map<string, NetBytes>): { ext: NetBytes; lo: NetBytes } {
@@ -41,6 +57,20 @@ function sumNet(ifaces: Map<string, NetBytes>): { ext: NetBytes; lo: NetBytes } 
     into.txBytes += b.txBytes;
   }
   return { ext, lo };
+}
+
+/** Reads the TcpExt counters and puts their rates since `before` into `values`; returns the new mark. */
+async function readTcpExt(procRoot: string, nowMs: number, before: Mark["tcp"], values: Record<string, number>): Promise<NonNullable<Mark["tcp"]>> {
+  const counters = parseNetstat(await readFile(join(procRoot, "net/netstat"), "utf8")).get("TcpExt");
+  if (!counters?.has("ListenOverflows")) throw new Error("no TcpExt ListenOverflows counter in net/netstat");
+  const dtSec = before ? (nowMs - before.atMs) / 1000 : 0;
+  if (before && dtSec > 0) {
+    for (const [counter, key] of TCP_EXT_RATES) {
+      const v = perSec(counters.get(counter), before.counters.get(counter), dtSec, 3);
+      if (v !== undefined) values[key] = v;
+    }
+  }
+  return { atMs: nowMs, counters };
 }
 
 export function createHostCollector(opts: HostCollectorOptions = {}): Collector {
@@ -84,8 +114,7 @@ export function createHostCollector(opts: HostCollectorOptions = {}): Collector 
         const before = prev?.net;
         const dtSec = before ? (nowMs - before.atMs) / 1000 : 0;
         if (before && dtSec > 0) {
-          // A counter that went down (interface reset) gives no rate rather than a negative one.
-          const rate = (now: number, was: number): number | undefined => (now >= was ? round((now - was) / dtSec, 1) : undefined);
+          const rate = (now: number, was: number): number | undefined => perSec(now, was, dtSec, 1);
           const put = (key: string, v: number | undefined): void => {
             if (v !== undefined) values[key] = v;
           };
@@ -94,6 +123,9 @@ export function createHostCollector(opts: HostCollectorOptions = {}): Collector 
           put(HOST_EXTRA_KEYS.netLoRxBytesPerSec, rate(net.lo.rxBytes, before.lo.rxBytes));
           put(HOST_EXTRA_KEYS.netLoTxBytesPerSec, rate(net.lo.txBytes, before.lo.txBytes));
         }
+      });
+      await part("netstat", async () => {
+        mark.tcp = await readTcpExt(procRoot, nowMs, prev?.tcp, values);
       });
       await part("loadavg", async () => {
         values[HOST_KEYS.load1] = parseLoadavg(await readFile(join(procRoot, "loadavg"), "utf8"));
@@ -105,7 +137,7 @@ export function createHostCollector(opts: HostCollectorOptions = {}): Collector 
         values[HOST_KEYS.diskUsedPct] = used + avail > 0 ? round((used / (used + avail)) * 100, 2) : 0;
         values[HOST_EXTRA_KEYS.diskFreeBytes] = avail;
       });
-      prev = { cpu: mark.cpu ?? prev?.cpu, net: mark.net ?? prev?.net };
+      prev = { cpu: mark.cpu ?? prev?.cpu, net: mark.net ?? prev?.net, tcp: mark.tcp ?? prev?.tcp };
       const labels: Record<string, string> = { disk_path: diskPath };
       if (errors.length > 0) labels.errors = errors.join("; ");
       if (Object.keys(values).length === 0) return [{ ok: false, error: errors.join("; "), values, labels }];

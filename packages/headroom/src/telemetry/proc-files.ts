@@ -1,7 +1,7 @@
 // Parsers for the Linux /proc files the process and host collectors read. Pure functions of the
 // file text, so they are tested on fixed text; the collectors do the reading.
 // References: proc(5) — /proc/[pid]/stat, /proc/[pid]/status, /proc/stat, /proc/meminfo,
-// /proc/net/dev, /proc/net/tcp, /proc/loadavg.
+// /proc/net/dev, /proc/net/tcp, /proc/net/netstat, /proc/loadavg.
 
 export interface PidStat {
   pid: number;
@@ -86,6 +86,31 @@ export function parseNetDev(text: string): Map<string, NetBytes> {
     const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
     if (f.length < 9 || f.some((n) => Number.isNaN(n))) continue;
     out.set(iface, { rxBytes: f[0], txBytes: f[8] });
+  }
+  return out;
+}
+
+/**
+ * /proc/net/netstat (and /proc/net/snmp): pairs of lines with the same prefix, the first naming
+ * the counters ("TcpExt: SyncookiesSent ... ListenOverflows ListenDrops ..."), the second their
+ * values. Read by name, so the kernel's column order does not matter. Prefix -> counter -> value.
+ */
+export function parseNetstat(text: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const names = lines[i]!.trim().split(/\s+/);
+    const values = lines[i + 1]!.trim().split(/\s+/);
+    const prefix = names[0]!;
+    if (!prefix.endsWith(":") || values[0] !== prefix || names.length !== values.length) {
+      throw new Error(`unexpected /proc/net/netstat format at "${lines[i]!.slice(0, 40)}": expected a header line and a values line of the same prefix and length`);
+    }
+    const counters = new Map<string, number>();
+    for (let k = 1; k < names.length; k++) {
+      const v = Number(values[k]);
+      if (Number.isFinite(v)) counters.set(names[k]!, v);
+    }
+    out.set(prefix.slice(0, -1), counters);
   }
   return out;
 }

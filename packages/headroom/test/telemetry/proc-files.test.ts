@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { listeningInodes, parseKeyValues, parseLoadavg, parseNetDev, parsePidStat, parseProcStat } from "../../src/telemetry/proc-files.js";
+import { listeningInodes, parseKeyValues, parseLoadavg, parseNetDev, parseNetstat, parsePidStat, parseProcStat } from "../../src/telemetry/proc-files.js";
 
 test("parsePidStat survives a command name with spaces and parentheses", () => {
   const text = "4242 (my (odd) name) S 17 4242 17 0 -1 4194560 500 0 0 0 250 75 0 0 20 0 9 0 123456 987654321 2048 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
@@ -60,4 +60,23 @@ test("listeningInodes: LISTEN sockets on the port only (v4 and v6 address forms)
 test("parseLoadavg", () => {
   assert.equal(parseLoadavg("0.52 0.58 0.59 1/467 12345\n"), 0.52);
   assert.throws(() => parseLoadavg(""));
+});
+
+test("parseNetstat: the TcpExt and IpExt counters of a /proc/net/netstat file, by name", () => {
+  const m = parseNetstat(readFileSync(new URL("./fixtures/netstat.txt", import.meta.url), "utf8"));
+  const tcp = m.get("TcpExt")!;
+  assert.equal(tcp.get("ListenOverflows"), 7421);
+  assert.equal(tcp.get("ListenDrops"), 7433);
+  assert.equal(tcp.get("TCPTimeouts"), 5148);
+  assert.equal(tcp.get("SyncookiesSent"), 225, "the first counter after the prefix");
+  assert.equal(m.get("IpExt")!.get("InOctets"), 1914730527);
+  assert.equal(tcp.has("TcpExt:"), false, "the prefix is not a counter");
+});
+
+test("parseNetstat: a column order of another kernel, and a malformed pair", () => {
+  const m = parseNetstat("TcpExt: ListenDrops TCPTimeouts ListenOverflows\nTcpExt: 9 4 7\nIpExt: InOctets\nIpExt: 100\n");
+  assert.deepEqual([...m.get("TcpExt")!], [["ListenDrops", 9], ["TCPTimeouts", 4], ["ListenOverflows", 7]]);
+  assert.equal(m.get("IpExt")!.get("InOctets"), 100);
+  assert.throws(() => parseNetstat("TcpExt: ListenOverflows ListenDrops\nTcpExt: 1\n"), /unexpected \/proc\/net\/netstat format at "TcpExt: ListenOverflows/);
+  assert.throws(() => parseNetstat("TcpExt: ListenOverflows\nIpExt: 1\n"), /same prefix/);
 });
