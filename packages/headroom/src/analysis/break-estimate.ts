@@ -11,6 +11,7 @@ import type { RunStore } from "../store/run-store.js";
 import { OTHERS_KEYS } from "../telemetry/others-collector.js";
 import type { UtilizationEstimate } from "./capacity-figures.js";
 import { round } from "./stats.js";
+import { sloBreach } from "./slo.js";
 import type { LoadStep, Slo } from "./types.js";
 import { windowStats } from "./windows.js";
 
@@ -74,7 +75,11 @@ export function estimateBreakUsers(steps: readonly LoadStep[], slo: Slo, thinkSe
   const bound = slo.p95Ms ?? slo.p99Ms;
   if (bound === undefined) return undefined;
   const pick = (s: LoadStep): number | undefined => (slo.p95Ms !== undefined ? s.p95Ms : s.p99Ms);
-  const usable = quietOrAll(steps).filter((s) => s.rps > 0 && (pick(s) ?? 0) > 0 && s.meanMs !== undefined && s.meanMs > 0);
+  // A step that met the SLO on a window not steady is measured again, never judged: its transient
+  // queue places no break. One not steady that broke it is a queue still growing: it does.
+  const usable = quietOrAll(steps).filter(
+    (s) => s.rps > 0 && (pick(s) ?? 0) > 0 && s.meanMs !== undefined && s.meanMs > 0 && (s.steady !== false || sloBreach(s, slo) !== undefined),
+  );
   if (usable.length === 0) return undefined;
   const rMin = Math.min(...usable.map((s) => s.meanMs!));
   let best: { users: number; saturated: boolean; off: number } | undefined;

@@ -28,7 +28,8 @@ export type { SearchStageSettings };
  * disturbed, is measured again. No repeat, no recovery run (the peak profile measures recovery).
  * The search starts from an estimate of the break (planSearchStart), so the 36 s budget brackets
  * it within 10 % in five steps, and the whole quick plan stays within 5 minutes (time spent
- * on disturbed steps is given back to the budget, up to half of it: a noisy machine takes longer).
+ * on disturbed steps, and on steps measured again because their window was not steady, is given
+ * back to the budget, up to half of it: a noisy machine takes longer).
  */
 export const QUICK_SEARCH: SearchStageSettings = {
   stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3,
@@ -110,8 +111,9 @@ function outcomeOf(stopReason: string, interrupted: boolean, spent: boolean, ste
 }
 
 /**
- * The stage's time budget: what is left of it, with the time spent on disturbed steps given back
- * (up to half of it: noise costs the search time, not its answer), and whether it ran out.
+ * The stage's time budget: what is left of it, with the time spent on disturbed steps (and on steps
+ * that met the SLO on a window not steady, measured again) given back (up to half of it: noise
+ * costs the search time, not its answer), and whether it ran out.
  */
 function stageBudget(s: SearchStageSettings, now: () => number) {
   const started = now();
@@ -251,7 +253,8 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       stopBefore: budget.stopBefore,
       ...quietWait(opts, budget),
       onStep: (step) => {
-        budget.stepDone(step.disturbed);
+        // A step measured again because it was disturbed, or met the SLO on a window not steady, gave no judgement: its time is given back.
+        budget.stepDone(step.disturbed ?? (s.retestUnsteady && step.ok && step.steady === false ? "not steady" : undefined));
         opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
       },
     },

@@ -1,0 +1,33 @@
+// Where the break estimate looks: a step that met the SLO on a window not steady is measured again,
+// never judged, so its transient queue must not place the break.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { estimateBreakUsers } from "../../src/analysis/break-estimate.js";
+import type { LoadStep, Slo } from "../../src/analysis/types.js";
+
+const SLO: Slo = { p95Ms: 500, p99Ms: 1000, errorPct: 1 };
+const at = (users: number, rps: number, p95Ms: number, meanMs: number, steady?: boolean): LoadStep => ({
+  users, rps, p95Ms, meanMs, errorPct: 0, requests: rps * 3, durationSec: 3, ...(steady !== undefined ? { steady } : {}),
+});
+
+test("an unsteady step that met the SLO places no break; its steady re-test is a lower bound", () => {
+  // The MueJam quick search: 6,000 users queued for a few seconds (mean 40 ms against 3 ms, p95 156 ms)
+  // in a window not steady, then measured again calm.
+  const light = at(3000, 883.7, 6.4, 3);
+  const transient = at(6000, 1772.7, 155.6, 40, false);
+  const calm = at(6000, 1710.3, 8.5, 4, true);
+  const withTransient = estimateBreakUsers([light, transient], SLO, 3.4);
+  assert.equal(withTransient?.saturated, false, JSON.stringify(withTransient));
+  const both = estimateBreakUsers([light, transient, calm], SLO, 3.4)!;
+  assert.equal(both.saturated, false);
+  // A lower bound from the calm steps: X (R_slo x mean/p95 + Z) with the 6,000-user step's X.
+  assert.ok(both.users > 6000 && both.users < 7000, String(both.users));
+});
+
+test("an unsteady step that broke the SLO is a queue still growing: it places the break", () => {
+  const broke = at(12000, 3000, 1100, 290, false);
+  const e = estimateBreakUsers([at(3000, 883.7, 6.4, 3), broke], SLO, 3.4)!;
+  assert.equal(e.saturated, true);
+  // N = X (R_slo x mean/p95 + Z) = 3000 x (0.5 x 290/1100 + 3.4).
+  assert.equal(e.users, Math.round(3000 * (0.5 * (290 / 1100) + 3.4)));
+});
