@@ -136,7 +136,7 @@ function baseJudgement(
 }
 
 /** The breaking point's confidence: the base, and how tightly the break is bracketed. */
-function breakJudgement(base: Judgement, ls: Level[], maxOk: Level | undefined, broken: Level | undefined, unit: string, sloText: string): Judgement {
+function breakJudgement(base: Judgement, ls: Level[], maxOk: Level | undefined, broken: Level | undefined, unit: string, sloText: string, repeats: boolean): Judgement {
   const breakIdx = broken ? ls.indexOf(broken) : -1;
   const passAboveBreak = breakIdx >= 0 ? ls.slice(breakIdx + 1).filter((l) => !l.breach) : [];
   const brk = Judgement.from(base);
@@ -144,6 +144,11 @@ function breakJudgement(base: Judgement, ls: Level[], maxOk: Level | undefined, 
   else if (maxOk && broken.load > LOOSE_BRACKET * maxOk.load) brk.lower("medium", `the break is bracketed only between ${maxOk.load} and ${broken.load} ${unit}`);
   else if (!maxOk) brk.lower("low", `the lightest load tested (${broken.load} ${unit}) already broke ${sloText}`);
   if (passAboveBreak.length > 0) brk.lower("medium", `${passAboveBreak.map((l) => l.load).join(", ")} ${unit} passed again above the break (noise, or a warm-up effect)`);
+  // A bracket tighter than the run-to-run variance of the break says nothing of that variance
+  // (said here when lighter levels were repeated: the base already says when none was).
+  if (repeats && maxOk && broken && maxOk.steps.length === 1 && broken.steps.length === 1) {
+    brk.lower("medium", "the loads either side of the break were each measured once: how far the break moves from run to run is unknown (a repeat of the best load measures it)");
+  }
   return brk;
 }
 
@@ -184,7 +189,7 @@ export function analyzeCapacity(measured: readonly LoadStep[], opts: CapacityOpt
   const maxOk = okLevels[okLevels.length - 1];
 
   const { base, cv } = baseJudgement(ls, all, noiseBar, allDisturbed, [maxOk, broken]);
-  const brk = breakJudgement(base, ls, maxOk, broken, unit, sloText);
+  const brk = breakJudgement(base, ls, maxOk, broken, unit, sloText, cv !== undefined);
   const { usl, refused: uslRefused } = uslOnConcurrency(
     ls.map((l) => ({ load: l.load, rps: l.rps, ...(l.steps.some((s) => s.meanMs !== undefined) ? { meanMs: mean(l.steps.map((s) => s.meanMs ?? 0)) } : {}) })),
     model,

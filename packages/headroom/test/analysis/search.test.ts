@@ -252,3 +252,17 @@ test("capacity: a step whose mean response time shows requests queueing places t
   const calm = analyzeCapacity(steps.map((s) => (s.users! > 10000 ? { ...s, meanMs: 9 } : s)), { slo: { p95Ms: 500, errorPct: 1 } });
   assert.equal(calm.ceiling.lowerBound, true);
 });
+
+test("capacity: a tight bracket of loads measured once says run-to-run variance is unknown there, even when lighter loads were repeated", () => {
+  const at = (users: number, rps: number, p95Ms: number): LoadStep => ({ users, rps, p95Ms, errorPct: 0, requests: rps * 3, durationSec: 3 });
+  // 100 users measured three times (within 2 %); 11,971 passed and 12,000 broke, once each.
+  const steps = [at(100, 30, 4), at(100, 30.5, 4), at(100, 30.2, 4), at(3000, 880, 6), at(6000, 1760, 9), at(12000, 3135, 2061), at(11971, 3466, 180)];
+  const c = analyzeCapacity(steps, { slo: { p95Ms: 500, errorPct: 1 } });
+  assert.equal(c.sloCapacity.users, 11971);
+  assert.equal(c.sloCapacity.bracketPct, 0.2);
+  assert.equal(c.sloCapacity.confidence, "medium");
+  assert.match(c.sloCapacity.reason, /the loads either side of the break were each measured once: how far the break moves from run to run is unknown/);
+  // The best load repeated (as --full does): the variance there is measured, and the note goes.
+  const repeated = analyzeCapacity([...steps, at(11971, 3450, 170)], { slo: { p95Ms: 500, errorPct: 1 } });
+  assert.doesNotMatch(repeated.sloCapacity.reason, /each measured once/);
+});
