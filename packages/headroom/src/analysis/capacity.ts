@@ -136,7 +136,15 @@ function baseJudgement(
 }
 
 /** The breaking point's confidence: the base, and how tightly the break is bracketed. */
-function breakJudgement(base: Judgement, ls: Level[], maxOk: Level | undefined, broken: Level | undefined, unit: string, sloText: string, repeats: boolean): Judgement {
+function breakJudgement(
+  base: Judgement,
+  ls: Level[],
+  maxOk: Level | undefined,
+  broken: Level | undefined,
+  unit: string,
+  sloText: string,
+  repeats: boolean,
+): Judgement {
   const breakIdx = broken ? ls.indexOf(broken) : -1;
   const passAboveBreak = breakIdx >= 0 ? ls.slice(breakIdx + 1).filter((l) => !l.breach) : [];
   const brk = Judgement.from(base);
