@@ -97,11 +97,19 @@ export interface SearchRunner {
   analyzeFirstBroken(result: SearchResult, targets: Targets, level: LoadLevel): RunAnalysis | undefined;
 }
 
-/** A window at twice the SLO's latency or error bound: broken whatever the rest of the step would show. */
+/** A window this many times past the SLO's latency bound is broken whatever the rest of the step would show. */
+export const FAR_PAST_LATENCY = 1.5;
+
+/**
+ * A window at 1.5x the SLO's p95 or p99 bound, or twice its error bound: broken whatever the rest of
+ * the step would show (a queue still growing; holding it longer only spends the budget).
+ */
 export function farPastSlo(window: IntervalLine[], slo: Slo): boolean {
   const step = stepFromLines(window, {});
   if (step.requests === 0) return false;
-  return (slo.p95Ms !== undefined && step.p95Ms > 2 * slo.p95Ms) || (slo.errorPct !== undefined && step.errorPct > 2 * slo.errorPct && step.errorPct >= 1);
+  const past = (value: number | undefined, bound: number | undefined): boolean =>
+    value !== undefined && bound !== undefined && value > FAR_PAST_LATENCY * bound;
+  return past(step.p95Ms, slo.p95Ms) || past(step.p99Ms, slo.p99Ms) || (slo.errorPct !== undefined && step.errorPct > 2 * slo.errorPct && step.errorPct >= 1);
 }
 
 /** The profile of one search step at `load`. */
