@@ -3,7 +3,8 @@
 //   The SLO's break: past the knee throughput stays at X_max and the mean response time is
 //   R = N / X_max − Z, so latency reaches the SLO at N ≈ X (R_slo + Z), R_slo the mean response
 //   time whose p95 is the bound (the step's mean/p95 ratio carries the shape). A step below the
-//   knee gives a lower estimate (its X is below X_max); one past it gives the break itself.
+//   knee gives a lower estimate (its X is below X_max); one past it gives the break itself, with X
+//   the highest throughput measured up to its load (an overload can collapse below X_max).
 //   The utilization law: X_max ≈ 1 / D of the busiest resource (D: its busy time per request),
 //   from the profiles' telemetry: the host's CPU (the lab runs on one machine) and the app's.
 import { HOST_KEYS, PROCESS_KEYS } from "../core/telemetry-keys.js";
@@ -85,8 +86,11 @@ export function estimateBreakUsers(steps: readonly LoadStep[], slo: Slo, thinkSe
   let best: { users: number; saturated: boolean; off: number } | undefined;
   for (const s of usable) {
     const ratio = Math.min(1, s.meanMs! / pick(s)!);
-    const users = s.rps * ((bound / 1000) * ratio + thinkSec);
     const saturated = s.users !== undefined && pastTheKnee(s.users, s.rps, s.meanMs!, rMin, thinkSec);
+    // Past the knee the throughput is X_max's, which is at least any throughput measured at a
+    // lighter load: an overload that collapsed (contention, a thrashing pool) is not the knee's.
+    const x = saturated ? Math.max(s.rps, ...usable.filter((o) => (o.users ?? 0) <= s.users!).map((o) => o.rps)) : s.rps;
+    const users = x * ((bound / 1000) * ratio + thinkSec);
     // A saturated step's estimate beats any lower bound. Among saturated steps, the one whose
     // latency lies nearest the bound (its mean/p95 shape is the break's); among lower bounds, the largest.
     const off = Math.abs(Math.log(pick(s)! / bound));

@@ -34,6 +34,10 @@ export class CapacitySearch {
   private bad: number | undefined;
   private navGood: number | undefined;
   private navBad: number | undefined;
+  // The load the break estimate last placed inside the bracket, and whether a step there passed:
+  // then the estimate was wrong (an overload that collapsed, say), and the search bisects instead.
+  private estimatedAt: number | undefined;
+  private estimateMissed = false;
 
   constructor(
     private readonly opts: SearchOptions,
@@ -192,8 +196,11 @@ export class CapacitySearch {
       return est !== undefined ? Math.min(hi / (1 + tol * 0.99), Math.max(est.users, hi / growth)) : hi / growth;
     }
     if (hi - lo <= Math.max(whole ? 1 : 0.01, tol * lo)) return undefined;
-    // Only an estimate from a step past the knee places the break; a lower bound does not narrow the bracket.
-    const next = est?.saturated ? Math.min(hi, Math.max(lo, est.users)) : (lo + hi) / 2;
+    // Only an estimate from a step past the knee places the break; a lower bound does not narrow the
+    // bracket, nor does an estimate at or below a load that passed (it was wrong: bisect).
+    const trusted = est?.saturated === true && est.users > lo && !this.estimateMissed;
+    const next = trusted ? Math.min(hi, est.users) : (lo + hi) / 2;
+    this.estimatedAt = trusted ? this.norm(next) : undefined;
     // Near a bound, confirm one tolerance away from it: that closes the bracket in one step.
     if (next - lo < tol * lo) return lo * (1 + tol * 0.99);
     if (hi - next < tol * next) return hi / (1 + tol * 0.99);
@@ -207,6 +214,7 @@ export class CapacitySearch {
       const s = await this.measure(load, this.good !== undefined && this.bad !== undefined ? "bisect" : "ramp");
       if (!s) break;
       this.bound(s, load);
+      if (s.ok && !s.disturbed && load === this.estimatedAt) this.estimateMissed = true;
       const { good, bad, navGood, navBad } = this;
       const lo = Math.max(good ?? 0, navGood !== undefined && navGood < (bad ?? Infinity) ? navGood : 0);
       const hi = Math.min(bad ?? Infinity, navBad !== undefined && navBad > (good ?? 0) ? navBad : Infinity);

@@ -266,3 +266,30 @@ test("capacity: a tight bracket of loads measured once says run-to-run variance 
   const repeated = analyzeCapacity([...steps, at(11971, 3450, 170)], { slo: { p95Ms: 500, errorPct: 1 } });
   assert.doesNotMatch(repeated.sloCapacity.reason, /each measured once/);
 });
+
+test("search: an overload that collapsed below X_max does not pull the break estimate down, and an estimate a passing step contradicts is dropped for bisection", async () => {
+  // A platform whose break lies at 10,500 users (think time 3.4 s, X_max about 3,100 req/s) and whose
+  // overload collapses: past the break its throughput falls to 1,974 req/s (the MueJam quick plan's
+  // 12,000-user step on a bad run).
+  const BREAK = 10_500;
+  const step = (users: number): LoadStep => {
+    if (users > BREAK) return { users, rps: 1974, p95Ms: 2603, p99Ms: 3500, meanMs: 1300, errorPct: 0, requests: 6000, durationSec: 3, steady: true };
+    const rps = users / 3.404;
+    return { users, rps, p95Ms: 8 + users / 1000, p99Ms: 15, meanMs: 4, errorPct: 0, requests: rps * 3, durationSec: 3, steady: true };
+  };
+  const loads: number[] = [];
+  const r = await searchCapacity(
+    { model: "closed", slo: { p95Ms: 500, p99Ms: 1000, errorPct: 1 }, start: 3000, maxLoad: 16_000, thinkSec: 3.4, repeat: false, tolerance: 0.1 },
+    async (load) => {
+      loads.push(load.users!);
+      return step(load.users!);
+    },
+  );
+  const { good, bad } = { good: r.detail.capacity.sloCapacity.users!, bad: r.detail.capacity.sloCapacity.brokeAtUsers! };
+  assert.ok(good <= BREAK && bad > BREAK && bad / good - 1 <= 0.1, `bracket ${good}-${bad} from ${loads.join(", ")}`);
+  // The estimate from the collapsed step takes the best throughput measured below it (6,000 users at
+  // 1,763 req/s is less than the collapse's 1,974, so 1,974: 7,205 users); that passed, so the
+  // search bisected instead of creeping up a tolerance at a time.
+  assert.deepEqual(loads.slice(0, 4), [3000, 6000, 12000, 7205], loads.join(", "));
+  assert.ok(loads.length <= 7, loads.join(", "));
+});
