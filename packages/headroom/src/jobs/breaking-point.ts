@@ -22,18 +22,18 @@ export type { SearchStageSettings };
 
 
 /**
- * The quick plan's stage: users start over 2 s, each after a pause drawn from its think time (no
- * synchronized first burst); 2 s of warm-up, then a 3 s window, judged only once it is steady
+ * The quick plan's stage: users start over half a second, each after a pause drawn from its think
+ * time (that pause spreads their first requests: no synchronized first burst); 2 s of warm-up, then a 3 s window, judged only once it is steady
  * (Little's law holds and throughput has no trend; up to 12 s); a step not steady by then, or
  * disturbed, is measured again. No repeat, no recovery run (the peak profile measures recovery).
- * The search starts from an estimate of the break (planSearchStart), so the 36 s budget brackets
- * it within 10 % in five steps, and the whole quick plan stays within 5 minutes (time spent
+ * The search starts from an estimate of the break (planSearchStart), so the 40 s budget brackets
+ * it within 10 % in five or six steps of about 7 s, and the whole quick plan stays near 5 minutes (time spent
  * on disturbed steps, and on steps measured again because their window was not steady, is given
  * back to the budget, up to half of it: a noisy machine takes longer).
  */
 export const QUICK_SEARCH: SearchStageSettings = {
-  stepSec: 12, rampSec: 2, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3,
-  repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 36,
+  stepSec: 12, rampSec: 0.5, staggerStart: true, retestUnsteady: true, warmupSec: 2, windowSec: 3,
+  repeat: false, maxSteps: 10, tolerance: 0.1, growth: 2, budgetSec: 40,
 };
 
 /**
