@@ -34,8 +34,9 @@ export class CapacitySearch {
   private bad: number | undefined;
   private navGood: number | undefined;
   private navBad: number | undefined;
-  // The load the break estimate last placed inside the bracket, and whether a step there passed:
-  // then the estimate was wrong (an overload that collapsed, say), and the search bisects instead.
+  // The load the break estimate led to inside the bracket, and whether that step left the bracket
+  // open: the estimate (or the step one tolerance from a bound it led to) missed, and from then on
+  // the search bisects (a collapsed overload, say, would walk the bracket a tolerance a step).
   private estimatedAt: number | undefined;
   private estimateMissed = false;
 
@@ -199,11 +200,10 @@ export class CapacitySearch {
     // Only an estimate from a step past the knee places the break; a lower bound does not narrow the
     // bracket, nor does an estimate at or below a load that passed (it was wrong: bisect).
     const trusted = est?.saturated === true && est.users > lo && !this.estimateMissed;
-    const next = trusted ? Math.min(hi, est.users) : (lo + hi) / 2;
-    this.estimatedAt = trusted ? this.norm(next) : undefined;
+    const mid = trusted ? Math.min(hi, est.users) : (lo + hi) / 2;
     // Near a bound, confirm one tolerance away from it: that closes the bracket in one step.
-    if (next - lo < tol * lo) return lo * (1 + tol * 0.99);
-    if (hi - next < tol * next) return hi / (1 + tol * 0.99);
+    const next = mid - lo < tol * lo ? lo * (1 + tol * 0.99) : hi - mid < tol * mid ? hi / (1 + tol * 0.99) : mid;
+    this.estimatedAt = trusted ? this.norm(next) : undefined;
     return next;
   }
 
@@ -214,7 +214,7 @@ export class CapacitySearch {
       const s = await this.measure(load, this.good !== undefined && this.bad !== undefined ? "bisect" : "ramp");
       if (!s) break;
       this.bound(s, load);
-      if (s.ok && !s.disturbed && load === this.estimatedAt) this.estimateMissed = true;
+      if (!s.disturbed && load === this.estimatedAt) this.estimateMissed = true;
       const { good, bad, navGood, navBad } = this;
       const lo = Math.max(good ?? 0, navGood !== undefined && navGood < (bad ?? Infinity) ? navGood : 0);
       const hi = Math.min(bad ?? Infinity, navBad !== undefined && navBad > (good ?? 0) ? navBad : Infinity);

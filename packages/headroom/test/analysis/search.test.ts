@@ -293,3 +293,25 @@ test("search: an overload that collapsed below X_max does not pull the break est
   assert.deepEqual(loads.slice(0, 4), [3000, 6000, 12000, 7205], loads.join(", "));
   assert.ok(loads.length <= 7, loads.join(", "));
 });
+
+test("search: an estimate that led to a step one tolerance below the broken load, which broke too, is dropped for bisection (no walk down a tolerance a step)", async () => {
+  // Break at 8,000 users; the overloads above it still carry 3,400 req/s, so the estimate places the
+  // break at or above the broken load and the search confirms one tolerance below it (10,919).
+  const BREAK = 8000;
+  const step = (users: number): LoadStep =>
+    users > BREAK
+      ? { users, rps: 3400, p95Ms: 1500, p99Ms: 2500, meanMs: 600, errorPct: 0, requests: 10_000, durationSec: 3, steady: true }
+      : { users, rps: users / 3.404, p95Ms: 10, p99Ms: 15, meanMs: 4, errorPct: 0, requests: 3 * (users / 3.404), durationSec: 3, steady: true };
+  const loads: number[] = [];
+  const r = await searchCapacity(
+    { model: "closed", slo: { p95Ms: 500, p99Ms: 1000, errorPct: 1 }, start: 3000, maxLoad: 16_000, thinkSec: 3.4, repeat: false, tolerance: 0.1 },
+    async (load) => {
+      loads.push(load.users!);
+      return step(load.users!);
+    },
+  );
+  const c = r.detail.capacity.sloCapacity;
+  assert.ok(c.users! <= BREAK && c.brokeAtUsers! > BREAK && c.bracketPct! <= 10, `bracket ${c.users}-${c.brokeAtUsers} from ${loads.join(", ")}`);
+  assert.deepEqual(loads.slice(0, 5), [3000, 6000, 12000, 10919, 8460], loads.join(", "));
+  assert.ok(loads.length <= 8, loads.join(", "));
+});
