@@ -4,6 +4,7 @@ import type { TelemetryLine } from "../core/types.js";
 import type { Targets } from "../plan/targets.js";
 import { steadyPoints, type RunSignals } from "./run-signals.js";
 import { mean, round } from "./stats.js";
+import { integrateRate } from "./telemetry-series.js";
 import type { Bottleneck, CacheEffectiveness, Evidence, LeakVerdict, PoolStability } from "./types.js";
 
 export interface BottleneckInputs {
@@ -51,8 +52,7 @@ export function rateTotal(s: RunSignals, id: string): RateTotal | undefined {
   const pts = [...r.points].sort((a, b) => a.t - b.t);
   const gaps = pts.slice(1).map((p, k) => p.t - pts[k]!.t).sort((a, b) => a - b);
   const typical = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1;
-  let total = 0;
-  pts.forEach((p, k) => (total += p.v * (k > 0 ? p.t - pts[k - 1]!.t : typical)));
+  const total = integrateRate(pts, typical);
   const peak = Math.max(...pts.map((p) => p.v));
   return { total: Math.round(total), peak, samplesWith: pts.filter((p) => p.v > 0).length, samples: pts.length, source: r.source };
 }

@@ -214,3 +214,11 @@ export function values(points: readonly Point[]): number[] {
 export function within(points: readonly Point[], from: number, to: number): Point[] {
   return points.filter((p) => p.t >= from && p.t <= to);
 }
+
+/**
+ * A per-second rate sampled now and then, added up over time: each point's rate times the gap to
+ * the point before it (points in time order); the first point, which has none, counts `firstGapSec`.
+ */
+export function integrateRate(points: readonly Point[], firstGapSec = 0): number {
+  return points.reduce((sum, p, i) => sum + p.v * (i > 0 ? p.t - points[i - 1]!.t : firstGapSec), 0);
+}

@@ -17,6 +17,7 @@ import { appCacheCounts } from "./app-metrics.js";
 import { steadyPoints, type RunSignals } from "./run-signals.js";
 import { describeMixLimit, mixThroughputLimit } from "./mix-throughput.js";
 import { mean, round } from "./stats.js";
+import { integrateRate } from "./telemetry-series.js";
 import type { MetricVerdict, TargetBound, TargetMetric } from "./types.js";
 
 interface Measurement {
@@ -43,9 +44,8 @@ export function measureCacheHitPct(s: RunSignals): Measurement & { hits?: number
   const misses = s.readings.get("cache.missesPerSec");
   if (hits && misses) {
     // Rates are per second over each sample's interval: weight by the gap to the previous sample.
-    const total = (pts: { t: number; v: number }[]): number => pts.reduce((sum, p, i) => sum + p.v * (i > 0 ? p.t - pts[i - 1]!.t : 0), 0);
-    const h = total(hits.points);
-    const m = total(misses.points);
+    const h = integrateRate(hits.points);
+    const m = integrateRate(misses.points);
     if (h + m > 0) return { value: (h / (h + m)) * 100, source: "telemetry redis keyspace hits / (hits + misses) over the run", hits: Math.round(h), misses: Math.round(m) };
   }
   const pct = s.readings.get("cache.hitPct");
