@@ -12,6 +12,11 @@ function loadOf(s: LoadStep): number {
   return s.users ?? s.targetRate ?? 0;
 }
 
+/** A step that met the SLO on a window not steady: never judged on it (with `retestUnsteady`, measured again). */
+export function unsteadyPass(s: SearchStep): boolean {
+  return s.ok && s.steady === false;
+}
+
 export class CapacitySearch {
   private readonly steps: SearchStep[] = [];
   private readonly whole: boolean;
@@ -142,7 +147,7 @@ export class CapacitySearch {
     for (let i = 0; s && i < this.maxRetests; i++) {
       if (!s.disturbed) this.persistentNoise = false;
       // A broken step that is not steady is a queue still growing: a break, not a reason to measure again.
-      const unsteady = s.steady === false && s.ok && this.opts.retestUnsteady;
+      const unsteady = unsteadyPass(s) && this.opts.retestUnsteady;
       const why = s.disturbed
         ? this.persistentNoise
           ? undefined

@@ -5,6 +5,7 @@
 // The quick plan gives the stage a hard time budget and stops stepping when it is spent; the
 // result says what was reached and why it stopped. Progress flows out through `onEvent`.
 import { join } from "node:path";
+import { unsteadyPass } from "../analysis/capacity-search.js";
 import { searchCapacity, type SearchOptions } from "../analysis/search.js";
 import { describeSlo } from "../analysis/slo.js";
 import type { LoadStep, SearchResult, SearchStep, Slo } from "../analysis/types.js";
@@ -254,7 +255,7 @@ export async function runBreakingPoint(opts: BreakingPointOptions): Promise<Plan
       ...quietWait(opts, budget),
       onStep: (step) => {
         // A step measured again because it was disturbed, or met the SLO on a window not steady, gave no judgement: its time is given back.
-        budget.stepDone(step.disturbed ?? (s.retestUnsteady && step.ok && step.steady === false ? "not steady" : undefined));
+        budget.stepDone(step.disturbed ?? (s.retestUnsteady && unsteadyPass(step) ? "not steady" : undefined));
         opts.onEvent?.({ kind: "search-step", index: stepCount++, step });
       },
     },
